@@ -1,0 +1,1 @@
+"""Afterline: aftercare and recovery tracking for microsclerotherapy clinics."""

@@ -1,0 +1,74 @@
+"""The Litestar application: routes, auth, CSRF, error bodies and OpenAPI at /schema."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, get
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+
+from api.auth.middleware import auth_middleware
+from api.auth.routes import AuthController
+from api.checkins.routes import MyCheckinsController, PatientCheckinsController
+from api.core.clock import Clock, SystemClock
+from api.core.db import Database
+from api.core.deps import DEPENDENCIES
+from api.core.errors import EXCEPTION_HANDLERS
+from api.core.settings import Settings, load_settings
+from api.patients.routes import PatientsController
+from api.treatments.routes import TreatmentsController, my_sessions
+
+CSRF_COOKIE = "csrftoken"
+CSRF_HEADER = "x-csrftoken"
+
+
+@get("/api/health", tags=["health"], exclude_from_auth=True)
+async def health() -> dict[str, str]:
+    """Liveness, with no database access: the benchmark's baseline."""
+    return {"status": "ok"}
+
+
+def create_app(
+    settings: Settings | None = None, clock: Clock | None = None, db: Database | None = None
+) -> Litestar:
+    settings = settings or load_settings()
+    owns_db = db is None
+    database = db or Database.from_url(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if owns_db:
+                await database.dispose()
+
+    return Litestar(
+        route_handlers=[
+            health,
+            AuthController,
+            PatientsController,
+            TreatmentsController,
+            PatientCheckinsController,
+            MyCheckinsController,
+            my_sessions,
+        ],
+        state=State({"db": database, "clock": clock or SystemClock(), "settings": settings}),
+        dependencies=DEPENDENCIES,
+        middleware=[auth_middleware()],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name=CSRF_COOKIE,
+            header_name=CSRF_HEADER,
+            cookie_secure=settings.is_production,
+            cookie_samesite="lax",
+            cookie_httponly=False,
+        ),
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(title="Afterline API", version="0.1.0", path="/schema"),
+        lifespan=[lifespan],
+        debug=False,
+    )

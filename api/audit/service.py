@@ -1,0 +1,27 @@
+"""Writing the audit log; called inside the same transaction as the access it records."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.audit.models import AuditEvent
+
+
+def record(
+    session: AsyncSession,
+    *,
+    actor_id: uuid.UUID,
+    action: str,
+    at: datetime,
+    patient_id: uuid.UUID | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    session.add(
+        AuditEvent(
+            actor_user_id=actor_id, patient_id=patient_id, action=action, detail=detail, at=at
+        )
+    )

@@ -1,0 +1,54 @@
+"""Resolving the session cookie to a `Principal`, and the role guards.
+
+Built on Litestar's `AbstractAuthenticationMiddleware`: routes that need no login opt out
+with `exclude_from_auth=True`; every other route sees `request.user` as a `Principal`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.middleware.base import DefineMiddleware
+
+from api.auth.schemas import Principal
+from api.auth.sessions import SESSION_COOKIE, resolve_session
+
+NOT_SIGNED_IN = "Not signed in"
+
+
+class SessionAuthMiddleware(AbstractAuthenticationMiddleware):
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        token = connection.cookies.get(SESSION_COOKIE)
+        if not token:
+            raise NotAuthorizedException(NOT_SIGNED_IN)
+        state = connection.app.state
+        principal = await resolve_session(state.db, token, state.clock.now())
+        if principal is None:
+            raise NotAuthorizedException("Your session has ended; sign in again")
+        return AuthenticationResult(user=principal, auth=token)
+
+
+def auth_middleware() -> DefineMiddleware:
+    return DefineMiddleware(
+        SessionAuthMiddleware,
+        exclude=["^/api/health$", "^/schema"],
+        exclude_from_auth_key="exclude_from_auth",
+    )
+
+
+def practitioner_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    user = connection.user
+    if not isinstance(user, Principal) or user.role != "practitioner":
+        raise PermissionDeniedException("Only practitioners can use this")
+
+
+def patient_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    user = connection.user
+    if not isinstance(user, Principal) or user.patient_id is None:
+        raise PermissionDeniedException("Only patients can use this")

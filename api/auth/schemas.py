@@ -1,0 +1,48 @@
+"""Request and response bodies of the auth routes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import time
+
+import msgspec
+
+from api.core.body import Strict
+
+
+class LoginIn(Strict):
+    email: str
+    password: str
+
+
+class AcceptInviteIn(Strict):
+    token: str
+    password: str
+
+
+class UserOut(msgspec.Struct):
+    id: uuid.UUID
+    email: str
+    name: str
+    role: str
+
+
+class Principal(msgspec.Struct, frozen=True):
+    """Who is calling: resolved once per request from the session cookie."""
+
+    user_id: uuid.UUID
+    role: str
+    clinic_id: uuid.UUID
+    email: str
+    name: str
+    session_id: uuid.UUID
+    patient_id: uuid.UUID | None = None
+    timezone: str | None = None
+    checkin_time: time | None = None
+
+    @property
+    def is_practitioner(self) -> bool:
+        return self.role == "practitioner"
+
+    def as_user(self) -> UserOut:
+        return UserOut(id=self.user_id, email=self.email, name=self.name, role=self.role)

@@ -1,0 +1,103 @@
+"""Server-side login sessions stored in the database.
+
+Why not Litestar's `ServerSideSessionConfig` with advanced-alchemy's session backend: that
+backend writes the session row on every request (expiry bump, then a re-save), has one
+max-age for everyone, and stores an opaque blob we would still have to join to the user.
+Afterline needs role-specific idle limits (patients 30 days, practitioners 12 hours), one
+read to resolve cookie → user → patient, and no write on the hot path. So sessions are rows
+keyed by the SHA-256 of a random cookie token; the idle window slides, but the row is only
+rewritten when it is more than `RENEW_AFTER` old.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+
+from api.auth.models import AuthSession, User
+from api.auth.schemas import Principal
+from api.core.db import Database
+from api.core.security import new_token, token_digest
+from api.patients.models import Patient
+
+SESSION_COOKIE = "afterline_session"
+IDLE_LIMIT = {"patient": timedelta(days=30), "practitioner": timedelta(hours=12)}
+RENEW_AFTER = timedelta(minutes=5)
+
+_principal_query = (
+    select(
+        AuthSession.id,
+        AuthSession.last_seen_at,
+        AuthSession.expires_at,
+        User.id,
+        User.role,
+        User.clinic_id,
+        User.email,
+        User.name,
+        Patient.id,
+        Patient.timezone,
+        Patient.checkin_time,
+    )
+    .join(User, User.id == AuthSession.user_id)
+    .outerjoin(Patient, Patient.user_id == User.id)
+)
+
+
+async def start_session(db: Database, user_id: uuid.UUID, role: str, now: datetime) -> str:
+    """Create a session for the user and return the raw token for the cookie."""
+    token = new_token()
+    async with db.write() as session:
+        await session.execute(
+            delete(AuthSession).where(AuthSession.user_id == user_id, AuthSession.expires_at < now)
+        )
+        session.add(
+            AuthSession(
+                token_hash=token_digest(token),
+                user_id=user_id,
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + IDLE_LIMIT[role],
+            )
+        )
+        await session.execute(update(User).where(User.id == user_id).values(last_login_at=now))
+    return token
+
+
+async def resolve_session(db: Database, token: str, now: datetime) -> Principal | None:
+    async with db.read() as conn:
+        row = (
+            await conn.execute(
+                _principal_query.where(AuthSession.token_hash == token_digest(token))
+            )
+        ).first()
+    if row is None:
+        return None
+    (session_id, last_seen, expires_at, user_id, role, clinic_id, email, name, *patient) = row
+    if expires_at <= now:
+        return None
+    if now - last_seen > RENEW_AFTER:
+        async with db.write() as session:
+            await session.execute(
+                update(AuthSession)
+                .where(AuthSession.id == session_id)
+                .values(last_seen_at=now, expires_at=now + IDLE_LIMIT[role])
+            )
+    patient_id, timezone, checkin_time = patient
+    return Principal(
+        user_id=user_id,
+        role=role,
+        clinic_id=clinic_id,
+        email=email,
+        name=name,
+        session_id=session_id,
+        patient_id=patient_id,
+        timezone=timezone,
+        checkin_time=checkin_time,
+    )
+
+
+async def end_session(db: Database, session_id: uuid.UUID) -> None:
+    async with db.write() as session:
+        await session.execute(delete(AuthSession).where(AuthSession.id == session_id))

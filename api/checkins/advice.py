@@ -1,0 +1,86 @@
+"""Today's aftercare advice, derived from the session's compression and restriction days.
+
+Plain-English product copy, not diagnosis. The typical course it describes comes from
+DESIGN §2: pain, swelling and bruising fade within days to about two weeks; lumps over 2-4
+weeks; discolouration can appear weeks later and fades over months.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from api.checkins.schemas import Advice
+
+CALL_THE_CLINIC = (
+    "Call the clinic today if you notice a painful, hot or red lump, a sore or blister at an "
+    "injection site, or swelling of the whole calf or leg. Call emergency services (999/112/911) "
+    "for chest pain, breathlessness, sudden changes in vision or speech, weakness, or swelling "
+    "of the face or throat."
+)
+
+
+def _what_is_normal(day: int) -> str:
+    if day <= 3:
+        return (
+            "Tenderness, mild cramping, itching, redness and small bruises around the injection "
+            "sites are normal in the first few days."
+        )
+    if day <= 14:
+        return (
+            "Bruising and tenderness usually fade over the first two weeks. Small firm lumps "
+            "along treated veins are trapped blood and are common."
+        )
+    if day <= 42:
+        return (
+            "Firm lumps usually soften over two to four weeks. Brownish discolouration along "
+            "treated veins can appear now; it is common and fades over months."
+        )
+    return (
+        "Treated veins keep fading for weeks to months. Any brownish discolouration usually "
+        "fades by six months."
+    )
+
+
+def advice_for(
+    day: int, performed_on: date, compression_days: int, restriction_days: int, review_on: date
+) -> list[Advice]:
+    advice: list[Advice] = []
+    if day < compression_days:
+        last = compression_days - 1
+        advice.append(
+            Advice(
+                "compression",
+                f"Wear your compression stockings today, as the clinic showed you. Keep them on "
+                f"until the end of day {last} after your session.",
+            )
+        )
+    elif day == compression_days:
+        advice.append(
+            Advice("compression", "Your compression period is over: you can stop the stockings.")
+        )
+    if day < restriction_days:
+        advice.append(
+            Advice(
+                "activity",
+                "Avoid strenuous exercise, standing or sitting still for long periods, hot baths, "
+                "saunas, sun on the treated skin and long flights until day "
+                f"{restriction_days} after your session.",
+            )
+        )
+    advice.append(
+        Advice(
+            "walking",
+            "Walk for at least 10 to 30 minutes a few times today: it keeps blood moving in "
+            "your legs.",
+        )
+    )
+    advice.append(Advice("normal", _what_is_normal(day)))
+    advice.append(
+        Advice(
+            "results",
+            "Treated veins fade gradually over 6 to 12 weeks and some need more than one "
+            f"session. Your results review is on {review_on:%-d %B %Y}.",
+        )
+    )
+    advice.append(Advice("when_to_call", CALL_THE_CLINIC))
+    return advice

@@ -1,0 +1,130 @@
+"""Reading check-ins: lists, the chart-ready timeline and the patient's "today".
+
+The timeline is the hot read of the app (the PWA's chart): two indexed queries on a read
+connection, the day-since-session computed with a bisect over the few sessions, encoded
+straight from msgspec structs.
+"""
+
+from __future__ import annotations
+
+import uuid
+from bisect import bisect_right
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from api.checkins.advice import advice_for
+from api.checkins.models import Checkin
+from api.checkins.schemas import CheckinOut, Timeline, TimelinePoint, TimelineSession, Today
+from api.checkins.service import checkin_out
+from api.core.clock import local_today
+from api.core.errors import FieldError
+from api.treatments.models import TreatmentSession
+
+_sessions_query = select(
+    TreatmentSession.id,
+    TreatmentSession.performed_on,
+    TreatmentSession.review_on,
+    TreatmentSession.areas,
+).order_by(TreatmentSession.performed_on, TreatmentSession.created_at)
+
+_points_query = select(
+    Checkin.local_date,
+    Checkin.pain,
+    Checkin.swelling,
+    Checkin.bruising,
+    Checkin.discolouration,
+    Checkin.hardening,
+    Checkin.itching,
+).order_by(Checkin.local_date)
+
+
+async def timeline(conn: AsyncConnection, patient_id: uuid.UUID) -> Timeline:
+    session_rows = (
+        await conn.execute(_sessions_query.where(TreatmentSession.patient_id == patient_id))
+    ).all()
+    sessions = [
+        TimelineSession(id=s.id, performed_on=s.performed_on, review_on=s.review_on, areas=s.areas)
+        for s in session_rows
+    ]
+    starts = [s.performed_on for s in sessions]
+    points = []
+    for row in await conn.execute(_points_query.where(Checkin.patient_id == patient_id)):
+        local_date, *scores = row
+        index = bisect_right(starts, local_date) - 1
+        follows = sessions[index] if index >= 0 else None
+        points.append(
+            TimelinePoint(
+                local_date,
+                follows.id if follows else None,
+                (local_date - follows.performed_on).days if follows else None,
+                *scores,
+            )
+        )
+    return Timeline(sessions=sessions, points=points)
+
+
+async def list_checkins(
+    conn: AsyncConnection,
+    patient_id: uuid.UUID,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> list[CheckinOut]:
+    if date_from and date_to and date_from > date_to:
+        raise FieldError("from", "must not be after 'to'")
+    query = select(Checkin).where(Checkin.patient_id == patient_id).order_by(Checkin.local_date)
+    if date_from:
+        query = query.where(Checkin.local_date >= date_from)
+    if date_to:
+        query = query.where(Checkin.local_date <= date_to)
+    return [checkin_out(row) for row in await conn.execute(query)]
+
+
+async def today(
+    conn: AsyncConnection, patient_id: uuid.UUID, timezone: str, now: datetime
+) -> Today:
+    local_date = local_today(now, timezone)
+    session = (
+        await conn.execute(
+            select(TreatmentSession)
+            .where(
+                TreatmentSession.patient_id == patient_id,
+                TreatmentSession.performed_on <= local_date,
+            )
+            .order_by(TreatmentSession.performed_on.desc(), TreatmentSession.created_at.desc())
+            .limit(1)
+        )
+    ).first()
+    checkin = (
+        await conn.execute(
+            select(Checkin).where(
+                Checkin.patient_id == patient_id, Checkin.local_date == local_date
+            )
+        )
+    ).first()
+    day = (local_date - session.performed_on).days if session else None
+    return Today(
+        local_date=local_date,
+        timezone=timezone,
+        day=day,
+        session=TimelineSession(
+            id=session.id,
+            performed_on=session.performed_on,
+            review_on=session.review_on,
+            areas=session.areas,
+        )
+        if session
+        else None,
+        checked_in=checkin is not None,
+        checkin=checkin_out(checkin) if checkin else None,
+        advice=advice_for(
+            day,
+            session.performed_on,
+            session.compression_days,
+            session.restriction_days,
+            session.review_on,
+        )
+        if session is not None and day is not None
+        else [],
+    )

@@ -1,0 +1,98 @@
+"""Check-in bodies. Scores are strict integers in range; warning signs are fixed codes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+from api.core.body import Strict
+
+Pain = Annotated[int, msgspec.Meta(ge=0, le=10, description="0-10 numeric rating scale")]
+Grade = Annotated[int, msgspec.Meta(ge=0, le=3, description="0 none, 1 mild, 2 moderate, 3 severe")]
+WarningSign = Literal[
+    "chest_pain_or_breathless",
+    "vision_speech_or_weakness",
+    "allergic_reaction",
+    "leg_swelling_with_pain",
+    "ulcer_blister_or_blackening",
+    "spreading_redness_or_fever",
+]
+NOTE_MAX = 1000
+Outcome = Literal["created", "updated", "unchanged", "stale"]
+
+
+class CheckinIn(Strict):
+    pain: Pain
+    swelling: Grade
+    bruising: Grade
+    discolouration: Grade
+    hardening: Grade
+    itching: Grade
+    recorded_at: Annotated[datetime, msgspec.Meta(tz=True)]
+    compression_worn: bool | None = None
+    warning_signs: Annotated[list[WarningSign], msgspec.Meta(max_length=6)] = []
+    note: Annotated[str, msgspec.Meta(max_length=NOTE_MAX)] | None = None
+
+
+class CheckinOut(msgspec.Struct):
+    id: uuid.UUID
+    local_date: date
+    pain: int
+    swelling: int
+    bruising: int
+    discolouration: int
+    hardening: int
+    itching: int
+    compression_worn: bool | None
+    warning_signs: list[str]
+    note: str | None
+    recorded_at: datetime
+    updated_at: datetime
+
+
+class CheckinResult(CheckinOut):
+    """The PUT answer: the stored check-in and what this request did to it."""
+
+    outcome: Outcome
+
+
+class TimelineSession(msgspec.Struct):
+    id: uuid.UUID
+    performed_on: date
+    review_on: date
+    areas: list[str]
+
+
+class TimelinePoint(msgspec.Struct):
+    local_date: date
+    session_id: uuid.UUID | None
+    day: int | None
+    pain: int
+    swelling: int
+    bruising: int
+    discolouration: int
+    hardening: int
+    itching: int
+
+
+class Timeline(msgspec.Struct):
+    sessions: list[TimelineSession]
+    points: list[TimelinePoint]
+
+
+class Advice(msgspec.Struct):
+    topic: str
+    text: str
+
+
+class Today(msgspec.Struct):
+    local_date: date
+    timezone: str
+    day: int | None
+    session: TimelineSession | None
+    checked_in: bool
+    checkin: CheckinOut | None
+    advice: list[Advice]

@@ -1,0 +1,127 @@
+"""The `afterline` command: what an operator runs from a shell."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import click
+
+from api.core.settings import load_settings
+
+
+@click.group()
+def main() -> None:
+    """Afterline: aftercare and recovery tracking for vein clinics."""
+
+
+@main.command()
+def migrate() -> None:
+    """Apply every Alembic migration to DATABASE_URL (alembic upgrade head)."""
+    from api.core.migrate import upgrade
+
+    settings = load_settings()
+    upgrade(settings.database_url)
+    click.echo(f"migrated {_redacted(settings.database_url)}")
+
+
+@main.command("create-practitioner")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--clinic", "clinic_name", required=True, help="Created when no clinic has this name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input")
+def create_practitioner_command(
+    email: str, name: str, clinic_name: str, password_stdin: bool
+) -> None:
+    """Create a practitioner account (and the clinic, if new)."""
+    from api.auth.service import create_practitioner
+    from api.core.clock import SystemClock
+    from api.core.db import Database
+    from api.core.errors import AppError
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+    async def run() -> None:
+        db = Database.from_url(load_settings().database_url)
+        try:
+            user, created_clinic = await create_practitioner(
+                db, email, name, clinic_name, password, SystemClock().now()
+            )
+        finally:
+            await db.dispose()
+        clinic_note = "new clinic" if created_clinic else "existing clinic"
+        click.echo(f"created practitioner {user.email} ({clinic_note} {clinic_name!r})")
+
+    try:
+        asyncio.run(run())
+    except AppError as exc:
+        raise click.ClickException(exc.detail) from exc
+
+
+@main.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has any clinic")
+def seed_demo_command(if_empty: bool) -> None:
+    """Create the demo clinic with realistic patients, and print its logins."""
+    from api.core.clock import SystemClock
+    from api.core.db import Database
+    from api.demo.seed import database_is_empty, seed_demo
+
+    async def run() -> None:
+        db = Database.from_url(load_settings().database_url)
+        try:
+            if if_empty and not await database_is_empty(db):
+                click.echo("database already holds data: demo not seeded")
+                return
+            logins = await seed_demo(db, SystemClock().now())
+        finally:
+            await db.dispose()
+        click.echo("Demo clinic ready. Sign in with:")
+        click.echo(f"  practitioner  {logins.practitioner[0]}  password: {logins.practitioner[1]}")
+        for email, password in logins.patients:
+            click.echo(f"  patient       {email}  password: {password}")
+
+    asyncio.run(run())
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-scheduler", is_flag=True, help="Serve the API only; run `afterline worker`")
+def serve(host: str, port: int, no_scheduler: bool) -> None:
+    """Serve the API on HOST:PORT."""
+    import uvicorn
+
+    from api.app import create_app
+
+    load_settings()  # fail fast on a bad environment, before binding the port
+    uvicorn.run(
+        create_app(),
+        host=host,
+        port=port,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+        log_level="info",
+    )
+
+
+@main.command()
+@click.option("--patients", default=2000, show_default=True)
+@click.option("--days", default=90, show_default=True)
+@click.option("--duration", default=10.0, show_default=True, help="Seconds per endpoint")
+@click.option("--connections", default=32, show_default=True)
+def bench(patients: int, days: int, duration: float, connections: int) -> None:
+    """Benchmark the real server against its own health endpoint (ratios, not raw times)."""
+    from api.bench.runner import run_bench
+
+    run_bench(patients=patients, days=days, duration=duration, connections=connections)
+
+
+def _redacted(url: str) -> str:
+    if "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://***@{rest.split('@', 1)[1]}"

@@ -1,0 +1,1 @@
+"""The small core every domain module shares: settings, database, clock, security, errors."""

@@ -1,0 +1,60 @@
+"""Litestar dependencies shared by every route module."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import Provide
+
+from api.auth.schemas import Principal
+from api.core.db import Database
+from api.core.errors import FieldError, NotFoundError
+from api.core.settings import Settings
+
+
+def provide_db(state: State) -> Database:
+    db: Database = state.db
+    return db
+
+
+def provide_now(state: State) -> datetime:
+    now: datetime = state.clock.now()
+    return now
+
+
+def provide_settings(state: State) -> Settings:
+    settings: Settings = state.settings
+    return settings
+
+
+def provide_actor(request: Request[Any, Any, Any]) -> Principal:
+    user = request.user
+    assert isinstance(user, Principal)
+    return user
+
+
+DEPENDENCIES = {
+    "db": Provide(provide_db, sync_to_thread=False),
+    "now": Provide(provide_now, sync_to_thread=False),
+    "settings": Provide(provide_settings, sync_to_thread=False),
+    "actor": Provide(provide_actor, sync_to_thread=False),
+}
+
+
+def parse_id(value: str) -> uuid.UUID:
+    """A path id; a malformed one is the same 404 as an unknown one."""
+    try:
+        return uuid.UUID(value)
+    except ValueError as exc:
+        raise NotFoundError() from exc
+
+
+def parse_local_date(value: str, field: str = "local_date") -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise FieldError(field, f"{value!r} is not a date in YYYY-MM-DD format") from exc

@@ -1,0 +1,137 @@
+"""Error types the services raise and the handlers that turn them into `{"detail": …}` bodies.
+
+Validation failures are 422 and always name the field (`field`, plus `detail` in words).
+Anything outside the caller's reach is the same 404 as a missing id, so ids never leak.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import msgspec
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import (
+    HTTP_404_NOT_FOUND,
+    HTTP_409_CONFLICT,
+    HTTP_410_GONE,
+    HTTP_422_UNPROCESSABLE_ENTITY,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
+
+log = logging.getLogger(__name__)
+
+NOT_FOUND_DETAIL = "Not found"
+
+
+class AppError(Exception):
+    status_code: int = HTTP_500_INTERNAL_SERVER_ERROR
+
+    def __init__(self, detail: str, *, field: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+
+
+class NotFoundError(AppError):
+    status_code = HTTP_404_NOT_FOUND
+
+    def __init__(self) -> None:
+        super().__init__(NOT_FOUND_DETAIL)
+
+
+class FieldError(AppError):
+    """A request that is well-formed JSON but breaks a rule about one field."""
+
+    status_code = HTTP_422_UNPROCESSABLE_ENTITY
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}", field=field)
+
+
+class ConflictError(AppError):
+    status_code = HTTP_409_CONFLICT
+
+
+class GoneError(AppError):
+    status_code = HTTP_410_GONE
+
+
+def _body(detail: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"detail": detail}
+    if field is not None:
+        body["field"] = field
+    body.update(extra)
+    return body
+
+
+def app_error_handler(_: Request[Any, Any, Any], exc: AppError) -> Response[Any]:
+    return Response(
+        _body(exc.detail, exc.field), status_code=exc.status_code, media_type=MediaType.JSON
+    )
+
+
+_PATH = re.compile(r"at `\$\.([A-Za-z0-9_.\[\]]+)`")
+
+
+def field_from_msgspec(message: str) -> str | None:
+    """`Expected int <= 10 - at $.pain` → `pain`; `Object contains unknown field `x`` → `x`."""
+    if match := _PATH.search(message):
+        return match.group(1)
+    if match := re.search(r"unknown field `([^`]+)`", message):
+        return match.group(1)
+    if match := re.search(r"missing required field `([^`]+)`", message):
+        return match.group(1)
+    return None
+
+
+def validation_error(exc: msgspec.ValidationError | msgspec.DecodeError) -> FieldError:
+    message = str(exc)
+    field = field_from_msgspec(message) or "body"
+    text = _PATH.sub("", message).strip().rstrip("-").strip()
+    return FieldError(field, text or "invalid value")
+
+
+def validation_exception_handler(
+    _: Request[Any, Any, Any], exc: ValidationException
+) -> Response[Any]:
+    """Litestar's own parameter validation (path and query values), reshaped to our body."""
+    errors = exc.extra if isinstance(exc.extra, list) else []
+    field = "body"
+    detail = str(exc.detail)
+    for error in errors:
+        if isinstance(error, dict) and error.get("key"):
+            field = str(error["key"])
+            detail = f"{field}: {error.get('message', 'invalid value')}"
+            break
+    return Response(
+        _body(detail, field), status_code=HTTP_422_UNPROCESSABLE_ENTITY, media_type=MediaType.JSON
+    )
+
+
+def http_exception_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    return Response(
+        _body(str(exc.detail)),
+        status_code=exc.status_code,
+        headers=exc.headers,
+        media_type=MediaType.JSON,
+    )
+
+
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return Response(
+        _body("Internal server error"),
+        status_code=HTTP_500_INTERNAL_SERVER_ERROR,
+        media_type=MediaType.JSON,
+    )
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    AppError: app_error_handler,
+    ValidationException: validation_exception_handler,
+    HTTPException: http_exception_handler,
+    HTTP_500_INTERNAL_SERVER_ERROR: internal_error_handler,
+}

@@ -1,0 +1,51 @@
+"""Field checks shared by several domain modules; each failure names its field."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from functools import lru_cache
+from zoneinfo import available_timezones
+
+from api.core.errors import FieldError
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def check_timezone(value: str, field: str = "timezone") -> str:
+    if value not in _zones() or value in {"localtime", "Factory"}:
+        raise FieldError(field, f"{value!r} is not an IANA timezone name such as 'Europe/London'")
+    return value
+
+
+def parse_hhmm(value: str, field: str = "checkin_time") -> time:
+    match = _HHMM.match(value)
+    if match is None:
+        raise FieldError(field, f"{value!r} is not a time in HH:MM (24-hour) format")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def format_hhmm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def check_email(value: str, field: str = "email") -> str:
+    email = value.strip().lower()
+    if len(email) > 320 or _EMAIL.match(email) is None:
+        raise FieldError(field, "is not a valid email address")
+    return email
+
+
+def check_text(value: str, field: str, *, max_length: int, required: bool = True) -> str:
+    text = value.strip()
+    if required and not text:
+        raise FieldError(field, "must not be empty")
+    if len(value) > max_length:
+        raise FieldError(field, f"must be at most {max_length} characters")
+    return text

@@ -1,0 +1,182 @@
+"""A demo clinic that looks like a real one, built through the real services.
+
+Seven patients, 1-3 sessions each, 8-12 weeks of check-ins: symptoms that fade at different
+speeds, days missed, discolouration that shows up weeks late, and one patient (Farid) whose
+pain and swelling are rising. Deterministic, so screenshots and walkthroughs are repeatable.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from api.auth.schemas import Principal
+from api.auth.service import accept_invite, create_practitioner
+from api.checkins.schemas import CheckinIn
+from api.checkins.service import put_checkin
+from api.core.clock import local_today
+from api.core.db import Database
+from api.patients.models import Clinic
+from api.patients.schemas import PatientCreate
+from api.patients.service import create_patient
+from api.treatments.schemas import SessionCreate
+from api.treatments.service import create_session
+
+CLINIC_NAME = "Afterline Demo Vein Clinic"
+PRACTITIONER_EMAIL = "practitioner@demo.afterline.test"
+PRACTITIONER_PASSWORD = "demo-practitioner"
+PATIENT_PASSWORD = "demo-patient-pass"
+
+
+@dataclass(frozen=True)
+class DemoPatient:
+    name: str
+    email: str
+    timezone: str
+    sessions_weeks_ago: tuple[int, ...]
+    recovery: float  # 1.0 typical; above 1 slower
+    adherence: float  # chance of checking in on a due day
+    worsening: bool = False
+
+
+PATIENTS = (
+    DemoPatient("Alice Moreau", "alice@demo.afterline.test", "Europe/London", (10,), 0.7, 0.97),
+    DemoPatient("Ben Okafor", "ben@demo.afterline.test", "Europe/London", (11, 5), 1.0, 0.9),
+    DemoPatient("Chloe Tan", "chloe@demo.afterline.test", "Asia/Kolkata", (12, 7, 2), 1.1, 0.92),
+    DemoPatient("Dev Patel", "dev@demo.afterline.test", "America/New_York", (9,), 1.8, 0.8),
+    DemoPatient("Ewa Nowak", "ewa@demo.afterline.test", "Europe/Warsaw", (8,), 1.2, 0.6),
+    DemoPatient(
+        "Farid Haddad", "farid@demo.afterline.test", "Europe/London", (9, 3), 1.0, 0.95, True
+    ),
+    DemoPatient("Grace Liu", "grace@demo.afterline.test", "Australia/Sydney", (1,), 1.0, 1.0),
+)
+
+
+@dataclass(frozen=True)
+class DemoLogins:
+    practitioner: tuple[str, str]
+    patients: list[tuple[str, str]]
+
+
+async def database_is_empty(db: Database) -> bool:
+    async with db.read() as conn:
+        return not await conn.scalar(select(func.count()).select_from(Clinic))
+
+
+def _fade(peak: float, day: int, half_life: float) -> float:
+    return peak * math.exp(-day * math.log(2) / half_life)
+
+
+def symptoms_on(day: int, profile: DemoPatient, rng: random.Random, since_end: int) -> CheckinIn:
+    """Scores for `day` days after a session; `since_end` counts days before the data ends."""
+    r = profile.recovery
+
+    def noise() -> float:
+        return rng.uniform(-0.6, 0.6)
+
+    def clamp(value: float, top: int) -> int:
+        return max(0, min(top, round(value)))
+
+    pain = _fade(4.5, day, 3 * r) + noise()
+    swelling = _fade(2.2, day, 4 * r) + noise() * 0.5
+    bruising = _fade(2.6, day, 6 * r) + noise() * 0.5
+    hardening = (2.0 * math.exp(-((day - 10 * r) ** 2) / (60 * r))) + noise() * 0.4
+    discolouration = (1.8 if day > 14 * r else day / (14 * r) * 1.2) * math.exp(
+        -max(day - 21, 0) / (50 * r)
+    ) + noise() * 0.3
+    itching = _fade(1.5, day, 5) + noise() * 0.4
+    if profile.worsening and since_end < 6:
+        pain = 3 + (6 - since_end) * 1.0 + noise() * 0.3
+        swelling = 1 + (6 - since_end) * 0.35
+    return CheckinIn(
+        pain=clamp(pain, 10),
+        swelling=clamp(swelling, 3),
+        bruising=clamp(bruising, 3),
+        discolouration=clamp(discolouration, 3),
+        hardening=clamp(hardening, 3),
+        itching=clamp(itching, 3),
+        compression_worn=True if day < 3 else None,
+        recorded_at=datetime.now(UTC),
+    )
+
+
+def _due(day: int, rng: random.Random, profile: DemoPatient, since_end: int) -> bool:
+    """Daily for two weeks, then every few days, with the patient's own reliability."""
+    if profile.worsening and since_end < 7:
+        return True  # a worried patient checks in every day
+    adherence = profile.adherence
+    if day > 14 and day % rng.choice((2, 3, 4)) != 0:
+        return False
+    return rng.random() < adherence
+
+
+async def seed_demo(db: Database, now: datetime) -> DemoLogins:
+    rng = random.Random(20261124)
+    practitioner, _ = await create_practitioner(
+        db, PRACTITIONER_EMAIL, "Dr Maya Chen", CLINIC_NAME, PRACTITIONER_PASSWORD, now
+    )
+    async with db.read() as conn:
+        clinic_id = await conn.scalar(select(Clinic.id).where(Clinic.name == CLINIC_NAME))
+    assert clinic_id is not None
+    actor = Principal(
+        user_id=practitioner.id,
+        role="practitioner",
+        clinic_id=clinic_id,
+        email=practitioner.email,
+        name=practitioner.name,
+        session_id=practitioner.id,
+    )
+    for profile in PATIENTS:
+        await _seed_patient(db, actor, profile, now, rng)
+    return DemoLogins(
+        practitioner=(PRACTITIONER_EMAIL, PRACTITIONER_PASSWORD),
+        patients=[(p.email, PATIENT_PASSWORD) for p in PATIENTS],
+    )
+
+
+async def _seed_patient(
+    db: Database, actor: Principal, profile: DemoPatient, now: datetime, rng: random.Random
+) -> None:
+    created = await create_patient(
+        db,
+        actor,
+        PatientCreate(name=profile.name, email=profile.email, timezone=profile.timezone),
+        now,
+        "http://127.0.0.1:8000",
+    )
+    await accept_invite(db, created.invite_token, PATIENT_PASSWORD, now)
+    today = local_today(now, profile.timezone)
+    starts = [today - timedelta(weeks=weeks) for weeks in profile.sessions_weeks_ago]
+    for start in starts:
+        await create_session(
+            db,
+            actor,
+            created.id,
+            SessionCreate(
+                performed_on=start,
+                areas=rng.sample(["leg_left_calf", "leg_right_calf", "leg_left_thigh"], 2),
+                sclerosant=rng.choice(("polidocanol", "sodium_tetradecyl_sulfate")),
+                concentration_pct=rng.choice((0.25, 0.5, 1.0)),
+                volume_ml=round(rng.uniform(2, 6), 1),
+                injections=rng.randint(8, 30),
+                compression_days=rng.choice((3, 5, 7)),
+            ),
+            now,
+        )
+    ends = [*starts[1:], today + timedelta(days=1)]
+    zone = ZoneInfo(profile.timezone)
+    for start, end in zip(starts, ends, strict=True):
+        for offset in range((end - start).days):
+            day = start + timedelta(days=offset)
+            is_today = day == today
+            if is_today or not _due(offset, rng, profile, (today - day).days):
+                continue
+            body = symptoms_on(offset, profile, rng, (today - day).days)
+            evening = datetime.combine(day, time(19, 30), tzinfo=zone).astimezone(UTC)
+            body.recorded_at = min(evening, now)
+            await put_checkin(db, created.id, profile.timezone, day, body, now)

@@ -1,0 +1,49 @@
+"""Clinics, patients and the invitations that let a patient set their password."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, time
+
+from sqlalchemy import Boolean, ForeignKey, String, Time
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.core.models import Base, UUIDPrimaryKey
+
+
+class Clinic(UUIDPrimaryKey, Base):
+    __tablename__ = "clinic"
+
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    created_at: Mapped[datetime]
+
+
+class Patient(UUIDPrimaryKey, Base):
+    __tablename__ = "patient"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), unique=True
+    )
+    clinic_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("clinic.id", ondelete="CASCADE"), index=True
+    )
+    timezone: Mapped[str] = mapped_column(String(64))
+    checkin_time: Mapped[time] = mapped_column(Time())
+    active: Mapped[bool] = mapped_column(Boolean(), default=True)
+    created_at: Mapped[datetime]
+
+
+class Invitation(UUIDPrimaryKey, Base):
+    """A single-use invite; only the SHA-256 of the token is stored."""
+
+    __tablename__ = "invitation"
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("patient.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

@@ -1,0 +1,69 @@
+"""Request and response bodies of the practitioner's patient routes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+import msgspec
+
+from api.core.body import Strict
+
+
+class PatientCreate(Strict):
+    name: str
+    email: str
+    timezone: str
+    checkin_time: str = "19:00"
+
+
+class PatientUpdate(Strict):
+    name: str | msgspec.UnsetType = msgspec.UNSET
+    email: str | msgspec.UnsetType = msgspec.UNSET
+    timezone: str | msgspec.UnsetType = msgspec.UNSET
+    checkin_time: str | msgspec.UnsetType = msgspec.UNSET
+    active: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class LatestScores(msgspec.Struct):
+    local_date: date
+    pain: int
+    swelling: int
+    bruising: int
+    discolouration: int
+    hardening: int
+    itching: int
+
+
+class PatientOut(msgspec.Struct):
+    id: uuid.UUID
+    name: str
+    email: str
+    timezone: str
+    checkin_time: str
+    active: bool
+    created_at: datetime
+    has_password: bool
+
+
+class PatientSummary(msgspec.Struct):
+    """A row of the practitioner's list: who the patient is and how their recovery is going."""
+
+    id: uuid.UUID
+    name: str
+    email: str
+    timezone: str
+    checkin_time: str
+    active: bool
+    last_session_on: date | None
+    last_checkin_on: date | None
+    adherence_7d: float | None
+    latest: LatestScores | None
+
+
+class PatientCreated(PatientOut):
+    """The new patient plus the one-time invite (the token is never shown again)."""
+
+    invite_token: str
+    invite_url: str
+    invite_expires_at: datetime

@@ -1,0 +1,181 @@
+"""Registering patients, reading and changing them, all scoped to the practitioner's clinic."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from api.audit.service import record
+from api.auth.models import User
+from api.auth.schemas import Principal
+from api.core.db import Database
+from api.core.errors import ConflictError, NotFoundError
+from api.core.security import new_token, token_digest
+from api.core.validation import (
+    check_email,
+    check_text,
+    check_timezone,
+    format_hhmm,
+    parse_hhmm,
+)
+from api.patients.models import Invitation, Patient
+from api.patients.schemas import PatientCreate, PatientCreated, PatientOut, PatientUpdate
+
+T = TypeVar("T")
+
+INVITE_LIFETIME = timedelta(days=14)
+EMAIL_TAKEN = "email: an account with this email already exists"
+
+
+async def load_patient_in_clinic(
+    session: AsyncSession, actor: Principal, patient_id: uuid.UUID
+) -> tuple[Patient, User]:
+    """The patient if they belong to the actor's clinic; otherwise the same 404 as a missing id."""
+    row = (
+        await session.execute(
+            select(Patient, User)
+            .join(User, User.id == Patient.user_id)
+            .where(Patient.id == patient_id, Patient.clinic_id == actor.clinic_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFoundError()
+    return row[0], row[1]
+
+
+def patient_out(patient: Patient, user: User) -> PatientOut:
+    return PatientOut(
+        id=patient.id,
+        name=user.name,
+        email=user.email,
+        timezone=patient.timezone,
+        checkin_time=format_hhmm(patient.checkin_time),
+        active=patient.active,
+        created_at=patient.created_at,
+        has_password=user.password_hash is not None,
+    )
+
+
+def invite_url(base_url: str, token: str) -> str:
+    return f"{base_url}/#/invite/{token}"
+
+
+async def create_patient(
+    db: Database, actor: Principal, data: PatientCreate, now: datetime, base_url: str
+) -> PatientCreated:
+    name = check_text(data.name, "name", max_length=200)
+    email = check_email(data.email)
+    timezone = check_timezone(data.timezone)
+    checkin_time = parse_hhmm(data.checkin_time)
+    token = new_token()
+    try:
+        async with db.write() as session:
+            if await session.scalar(select(User.id).where(User.email == email)) is not None:
+                raise ConflictError(EMAIL_TAKEN, field="email")
+            user = User(
+                email=email, name=name, role="patient", clinic_id=actor.clinic_id, created_at=now
+            )
+            session.add(user)
+            await session.flush()
+            patient = Patient(
+                user_id=user.id,
+                clinic_id=actor.clinic_id,
+                timezone=timezone,
+                checkin_time=checkin_time,
+                active=True,
+                created_at=now,
+            )
+            session.add(patient)
+            await session.flush()
+            invitation = Invitation(
+                patient_id=patient.id,
+                token_hash=token_digest(token),
+                created_by=actor.user_id,
+                created_at=now,
+                expires_at=now + INVITE_LIFETIME,
+            )
+            session.add(invitation)
+            record(
+                session,
+                actor_id=actor.user_id,
+                action="patient.create",
+                at=now,
+                patient_id=patient.id,
+            )
+    except IntegrityError as exc:  # a concurrent registration won the race for the email
+        raise ConflictError(EMAIL_TAKEN, field="email") from exc
+    return PatientCreated(
+        **msgspec.structs.asdict(patient_out(patient, user)),
+        invite_token=token,
+        invite_url=invite_url(base_url, token),
+        invite_expires_at=invitation.expires_at,
+    )
+
+
+async def get_patient(
+    db: Database, actor: Principal, patient_id: uuid.UUID, now: datetime
+) -> PatientOut:
+    async with db.write() as session:
+        patient, user = await load_patient_in_clinic(session, actor, patient_id)
+        record(
+            session, actor_id=actor.user_id, action="patient.read", at=now, patient_id=patient.id
+        )
+        return patient_out(patient, user)
+
+
+async def update_patient(
+    db: Database, actor: Principal, patient_id: uuid.UUID, data: PatientUpdate, now: datetime
+) -> PatientOut:
+    changes: dict[str, object] = {}
+    try:
+        async with db.write() as session:
+            patient, user = await load_patient_in_clinic(session, actor, patient_id)
+            if data.name is not msgspec.UNSET:
+                user.name = changes["name"] = check_text(data.name, "name", max_length=200)
+            if data.email is not msgspec.UNSET:
+                email = check_email(data.email)
+                if email != user.email:
+                    taken = await session.scalar(select(User.id).where(User.email == email))
+                    if taken is not None:
+                        raise ConflictError(EMAIL_TAKEN, field="email")
+                    user.email = changes["email"] = email
+            if data.timezone is not msgspec.UNSET:
+                patient.timezone = changes["timezone"] = check_timezone(data.timezone)
+            if data.checkin_time is not msgspec.UNSET:
+                patient.checkin_time = parse_hhmm(data.checkin_time)
+                changes["checkin_time"] = data.checkin_time
+            if data.active is not msgspec.UNSET:
+                patient.active = changes["active"] = data.active
+            record(
+                session,
+                actor_id=actor.user_id,
+                action="patient.update",
+                at=now,
+                patient_id=patient.id,
+                detail={"fields": sorted(changes)},
+            )
+    except IntegrityError as exc:
+        raise ConflictError(EMAIL_TAKEN, field="email") from exc
+    return patient_out(patient, user)
+
+
+async def read_as_practitioner(
+    db: Database,
+    actor: Principal,
+    patient_id: uuid.UUID,
+    action: str,
+    now: datetime,
+    reader: Callable[[AsyncConnection, uuid.UUID], Awaitable[T]],
+) -> T:
+    """Run `reader` on one of the clinic's patients, audited in the same transaction."""
+    async with db.write() as session:
+        patient, _ = await load_patient_in_clinic(session, actor, patient_id)
+        record(session, actor_id=actor.user_id, action=action, at=now, patient_id=patient.id)
+        return await reader(await session.connection(), patient.id)

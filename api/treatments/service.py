@@ -1,0 +1,154 @@
+"""Recording and correcting treatment sessions."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import msgspec
+from sqlalchemy import select
+
+from api.audit.service import record
+from api.auth.schemas import Principal
+from api.core.clock import local_today
+from api.core.db import Database
+from api.core.errors import FieldError, NotFoundError
+from api.patients.models import Patient
+from api.patients.service import load_patient_in_clinic
+from api.treatments.models import TreatmentSession
+from api.treatments.schemas import SessionCreate, SessionOut, SessionUpdate
+
+DEFAULT_REVIEW_AFTER = timedelta(weeks=8)
+
+
+def session_out(row: Any) -> SessionOut:
+    """From an ORM object or a Core row: both carry the columns as attributes."""
+    return SessionOut(
+        id=row.id,
+        patient_id=row.patient_id,
+        performed_on=row.performed_on,
+        areas=list(row.areas),
+        sclerosant=row.sclerosant,
+        concentration_pct=row.concentration_pct,
+        volume_ml=row.volume_ml,
+        injections=row.injections,
+        compression_days=row.compression_days,
+        restriction_days=row.restriction_days,
+        review_on=row.review_on,
+        notes=row.notes,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _check_dates(performed_on: date, review_on: date, today: date) -> None:
+    if performed_on > today:
+        raise FieldError("performed_on", "a session cannot be recorded for a future date")
+    if review_on <= performed_on:
+        raise FieldError("review_on", "must be after the session date")
+
+
+def _check_areas(areas: Sequence[str]) -> list[str]:
+    if len(set(areas)) != len(areas):
+        raise FieldError("areas", "lists the same area twice")
+    return list(areas)
+
+
+async def create_session(
+    db: Database, actor: Principal, patient_id: uuid.UUID, data: SessionCreate, now: datetime
+) -> SessionOut:
+    async with db.write() as session:
+        patient, _ = await load_patient_in_clinic(session, actor, patient_id)
+        review_on = data.review_on or data.performed_on + DEFAULT_REVIEW_AFTER
+        _check_dates(data.performed_on, review_on, local_today(now, patient.timezone))
+        row = TreatmentSession(
+            patient_id=patient.id,
+            performed_on=data.performed_on,
+            areas=_check_areas(data.areas),
+            sclerosant=data.sclerosant,
+            concentration_pct=data.concentration_pct,
+            volume_ml=data.volume_ml,
+            injections=data.injections,
+            compression_days=data.compression_days,
+            restriction_days=data.restriction_days,
+            review_on=review_on,
+            notes=data.notes,
+            created_by=actor.user_id,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(row)
+        await session.flush()
+        record(
+            session,
+            actor_id=actor.user_id,
+            action="session.create",
+            at=now,
+            patient_id=patient.id,
+            detail={"session_id": str(row.id)},
+        )
+        return session_out(row)
+
+
+async def list_sessions(
+    db: Database, actor: Principal, patient_id: uuid.UUID, now: datetime
+) -> list[SessionOut]:
+    async with db.write() as session:
+        patient, _ = await load_patient_in_clinic(session, actor, patient_id)
+        rows = await session.scalars(
+            select(TreatmentSession)
+            .where(TreatmentSession.patient_id == patient.id)
+            .order_by(TreatmentSession.performed_on, TreatmentSession.created_at)
+        )
+        record(
+            session, actor_id=actor.user_id, action="session.list", at=now, patient_id=patient.id
+        )
+        return [session_out(row) for row in rows]
+
+
+async def update_session(
+    db: Database, actor: Principal, session_id: uuid.UUID, data: SessionUpdate, now: datetime
+) -> SessionOut:
+    async with db.write() as session:
+        found = (
+            await session.execute(
+                select(TreatmentSession, Patient)
+                .join(Patient, Patient.id == TreatmentSession.patient_id)
+                .where(TreatmentSession.id == session_id, Patient.clinic_id == actor.clinic_id)
+            )
+        ).first()
+        if found is None:
+            raise NotFoundError()
+        row, patient = found
+        changes = {
+            name: value
+            for name, value in msgspec.structs.asdict(data).items()
+            if value is not msgspec.UNSET
+        }
+        if "areas" in changes:
+            changes["areas"] = _check_areas(changes["areas"])
+        for name, value in changes.items():
+            setattr(row, name, value)
+        _check_dates(row.performed_on, row.review_on, local_today(now, patient.timezone))
+        row.updated_at = now
+        record(
+            session,
+            actor_id=actor.user_id,
+            action="session.update",
+            at=now,
+            patient_id=patient.id,
+            detail={"session_id": str(row.id), "fields": sorted(changes)},
+        )
+        return session_out(row)
+
+
+async def list_own_sessions(db: Database, patient_id: uuid.UUID) -> list[SessionOut]:
+    async with db.read() as conn:
+        rows = await conn.execute(
+            select(TreatmentSession)
+            .where(TreatmentSession.patient_id == patient_id)
+            .order_by(TreatmentSession.performed_on, TreatmentSession.created_at)
+        )
+        return [session_out(row) for row in rows]
