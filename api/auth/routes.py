@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from api.auth.schemas import AcceptInviteIn, LoginIn, Principal, UserOut
+from api.auth.schemas import AcceptInviteIn, LoginIn, UserOut
 from api.auth.service import accept_invite, authenticate
 from api.auth.sessions import IDLE_LIMIT, SESSION_COOKIE, end_session, start_session
 from api.core.body import read_body
-from api.core.db import Database
-from api.core.settings import Settings
+from api.core.deps import DB, Actor, AppSettings, Now
 
 # Patients keep the cookie for the browser's maximum; the server ends idle sessions itself.
 PATIENT_COOKIE_MAX_AGE = 400 * 24 * 3600
 
 
-def session_cookie(settings: Settings, token: str, role: str) -> Cookie:
+def session_cookie(settings: AppSettings, token: str, role: str) -> Cookie:
     return Cookie(
         key=SESSION_COOKIE,
         value=token,
@@ -36,9 +34,7 @@ def client_ip(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def _signed_in(
-    db: Database, settings: Settings, user: UserOut, now: datetime
-) -> Response[UserOut]:
+async def _signed_in(db: DB, settings: AppSettings, user: UserOut, now: Now) -> Response[UserOut]:
     token = await start_session(db, user.id, user.role, now)
     return Response(user, cookies=[session_cookie(settings, token, user.role)])
 
@@ -49,14 +45,14 @@ class AuthController(Controller):
 
     @post("/login", exclude_from_auth=True, status_code=200)
     async def login(
-        self, request: Request[Any, Any, Any], db: Database, settings: Settings, now: datetime
+        self, request: Request[Any, Any, Any], db: DB, settings: AppSettings, now: Now
     ) -> Response[UserOut]:
         body = await read_body(request, LoginIn)
         user = await authenticate(db, body.email, body.password, client_ip(request), now)
         return await _signed_in(db, settings, user, now)
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT)
-    async def logout(self, db: Database, actor: Principal) -> Response[None]:
+    async def logout(self, db: DB, actor: Actor) -> Response[None]:
         await end_session(db, actor.session_id)
         return Response(
             None,
@@ -65,12 +61,12 @@ class AuthController(Controller):
         )
 
     @get("/me")
-    async def me(self, actor: Principal) -> UserOut:
+    async def me(self, actor: Actor) -> UserOut:
         return actor.as_user()
 
     @post("/accept-invite", exclude_from_auth=True, status_code=200)
     async def accept_invite(
-        self, request: Request[Any, Any, Any], db: Database, settings: Settings, now: datetime
+        self, request: Request[Any, Any, Any], db: DB, settings: AppSettings, now: Now
     ) -> Response[UserOut]:
         body = await read_body(request, AcceptInviteIn)
         user = await accept_invite(db, body.token, body.password, now)

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, put
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from api.auth.middleware import patient_only, practitioner_only
-from api.auth.schemas import Principal
 from api.checkins import reads
 from api.checkins.schemas import CheckinIn, CheckinOut, CheckinResult, Timeline, Today
 from api.checkins.service import put_checkin
 from api.core.body import read_body
-from api.core.db import Database
-from api.core.deps import parse_id, parse_local_date
+from api.core.deps import DB, Actor, Now, parse_id, parse_local_date
 from api.patients.service import read_as_practitioner
 
 
@@ -29,11 +27,11 @@ class MyCheckinsController(Controller):
     @put("/checkins/{local_date:str}")
     async def put(
         self,
-        local_date: str,
+        local_date: FromPath[str],
         request: Request[Any, Any, Any],
-        db: Database,
-        actor: Principal,
-        now: datetime,
+        db: DB,
+        actor: Actor,
+        now: Now,
     ) -> Response[CheckinResult]:
         assert actor.patient_id is not None and actor.timezone is not None
         day = parse_local_date(local_date)
@@ -45,23 +43,23 @@ class MyCheckinsController(Controller):
     @get("/checkins")
     async def list(
         self,
-        db: Database,
-        actor: Principal,
-        date_from: date | None = Parameter(query="from", default=None),
-        date_to: date | None = Parameter(query="to", default=None),
+        db: DB,
+        actor: Actor,
+        date_from: Annotated[date | None, QueryParameter(name="from")] = None,
+        date_to: Annotated[date | None, QueryParameter(name="to")] = None,
     ) -> list[CheckinOut]:
         assert actor.patient_id is not None
         async with db.read() as conn:
             return await reads.list_checkins(conn, actor.patient_id, date_from, date_to)
 
     @get("/timeline")
-    async def timeline(self, db: Database, actor: Principal) -> Timeline:
+    async def timeline(self, db: DB, actor: Actor) -> Timeline:
         assert actor.patient_id is not None
         async with db.read() as conn:
             return await reads.timeline(conn, actor.patient_id)
 
     @get("/today")
-    async def today(self, db: Database, actor: Principal, now: datetime) -> Today:
+    async def today(self, db: DB, actor: Actor, now: Now) -> Today:
         assert actor.patient_id is not None and actor.timezone is not None
         async with db.read() as conn:
             return await reads.today(conn, actor.patient_id, actor.timezone, now)
@@ -75,12 +73,12 @@ class PatientCheckinsController(Controller):
     @get("/checkins")
     async def list(
         self,
-        patient_id: str,
-        db: Database,
-        actor: Principal,
-        now: datetime,
-        date_from: date | None = Parameter(query="from", default=None),
-        date_to: date | None = Parameter(query="to", default=None),
+        patient_id: FromPath[str],
+        db: DB,
+        actor: Actor,
+        now: Now,
+        date_from: Annotated[date | None, QueryParameter(name="from")] = None,
+        date_to: Annotated[date | None, QueryParameter(name="to")] = None,
     ) -> list[CheckinOut]:
         reader = partial(reads.list_checkins, date_from=date_from, date_to=date_to)
         return await read_as_practitioner(
@@ -88,9 +86,7 @@ class PatientCheckinsController(Controller):
         )
 
     @get("/timeline")
-    async def timeline(
-        self, patient_id: str, db: Database, actor: Principal, now: datetime
-    ) -> Timeline:
+    async def timeline(self, patient_id: FromPath[str], db: DB, actor: Actor, now: Now) -> Timeline:
         return await read_as_practitioner(
             db, actor, parse_id(patient_id), "timeline.read", now, reads.timeline
         )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 from litestar import Request
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 
 from api.auth.schemas import Principal
 from api.core.db import Database
@@ -58,3 +58,10 @@ def parse_local_date(value: str, field: str = "local_date") -> date:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise FieldError(field, f"{value!r} is not a date in YYYY-MM-DD format") from exc
+
+
+# Handler parameter types: the names above, declared explicitly for Litestar's injector.
+DB: TypeAlias = NamedDependency[Database]
+Now: TypeAlias = NamedDependency[datetime]
+Actor: TypeAlias = NamedDependency[Principal]
+AppSettings: TypeAlias = NamedDependency[Settings]

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from litestar import Controller, Request, get, patch, post
+from litestar.params import FromPath
 
 from api.auth.middleware import practitioner_only
-from api.auth.schemas import Principal
 from api.core.body import read_body
-from api.core.db import Database
-from api.core.deps import parse_id
-from api.core.settings import Settings
+from api.core.deps import DB, Actor, AppSettings, Now, parse_id
 from api.patients import service
 from api.patients.schemas import (
     PatientCreate,
@@ -30,35 +27,33 @@ class PatientsController(Controller):
     guards = [practitioner_only]
 
     @get("/")
-    async def list(self, db: Database, actor: Principal, now: datetime) -> list[PatientSummary]:
+    async def list(self, db: DB, actor: Actor, now: Now) -> list[PatientSummary]:
         return await list_patients(db, actor, now)
 
     @post("/")
     async def create(
         self,
         request: Request[Any, Any, Any],
-        db: Database,
-        actor: Principal,
-        now: datetime,
-        settings: Settings,
+        db: DB,
+        actor: Actor,
+        now: Now,
+        settings: AppSettings,
     ) -> PatientCreated:
         body = await read_body(request, PatientCreate)
         return await service.create_patient(db, actor, body, now, settings.base_url)
 
     @get("/{patient_id:str}")
-    async def read(
-        self, patient_id: str, db: Database, actor: Principal, now: datetime
-    ) -> PatientOut:
+    async def read(self, patient_id: FromPath[str], db: DB, actor: Actor, now: Now) -> PatientOut:
         return await service.get_patient(db, actor, parse_id(patient_id), now)
 
     @patch("/{patient_id:str}")
     async def update(
         self,
-        patient_id: str,
+        patient_id: FromPath[str],
         request: Request[Any, Any, Any],
-        db: Database,
-        actor: Principal,
-        now: datetime,
+        db: DB,
+        actor: Actor,
+        now: Now,
     ) -> PatientOut:
         body = await read_body(request, PatientUpdate)
         return await service.update_patient(db, actor, parse_id(patient_id), body, now)

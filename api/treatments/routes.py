@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from litestar import Controller, Request, get, patch, post
+from litestar.params import FromPath
 
 from api.auth.middleware import patient_only, practitioner_only
-from api.auth.schemas import Principal
 from api.core.body import read_body
-from api.core.db import Database
-from api.core.deps import parse_id
+from api.core.deps import DB, Actor, Now, parse_id
 from api.treatments import service
 from api.treatments.schemas import SessionCreate, SessionOut, SessionUpdate
 
@@ -23,18 +21,18 @@ class TreatmentsController(Controller):
 
     @get("/patients/{patient_id:str}/sessions")
     async def list_for_patient(
-        self, patient_id: str, db: Database, actor: Principal, now: datetime
+        self, patient_id: FromPath[str], db: DB, actor: Actor, now: Now
     ) -> list[SessionOut]:
         return await service.list_sessions(db, actor, parse_id(patient_id), now)
 
     @post("/patients/{patient_id:str}/sessions")
     async def create(
         self,
-        patient_id: str,
+        patient_id: FromPath[str],
         request: Request[Any, Any, Any],
-        db: Database,
-        actor: Principal,
-        now: datetime,
+        db: DB,
+        actor: Actor,
+        now: Now,
     ) -> SessionOut:
         target = parse_id(patient_id)
         body = await read_body(request, SessionCreate)
@@ -43,11 +41,11 @@ class TreatmentsController(Controller):
     @patch("/sessions/{session_id:str}")
     async def update(
         self,
-        session_id: str,
+        session_id: FromPath[str],
         request: Request[Any, Any, Any],
-        db: Database,
-        actor: Principal,
-        now: datetime,
+        db: DB,
+        actor: Actor,
+        now: Now,
     ) -> SessionOut:
         target = parse_id(session_id)
         body = await read_body(request, SessionUpdate)
@@ -55,6 +53,6 @@ class TreatmentsController(Controller):
 
 
 @get("/api/me/sessions", guards=[patient_only], tags=["me"])
-async def my_sessions(db: Database, actor: Principal) -> list[SessionOut]:
+async def my_sessions(db: DB, actor: Actor) -> list[SessionOut]:
     assert actor.patient_id is not None
     return await service.list_own_sessions(db, actor.patient_id)

@@ -1,0 +1,173 @@
+"""Login, logout, sessions, CSRF, the failed-login limit and invitations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from api.auth.models import AuthSession
+from api.auth.sessions import SESSION_COOKIE
+from tests.conftest import PASSWORD, World
+
+
+async def test_login_me_logout_round_trip(world: World) -> None:
+    doctor = await world.practitioner("Dr.Who@Clinic-A.test")
+    me = await doctor.get("/api/auth/me")
+    assert me.status_code == 200
+    assert me.json()["email"] == "dr.who@clinic-a.test"
+    assert me.json()["role"] == "practitioner"
+
+    logout = await doctor.post("/api/auth/logout")
+    assert logout.status_code == 204
+    assert (await doctor.get("/api/auth/me")).status_code == 401
+
+
+async def test_logout_revokes_the_session_server_side(world: World) -> None:
+    doctor = await world.practitioner()
+    token = doctor.http.cookies.get(SESSION_COOKIE)
+    await doctor.post("/api/auth/logout")
+    replay = await world.client()
+    replay.http.cookies.set(SESSION_COOKIE, token)
+    assert (await replay.get("/api/auth/me")).status_code == 401
+    async with world.db.read() as conn:
+        assert await conn.scalar(select(func.count()).select_from(AuthSession)) == 0
+
+
+async def test_same_401_for_unknown_email_and_wrong_password(world: World) -> None:
+    await world.practitioner("known@clinic-a.test")
+    client = await world.client()
+    unknown = await client.post(
+        "/api/auth/login", json={"email": "nobody@clinic-a.test", "password": PASSWORD}
+    )
+    wrong = await client.post(
+        "/api/auth/login", json={"email": "known@clinic-a.test", "password": "not it at all"}
+    )
+    assert unknown.status_code == wrong.status_code == 401
+    assert unknown.json() == wrong.json()
+
+
+async def test_unsafe_request_without_csrf_token_is_refused(world: World) -> None:
+    await world.practitioner("dr@clinic-a.test")
+    client = await world.client()
+    await client.get("/api/health")
+    response = await client.http.post(
+        "/api/auth/login", json={"email": "dr@clinic-a.test", "password": PASSWORD}
+    )
+    assert response.status_code == 403
+    assert "detail" in response.json()
+
+
+async def test_health_sets_csrf_cookie_and_needs_no_login(world: World) -> None:
+    client = await world.client()
+    response = await client.get("/api/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "csrftoken" in response.headers.get("set-cookie", "")
+
+
+async def test_practitioner_session_ends_after_12_idle_hours(world: World) -> None:
+    doctor = await world.practitioner()
+    world.clock.advance(timedelta(hours=11, minutes=59))
+    assert (await doctor.get("/api/auth/me")).status_code == 200
+    # Activity slid the window: another 11h59 later still signed in, then 12h01 idle is out.
+    world.clock.advance(timedelta(hours=11, minutes=59))
+    assert (await doctor.get("/api/auth/me")).status_code == 200
+    world.clock.advance(timedelta(hours=12, minutes=1))
+    assert (await doctor.get("/api/auth/me")).status_code == 401
+
+
+async def test_patient_stays_signed_in_for_30_days(world: World) -> None:
+    doctor = await world.practitioner()
+    _, patient = await world.patient(doctor)
+    world.clock.advance(timedelta(days=29, hours=23))
+    assert (await patient.get("/api/auth/me")).status_code == 200
+    world.clock.advance(timedelta(days=30, minutes=1))
+    assert (await patient.get("/api/auth/me")).status_code == 401
+
+
+async def test_cookie_flags(world: World) -> None:
+    await world.practitioner("dr@clinic-a.test")
+    client = await world.client()
+    response = await client.post(
+        "/api/auth/login", json={"email": "dr@clinic-a.test", "password": PASSWORD}
+    )
+    cookie = next(
+        value
+        for key, value in response.headers.multi_items()
+        if key == "set-cookie" and value.startswith(SESSION_COOKIE)
+    )
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie or "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # development and test; production sets it (test_settings)
+
+
+async def test_eleventh_failed_login_in_a_minute_is_429(world: World) -> None:
+    await world.practitioner("dr@clinic-a.test")
+    client = await world.client()
+    bad = {"email": "dr@clinic-a.test", "password": "wrong password!"}
+    for _ in range(10):
+        assert (await client.post("/api/auth/login", json=bad)).status_code == 401
+    assert (await client.post("/api/auth/login", json=bad)).status_code == 429
+    # Even the right password waits out the minute...
+    good = {"email": "dr@clinic-a.test", "password": PASSWORD}
+    assert (await client.post("/api/auth/login", json=good)).status_code == 429
+    world.clock.advance(timedelta(seconds=61))
+    assert (await client.post("/api/auth/login", json=good)).status_code == 200
+
+
+async def test_failed_logins_are_limited_per_ip_across_emails(world: World) -> None:
+    client = await world.client()
+    for n in range(10):
+        body = {"email": f"guess{n}@clinic-a.test", "password": "wrong password!"}
+        assert (await client.post("/api/auth/login", json=body)).status_code == 401
+    body = {"email": "another@clinic-a.test", "password": "wrong password!"}
+    assert (await client.post("/api/auth/login", json=body)).status_code == 429
+
+
+async def test_invite_sets_password_logs_in_and_works_once(world: World) -> None:
+    doctor = await world.practitioner()
+    created = await doctor.post(
+        "/api/patients",
+        json={"name": "Pat", "email": "pat@example.test", "timezone": "Europe/London"},
+    )
+    assert created.status_code == 201
+    body = created.json()
+    assert body["invite_url"] == f"https://afterline.test/#/invite/{body['invite_token']}"
+    assert body["checkin_time"] == "19:00"
+
+    patient = await world.client()
+    accepted = await patient.post(
+        "/api/auth/accept-invite", json={"token": body["invite_token"], "password": PASSWORD}
+    )
+    assert accepted.status_code == 200
+    assert accepted.json()["role"] == "patient"
+    assert (await patient.get("/api/auth/me")).json()["email"] == "pat@example.test"
+
+    again = await (await world.client()).post(
+        "/api/auth/accept-invite", json={"token": body["invite_token"], "password": PASSWORD}
+    )
+    assert again.status_code == 410
+
+
+async def test_expired_invite_is_gone_and_short_password_names_the_field(world: World) -> None:
+    doctor = await world.practitioner()
+    created = await doctor.post(
+        "/api/patients",
+        json={"name": "Pat", "email": "pat@example.test", "timezone": "Europe/London"},
+    )
+    token = created.json()["invite_token"]
+    client = await world.client()
+    short = await client.post("/api/auth/accept-invite", json={"token": token, "password": "short"})
+    assert short.status_code == 422
+    assert short.json()["field"] == "password"
+
+    world.clock.advance(timedelta(days=14, seconds=1))
+    expired = await client.post(
+        "/api/auth/accept-invite", json={"token": token, "password": PASSWORD}
+    )
+    assert expired.status_code == 410
+    unknown = await client.post(
+        "/api/auth/accept-invite", json={"token": "not-a-token", "password": PASSWORD}
+    )
+    assert unknown.status_code == 404

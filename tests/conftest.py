@@ -1,0 +1,265 @@
+"""Shared fixtures: a fresh database per test, built by the real Alembic migrations.
+
+The database is SQLite unless `AFTERLINE_TEST_DATABASE_URL` names a PostgreSQL server
+(`make test` runs the suite once on each). Migrations run once per session into a template;
+each test then gets its own copy (a file copy on SQLite, `CREATE DATABASE … TEMPLATE` on
+PostgreSQL), so every test starts from exactly what `alembic upgrade head` produces.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from litestar import Litestar
+
+from api.app import CSRF_COOKIE, CSRF_HEADER, create_app
+from api.auth.service import create_practitioner
+from api.core.clock import FrozenClock
+from api.core.db import Database
+from api.core.migrate import upgrade
+from api.core.settings import Settings
+
+PG_URL = os.environ.get("AFTERLINE_TEST_DATABASE_URL", "").strip()
+PASSWORD = "correct horse battery"
+# A Tuesday in March 2026, midday UTC: before the DST changes of both hemispheres' spring.
+START = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+
+
+def _pg_admin_dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://")
+
+
+def _with_database(url: str, name: str) -> str:
+    return url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(scope="session")
+def template_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not PG_URL:
+        path = tmp_path_factory.mktemp("template") / "template.db"
+        url = f"sqlite+aiosqlite:///{path}"
+        upgrade(url)
+        yield url
+        return
+    import asyncio
+
+    name = f"afterline_template_{uuid.uuid4().hex[:8]}"
+
+    async def create() -> None:
+        conn = await asyncpg.connect(_pg_admin_dsn(PG_URL))
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(_pg_admin_dsn(PG_URL))
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    asyncio.run(create())
+    url = _with_database(PG_URL, name)
+    upgrade(url)
+    yield url
+    asyncio.run(drop())
+
+
+@pytest.fixture
+async def database_url(template_url: str, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh, fully migrated database for this test only."""
+    if not PG_URL:
+        path = tmp_path / "afterline.db"
+        shutil.copyfile(template_url.split(":///", 1)[1], path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    name = f"afterline_test_{uuid.uuid4().hex[:12]}"
+    template = template_url.rsplit("/", 1)[1]
+    conn = await asyncpg.connect(_pg_admin_dsn(PG_URL))
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    finally:
+        await conn.close()
+    yield _with_database(PG_URL, name)
+    conn = await asyncpg.connect(_pg_admin_dsn(PG_URL))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database.from_url(database_url)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(START)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        secret_key="test-secret-key-" + "x" * 32,
+        env="test",
+        base_url="https://afterline.test",
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, clock: FrozenClock, db: Database) -> Litestar:
+    return create_app(settings=settings, clock=clock, db=db)
+
+
+class ApiClient:
+    """An HTTP client for one browser: keeps its cookies and echoes the CSRF token."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.http = client
+
+    async def _csrf(self) -> str:
+        token = self.http.cookies.get(CSRF_COOKIE)
+        if token is None:
+            await self.http.get("/api/health")
+            token = self.http.cookies.get(CSRF_COOKIE)
+        assert token, "the server did not set a CSRF cookie"
+        return token
+
+    async def get(self, url: str, **kwargs: Any) -> Any:
+        return await self.http.get(url, **kwargs)
+
+    async def request(self, method: str, url: str, **kwargs: Any) -> Any:
+        headers = {CSRF_HEADER: await self._csrf(), **kwargs.pop("headers", {})}
+        return await self.http.request(method, url, headers=headers, **kwargs)
+
+    async def post(self, url: str, **kwargs: Any) -> Any:
+        return await self.request("POST", url, **kwargs)
+
+    async def put(self, url: str, **kwargs: Any) -> Any:
+        return await self.request("PUT", url, **kwargs)
+
+    async def patch(self, url: str, **kwargs: Any) -> Any:
+        return await self.request("PATCH", url, **kwargs)
+
+    async def delete(self, url: str, **kwargs: Any) -> Any:
+        return await self.request("DELETE", url, **kwargs)
+
+    async def login(self, email: str, password: str = PASSWORD) -> Any:
+        response = await self.post("/api/auth/login", json={"email": email, "password": password})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+def session_body(performed_on: date, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "performed_on": performed_on.isoformat(),
+        "areas": ["leg_left_calf", "leg_right_calf"],
+        "sclerosant": "polidocanol",
+        "concentration_pct": 0.5,
+        "volume_ml": 4.0,
+        "injections": 20,
+        "compression_days": 3,
+        "restriction_days": 3,
+    }
+    body.update(overrides)
+    return body
+
+
+def checkin_body(recorded_at: datetime | None = None, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "pain": 3,
+        "swelling": 1,
+        "bruising": 2,
+        "discolouration": 0,
+        "hardening": 1,
+        "itching": 0,
+        "recorded_at": (recorded_at or START).isoformat(),
+    }
+    body.update(overrides)
+    return body
+
+
+class World:
+    """Builds clinics, practitioners and patients through the real API."""
+
+    def __init__(self, app: Litestar, db: Database, clock: FrozenClock) -> None:
+        self.app = app
+        self.db = db
+        self.clock = clock
+        self._clients: list[httpx.AsyncClient] = []
+
+    async def client(self) -> ApiClient:
+        """A new browser. Requests run in the test's own event loop, like the real server."""
+        http = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.app), base_url="http://testserver.local"
+        )
+        self._clients.append(http)
+        return ApiClient(http)
+
+    async def practitioner(
+        self, email: str = "dr@clinic-a.test", clinic: str = "Clinic A"
+    ) -> ApiClient:
+        await create_practitioner(
+            self.db, email, "Dr " + email.split("@")[0], clinic, PASSWORD, self.clock.now()
+        )
+        client = await self.client()
+        await client.login(email)
+        return client
+
+    async def patient(
+        self,
+        practitioner: ApiClient,
+        email: str = "pat@example.test",
+        timezone: str = "Europe/London",
+        sessions: tuple[date, ...] = (),
+        checkin_time: str = "19:00",
+    ) -> tuple[str, ApiClient]:
+        created = await practitioner.post(
+            "/api/patients",
+            json={
+                "name": email.split("@")[0].title(),
+                "email": email,
+                "timezone": timezone,
+                "checkin_time": checkin_time,
+            },
+        )
+        assert created.status_code == 201, created.text
+        patient_id = created.json()["id"]
+        for performed_on in sessions:
+            response = await practitioner.post(
+                f"/api/patients/{patient_id}/sessions", json=session_body(performed_on)
+            )
+            assert response.status_code == 201, response.text
+        client = await self.client()
+        accepted = await client.post(
+            "/api/auth/accept-invite",
+            json={"token": created.json()["invite_token"], "password": PASSWORD},
+        )
+        assert accepted.status_code == 200, accepted.text
+        return patient_id, client
+
+    async def close(self) -> None:
+        for http in self._clients:
+            await http.aclose()
+
+
+@pytest.fixture
+async def world(app: Litestar, db: Database, clock: FrozenClock) -> AsyncIterator[World]:
+    built = World(app, db, clock)
+    yield built
+    await built.close()
