@@ -1,0 +1,40 @@
+# Afterline: `make run` serves the demo clinic, `make test` runs everything CI runs.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTHON ?= python3
+
+.PHONY: install run test lint test-sqlite test-postgres bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	mkdir -p var
+	$(BIN)/afterline migrate
+	$(BIN)/afterline seed-demo --if-empty
+	$(BIN)/afterline serve --host 127.0.0.1 --port 8000
+
+test: install lint test-sqlite test-postgres
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy api jobs
+
+test-sqlite: install
+	env -u AFTERLINE_TEST_DATABASE_URL $(BIN)/pytest
+
+test-postgres: install
+	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/with-postgres.sh $(BIN)/pytest
+
+bench: install
+	$(BIN)/afterline bench
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
