@@ -6,13 +6,12 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from api.audit.models import AuditEvent
+from api.core.db import WriteSession
 
 
 def record(
-    session: AsyncSession,
+    session: WriteSession,
     *,
     actor_id: uuid.UUID,
     action: str,

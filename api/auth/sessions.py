@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from api.auth.models import AuthSession, User
 from api.auth.schemas import Principal
@@ -42,6 +42,7 @@ _principal_query = (
     )
     .join(User, User.id == AuthSession.user_id)
     .outerjoin(Patient, Patient.user_id == User.id)
+    .where(AuthSession.token_hash == bindparam("token_hash"))
 )
 
 
@@ -67,14 +68,12 @@ async def start_session(db: Database, user_id: uuid.UUID, role: str, now: dateti
 
 async def resolve_session(db: Database, token: str, now: datetime) -> Principal | None:
     async with db.read() as conn:
-        row = (
-            await conn.execute(
-                _principal_query.where(AuthSession.token_hash == token_digest(token))
-            )
-        ).first()
+        row = (await conn.execute(_principal_query, {"token_hash": token_digest(token)})).first()
     if row is None:
         return None
-    (session_id, last_seen, expires_at, user_id, role, clinic_id, email, name, *patient) = row
+    (session_id, last_seen, expires_at, user_id, role, clinic_id, email, name, *patient) = tuple(
+        row
+    )
     if expires_at <= now:
         return None
     if now - last_seen > RENEW_AFTER:

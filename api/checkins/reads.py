@@ -10,48 +10,59 @@ from __future__ import annotations
 import uuid
 from bisect import bisect_right
 from datetime import date, datetime
+from typing import Any, cast
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import bindparam, select
 
 from api.checkins.advice import advice_for
 from api.checkins.models import Checkin
 from api.checkins.schemas import CheckinOut, Timeline, TimelinePoint, TimelineSession, Today
 from api.checkins.service import checkin_out
 from api.core.clock import local_today
+from api.core.db import ReadConnection
 from api.core.errors import FieldError
 from api.treatments.models import TreatmentSession
 
-_sessions_query = select(
-    TreatmentSession.id,
-    TreatmentSession.performed_on,
-    TreatmentSession.review_on,
-    TreatmentSession.areas,
-).order_by(TreatmentSession.performed_on, TreatmentSession.created_at)
+# Built once with a bind parameter: constructing the expression per request costs more
+# than running it.
+_sessions_query = (
+    select(
+        TreatmentSession.id,
+        TreatmentSession.performed_on,
+        TreatmentSession.review_on,
+        TreatmentSession.areas,
+    )
+    .where(TreatmentSession.patient_id == bindparam("patient_id"))
+    .order_by(TreatmentSession.performed_on, TreatmentSession.created_at)
+)
 
-_points_query = select(
-    Checkin.local_date,
-    Checkin.pain,
-    Checkin.swelling,
-    Checkin.bruising,
-    Checkin.discolouration,
-    Checkin.hardening,
-    Checkin.itching,
-).order_by(Checkin.local_date)
+_points_query = (
+    select(
+        Checkin.local_date,
+        Checkin.pain,
+        Checkin.swelling,
+        Checkin.bruising,
+        Checkin.discolouration,
+        Checkin.hardening,
+        Checkin.itching,
+    )
+    .where(Checkin.patient_id == bindparam("patient_id"))
+    .order_by(Checkin.local_date)
+)
 
 
-async def timeline(conn: AsyncConnection, patient_id: uuid.UUID) -> Timeline:
-    session_rows = (
-        await conn.execute(_sessions_query.where(TreatmentSession.patient_id == patient_id))
-    ).all()
+async def timeline(conn: ReadConnection, patient_id: uuid.UUID) -> Timeline:
+    params = {"patient_id": patient_id}
+    session_rows = (await conn.execute(_sessions_query, params)).all()
     sessions = [
         TimelineSession(id=s.id, performed_on=s.performed_on, review_on=s.review_on, areas=s.areas)
         for s in session_rows
     ]
     starts = [s.performed_on for s in sessions]
     points = []
-    for row in await conn.execute(_points_query.where(Checkin.patient_id == patient_id)):
-        local_date, *scores = row
+    for result_row in (await conn.execute(_points_query, params)).all():
+        row = cast(tuple[Any, ...], result_row)  # a Row indexes like a tuple, without copying
+        local_date: date = row[0]
         index = bisect_right(starts, local_date) - 1
         follows = sessions[index] if index >= 0 else None
         points.append(
@@ -59,14 +70,19 @@ async def timeline(conn: AsyncConnection, patient_id: uuid.UUID) -> Timeline:
                 local_date,
                 follows.id if follows else None,
                 (local_date - follows.performed_on).days if follows else None,
-                *scores,
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                row[6],
             )
         )
     return Timeline(sessions=sessions, points=points)
 
 
 async def list_checkins(
-    conn: AsyncConnection,
+    conn: ReadConnection,
     patient_id: uuid.UUID,
     date_from: date | None = None,
     date_to: date | None = None,
@@ -81,9 +97,7 @@ async def list_checkins(
     return [checkin_out(row) for row in await conn.execute(query)]
 
 
-async def today(
-    conn: AsyncConnection, patient_id: uuid.UUID, timezone: str, now: datetime
-) -> Today:
+async def today(conn: ReadConnection, patient_id: uuid.UUID, timezone: str, now: datetime) -> Today:
     local_date = local_today(now, timezone)
     session = (
         await conn.execute(

@@ -10,28 +10,52 @@ possibly after the patient edited the same day on another device. So:
 - concurrent PUTs for one day leave one row: SQLite serialises writers, PostgreSQL relies
   on the unique (patient_id, local_date) constraint with `ON CONFLICT DO NOTHING` and then
   locks the winner's row.
+
+This is the write hot path, so its statements are SQLAlchemy Core, built once at import
+with bind parameters (building ORM statements per request cost more than running them).
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import msgspec
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.checkins.models import SYMPTOMS, Checkin, CheckinRevision
 from api.checkins.schemas import CheckinIn, CheckinOut, CheckinResult, Outcome
 from api.core.clock import local_today
-from api.core.db import Database
+from api.core.db import Database, ReadConnection
 from api.core.errors import FieldError
 from api.treatments.models import TreatmentSession
 
 CLOCK_SKEW_ALLOWANCE = timedelta(days=1)
 STORED_FIELDS = (*SYMPTOMS, "compression_worn", "warning_signs", "note")
+
+_checkin = cast(Table, Checkin.__table__)
+_first_session = select(func.min(TreatmentSession.performed_on)).where(
+    TreatmentSession.patient_id == bindparam("patient_id")
+)
+_existing = select(_checkin).where(
+    _checkin.c.patient_id == bindparam("patient_id"),
+    _checkin.c.local_date == bindparam("local_date"),
+)
+_existing_locked = _existing.with_for_update()
+_inserts = {
+    name: dialect.insert(_checkin)
+    .on_conflict_do_nothing(index_elements=["patient_id", "local_date"])
+    .returning(_checkin.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_update = (
+    update(_checkin)
+    .where(_checkin.c.id == bindparam("checkin_id"))
+    .values({name: bindparam(name) for name in (*STORED_FIELDS, "recorded_at", "updated_at")})
+)
+_revision = insert(cast(Table, CheckinRevision.__table__))
 
 
 def _values(data: CheckinIn) -> dict[str, Any]:
@@ -62,14 +86,6 @@ def checkin_out(row: Any) -> CheckinOut:
     )
 
 
-async def first_session_on(session: AsyncSession, patient_id: uuid.UUID) -> date | None:
-    return await session.scalar(
-        select(func.min(TreatmentSession.performed_on)).where(
-            TreatmentSession.patient_id == patient_id
-        )
-    )
-
-
 def _check_dates(local_date: date, data: CheckinIn, today: date, now: datetime) -> None:
     if local_date > today:
         raise FieldError("local_date", f"is in the future (today is {today} in your timezone)")
@@ -77,27 +93,12 @@ def _check_dates(local_date: date, data: CheckinIn, today: date, now: datetime) 
         raise FieldError("recorded_at", "is in the future; check the device clock")
 
 
-async def _select_for_update(
-    session: AsyncSession, patient_id: uuid.UUID, local_date: date
-) -> Checkin | None:
-    query = select(Checkin).where(
-        Checkin.patient_id == patient_id, Checkin.local_date == local_date
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    return await session.scalar(query.execution_options(populate_existing=True))
-
-
-async def _insert_if_absent(session: AsyncSession, row: dict[str, Any]) -> uuid.UUID | None:
-    dialect = session.get_bind().dialect.name
-    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        builder(Checkin)
-        .values(**row)
-        .on_conflict_do_nothing(index_elements=["patient_id", "local_date"])
-        .returning(Checkin.id)
-    )
-    return await session.scalar(statement)
+async def _locked_existing(
+    conn: ReadConnection, dialect: str, patient_id: uuid.UUID, local_date: date
+) -> Any:
+    query = _existing_locked if dialect == "postgresql" else _existing
+    params = {"patient_id": patient_id, "local_date": local_date}
+    return (await conn.execute(query, params)).first()
 
 
 async def put_checkin(
@@ -112,30 +113,27 @@ async def put_checkin(
     values = _values(data)
     recorded_at = data.recorded_at.astimezone(UTC)
     async with db.write() as session:
-        first = await first_session_on(session, patient_id)
+        conn = await session.connection()
+        dialect = session.get_bind().dialect.name
+        first = await conn.scalar(_first_session, {"patient_id": patient_id})
         if first is None:
             raise FieldError("local_date", "no treatment session has been recorded for you yet")
         if local_date < first:
             raise FieldError("local_date", f"is before your first treatment session on {first}")
-        existing = await _select_for_update(session, patient_id, local_date)
+        existing = await _locked_existing(conn, dialect, patient_id, local_date)
         if existing is None:
-            new_id = uuid.uuid4()
-            inserted = await _insert_if_absent(
-                session,
-                {
-                    "id": new_id,
-                    "patient_id": patient_id,
-                    "local_date": local_date,
-                    "recorded_at": recorded_at,
-                    "created_at": now,
-                    "updated_at": now,
-                    **values,
-                },
-            )
+            new_row = {
+                "id": uuid.uuid4(),
+                "patient_id": patient_id,
+                "local_date": local_date,
+                "recorded_at": recorded_at,
+                "created_at": now,
+                "updated_at": now,
+                **values,
+            }
+            inserted = await conn.scalar(_inserts[dialect], new_row)
             if inserted is not None:
-                await _keep_revision(
-                    session, inserted, patient_id, local_date, data, "created", now
-                )
+                await _keep_revision(conn, inserted, patient_id, local_date, data, "created", now)
                 return CheckinResult(
                     id=inserted,
                     local_date=local_date,
@@ -145,15 +143,16 @@ async def put_checkin(
                     **values,
                 )
             # Another request created the day between our read and our insert.
-            existing = await _select_for_update(session, patient_id, local_date)
-            assert existing is not None
-        return await _apply_to_existing(session, existing, data, values, now)
+            existing = await _locked_existing(conn, dialect, patient_id, local_date)
+        return await _apply_to_existing(conn, existing, data, values, now)
 
 
 async def _apply_to_existing(
-    session: AsyncSession, existing: Checkin, data: CheckinIn, values: dict[str, Any], now: datetime
+    conn: ReadConnection, existing: Any, data: CheckinIn, values: dict[str, Any], now: datetime
 ) -> CheckinResult:
+    stored = checkin_out(existing)
     stored_values = {name: getattr(existing, name) for name in STORED_FIELDS}
+    stored_values["warning_signs"] = list(stored_values["warning_signs"] or [])
     outcome: Outcome
     if data.recorded_at < existing.recorded_at:
         outcome = "stale"
@@ -161,24 +160,27 @@ async def _apply_to_existing(
         outcome = "unchanged"
     else:
         outcome = "updated"
-        await session.execute(
-            update(Checkin)
-            .where(Checkin.id == existing.id)
-            .values(recorded_at=data.recorded_at, updated_at=now, **values)
+        recorded_at = data.recorded_at.astimezone(UTC)
+        await conn.execute(
+            _update,
+            {"checkin_id": existing.id, "recorded_at": recorded_at, "updated_at": now, **values},
         )
-        for name, value in values.items():
-            setattr(existing, name, value)
-        existing.recorded_at = data.recorded_at
-        existing.updated_at = now
+        stored = CheckinOut(
+            id=existing.id,
+            local_date=existing.local_date,
+            recorded_at=recorded_at,
+            updated_at=now,
+            **values,
+        )
     if outcome != "unchanged":
         await _keep_revision(
-            session, existing.id, existing.patient_id, existing.local_date, data, outcome, now
+            conn, existing.id, existing.patient_id, existing.local_date, data, outcome, now
         )
-    return CheckinResult(**msgspec.structs.asdict(checkin_out(existing)), outcome=outcome)
+    return CheckinResult(**msgspec.structs.asdict(stored), outcome=outcome)
 
 
 async def _keep_revision(
-    session: AsyncSession,
+    conn: ReadConnection,
     checkin_id: uuid.UUID,
     patient_id: uuid.UUID,
     local_date: date,
@@ -186,15 +188,16 @@ async def _keep_revision(
     outcome: str,
     now: datetime,
 ) -> None:
-    await session.execute(
-        insert(CheckinRevision).values(
-            id=uuid.uuid4(),
-            checkin_id=checkin_id,
-            patient_id=patient_id,
-            local_date=local_date,
-            payload=msgspec.to_builtins(data),
-            outcome=outcome,
-            recorded_at=data.recorded_at,
-            received_at=now,
-        )
+    await conn.execute(
+        _revision,
+        {
+            "id": uuid.uuid4(),
+            "checkin_id": checkin_id,
+            "patient_id": patient_id,
+            "local_date": local_date,
+            "payload": msgspec.to_builtins(data),
+            "outcome": outcome,
+            "recorded_at": data.recorded_at,
+            "received_at": now,
+        },
     )

@@ -2,54 +2,65 @@
 
 Every service call runs in one explicit unit of work: `Database.write()` for anything that
 changes rows (one transaction, committed at the end or rolled back on error, so nothing is
-half-written) and `Database.read()` for pure reads.
+half-written) and `Database.read()` for pure reads. Services see the same awaitable
+interface (`WriteSession`, `ReadConnection`) whichever driver is underneath.
 
 SQLite is the embedded default and needs care to behave under concurrency:
 - WAL so readers never block the writer, foreign keys on, a busy timeout for other processes;
 - write transactions start with `BEGIN IMMEDIATE`, so two writers cannot both read and then
   fail to upgrade their lock (the classic "database is locked" on deferred transactions);
 - writers inside one process queue on an asyncio lock before asking SQLite for the write lock,
-  because SQLite's own busy handler waits by sleeping and would wreck tail latency.
-Reads use deferred transactions and run concurrently.
+  because SQLite's own busy handler waits by sleeping and would wreck tail latency;
+- the fast paths run pysqlite directly on the event loop (see `api.core.sqlite`).
+PostgreSQL uses asyncpg throughout.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, nullcontext
-from typing import Any
+from contextlib import asynccontextmanager
+from typing import Any, Protocol
 
-from sqlalchemy import event
-from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import (
-    AsyncConnection,
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
+from sqlalchemy.engine import Connection, Engine, Result, ScalarResult
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import Executable
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000
-_BEGIN_OPTION = "afterline_sqlite_begin"
+from api.core import sqlite
 
 
-def _install_sqlite_pragmas(engine: AsyncEngine) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Take over transaction control from the driver so BEGIN can be IMMEDIATE.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
+class ReadConnection(Protocol):
+    """What read-only code needs; `AsyncConnection` and `SyncReadConnection` provide it."""
 
-    @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        mode = conn.get_execution_options().get(_BEGIN_OPTION, "IMMEDIATE")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+    async def execute(self, statement: Executable, parameters: Any = None, /) -> Result[Any]: ...
+
+    async def scalar(self, statement: Executable, parameters: Any = None, /) -> Any: ...
+
+    async def scalars(
+        self, statement: Executable, parameters: Any = None, /
+    ) -> ScalarResult[Any]: ...
+
+
+class WriteSession(Protocol):
+    """What write code needs; `AsyncSession` and `SyncWriteSession` provide it."""
+
+    async def execute(self, statement: Executable, parameters: Any = None, /) -> Result[Any]: ...
+
+    async def scalar(self, statement: Executable, parameters: Any = None, /) -> Any: ...
+
+    async def scalars(
+        self, statement: Executable, parameters: Any = None, /
+    ) -> ScalarResult[Any]: ...
+
+    def add(self, instance: object, /) -> None: ...
+
+    async def flush(self) -> None: ...
+
+    async def connection(self) -> ReadConnection: ...
+
+    def get_bind(self) -> Engine | Connection: ...
 
 
 def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
@@ -57,11 +68,11 @@ def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
         engine = create_async_engine(
             database_url,
             echo=echo,
-            pool_size=8,
-            max_overflow=24,
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            pool_size=4,
+            max_overflow=8,
+            connect_args={"timeout": sqlite.BUSY_TIMEOUT_MS / 1000},
         )
-        _install_sqlite_pragmas(engine)
+        sqlite.install_pragmas(engine.sync_engine)
         return engine
     return create_async_engine(database_url, echo=echo, pool_size=10, max_overflow=20)
 
@@ -72,11 +83,22 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
-        self._read_engine = (
-            engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"}) if self.is_sqlite else engine
-        )
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
-        self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        self._write_lock = asyncio.Lock()
+        self._sync_reads: Engine | None = None
+        self._sync_write_engine: Engine | None = None
+        self._sync_writes: sessionmaker[Session] | None = None
+        if self.is_sqlite:
+            url = engine.url.render_as_string(hide_password=False)
+            # Reads: each statement is its own snapshot, no BEGIN/ROLLBACK round trips.
+            self._sync_reads = sqlite.sync_engine(
+                url, busy_timeout_ms=sqlite.BUSY_TIMEOUT_MS, begin="AUTOCOMMIT"
+            )
+            # Writes: take the lock at once or not at all (then aiosqlite waits for it).
+            self._sync_write_engine = sqlite.sync_engine(url, busy_timeout_ms=0, begin="IMMEDIATE")
+            self._sync_writes = sessionmaker(
+                self._sync_write_engine, expire_on_commit=False, autoflush=False
+            )
 
     @classmethod
     def from_url(cls, database_url: str) -> Database:
@@ -87,18 +109,49 @@ class Database:
         return self.engine.dialect.name
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncSession]:
+    async def write(self) -> AsyncIterator[WriteSession]:
         """One write transaction: commits when the block ends, rolls back if it raises."""
-        lock = self._write_lock if self._write_lock is not None else nullcontext()
-        async with lock, self._sessions() as session, session.begin():
-            yield session
+        if self._sync_writes is None:
+            async with self._sessions() as session, session.begin():
+                yield session
+            return
+        async with self._write_lock:
+            sync_session = self._sync_writes()
+            try:
+                sync_session.connection()  # BEGIN IMMEDIATE, failing at once if busy
+                got_lock = True
+            except OperationalError:
+                sync_session.close()
+                got_lock = False
+            if got_lock:
+                try:
+                    yield sqlite.SyncWriteSession(sync_session)
+                    sync_session.commit()
+                except BaseException:
+                    sync_session.rollback()
+                    raise
+                finally:
+                    sync_session.close()
+                return
+            # Another process holds the write lock: wait for it on aiosqlite's thread.
+            async with self._sessions() as session, session.begin():
+                yield session
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncConnection]:
-        """A read-only connection in a deferred transaction (never takes SQLite's write lock)."""
-        async with self._read_engine.connect() as conn:
+    async def read(self) -> AsyncIterator[ReadConnection]:
+        """A connection for reads only; on SQLite it never takes the write lock."""
+        if self._sync_reads is not None:
+            with self._sync_reads.connect() as sync_conn:
+                yield sqlite.SyncReadConnection(sync_conn)
+                sync_conn.rollback()
+            return
+        async with self.engine.connect() as conn:
             yield conn
             await conn.rollback()
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._sync_reads is not None:
+            self._sync_reads.dispose()
+        if self._sync_write_engine is not None:
+            self._sync_write_engine.dispose()

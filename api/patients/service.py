@@ -10,12 +10,11 @@ from typing import TypeVar
 import msgspec
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from api.audit.service import record
 from api.auth.models import User
 from api.auth.schemas import Principal
-from api.core.db import Database
+from api.core.db import Database, ReadConnection, WriteSession
 from api.core.errors import ConflictError, NotFoundError
 from api.core.security import new_token, token_digest
 from api.core.validation import (
@@ -35,7 +34,7 @@ EMAIL_TAKEN = "email: an account with this email already exists"
 
 
 async def load_patient_in_clinic(
-    session: AsyncSession, actor: Principal, patient_id: uuid.UUID
+    session: WriteSession, actor: Principal, patient_id: uuid.UUID
 ) -> tuple[Patient, User]:
     """The patient if they belong to the actor's clinic; otherwise the same 404 as a missing id."""
     row = (
@@ -47,7 +46,8 @@ async def load_patient_in_clinic(
     ).first()
     if row is None:
         raise NotFoundError()
-    return row[0], row[1]
+    patient, user = tuple(row)
+    return patient, user
 
 
 def patient_out(patient: Patient, user: User) -> PatientOut:
@@ -172,7 +172,7 @@ async def read_as_practitioner(
     patient_id: uuid.UUID,
     action: str,
     now: datetime,
-    reader: Callable[[AsyncConnection, uuid.UUID], Awaitable[T]],
+    reader: Callable[[ReadConnection, uuid.UUID], Awaitable[T]],
 ) -> T:
     """Run `reader` on one of the clinic's patients, audited in the same transaction."""
     async with db.write() as session:

@@ -46,10 +46,14 @@ def adherence(
 async def list_patients(db: Database, actor: Principal, now: datetime) -> list[PatientSummary]:
     async with db.read() as conn:
         zones = (
-            await conn.scalars(
-                select(Patient.timezone).where(Patient.clinic_id == actor.clinic_id).distinct()
+            (
+                await conn.execute(
+                    select(Patient.timezone).where(Patient.clinic_id == actor.clinic_id).distinct()
+                )
             )
-        ).all()
+            .scalars()
+            .all()
+        )
         todays = {zone: local_today(now, zone) for zone in zones}
         rows = (await conn.execute(_summary_query(actor, todays))).all() if todays else []
     async with db.write() as session:

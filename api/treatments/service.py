@@ -121,7 +121,7 @@ async def update_session(
         ).first()
         if found is None:
             raise NotFoundError()
-        row, patient = found
+        row, patient = tuple(found)
         changes = {
             name: value
             for name, value in msgspec.structs.asdict(data).items()
