@@ -8,9 +8,7 @@ straight from msgspec structs.
 from __future__ import annotations
 
 import uuid
-from bisect import bisect_right
 from datetime import date, datetime
-from typing import Any, cast
 
 from sqlalchemy import bindparam, select
 
@@ -58,24 +56,28 @@ async def timeline(conn: ReadConnection, patient_id: uuid.UUID) -> Timeline:
         TimelineSession(id=s.id, performed_on=s.performed_on, review_on=s.review_on, areas=s.areas)
         for s in session_rows
     ]
-    starts = [s.performed_on for s in sessions]
-    points = []
-    for result_row in (await conn.execute(_points_query, params)).all():
-        row = cast(tuple[Any, ...], result_row)  # a Row indexes like a tuple, without copying
-        local_date: date = row[0]
-        index = bisect_right(starts, local_date) - 1
-        follows = sessions[index] if index >= 0 else None
+    rows = (await conn.execute(_points_query, params)).tuples().all()
+    points: list[TimelinePoint] = []
+    # Points come sorted by date, so the session each follows only ever moves forward.
+    index, follows = -1, None
+    for local_date, pain, swelling, bruising, discolouration, hardening, itching in rows:  # type: ignore[misc]
+        while index + 1 < len(sessions) and sessions[index + 1].performed_on <= local_date:
+            index += 1
+            follows = sessions[index]
+        session_id, day = (
+            (follows.id, (local_date - follows.performed_on).days) if follows else (None, None)
+        )
         points.append(
             TimelinePoint(
                 local_date,
-                follows.id if follows else None,
-                (local_date - follows.performed_on).days if follows else None,
-                row[1],
-                row[2],
-                row[3],
-                row[4],
-                row[5],
-                row[6],
+                session_id,
+                day,
+                pain,
+                swelling,
+                bruising,
+                discolouration,
+                hardening,
+                itching,
             )
         )
     return Timeline(sessions=sessions, points=points)

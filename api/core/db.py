@@ -143,7 +143,6 @@ class Database:
         if self._sync_reads is not None:
             with self._sync_reads.connect() as sync_conn:
                 yield sqlite.SyncReadConnection(sync_conn)
-                sync_conn.rollback()
             return
         async with self.engine.connect() as conn:
             yield conn

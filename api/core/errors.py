@@ -94,8 +94,16 @@ def validation_error(exc: msgspec.ValidationError | msgspec.DecodeError) -> Fiel
     return FieldError(field, text or "invalid value")
 
 
+def _public_name(request: Request[Any, Any, Any], key: str) -> str:
+    """Litestar names a parameter by its Python name (`date_from`); clients know its alias."""
+    handler = request.scope.get("route_handler")
+    parameter = handler.parsed_fn_signature.parameters.get(key) if handler else None
+    alias = getattr(getattr(parameter, "kwarg_definition", None), "name", None)
+    return alias if isinstance(alias, str) and alias else key
+
+
 def validation_exception_handler(
-    _: Request[Any, Any, Any], exc: ValidationException
+    request: Request[Any, Any, Any], exc: ValidationException
 ) -> Response[Any]:
     """Litestar's own parameter validation (path and query values), reshaped to our body."""
     errors = exc.extra if isinstance(exc.extra, list) else []
@@ -103,7 +111,7 @@ def validation_exception_handler(
     detail = str(exc.detail)
     for error in errors:
         if isinstance(error, dict) and error.get("key"):
-            field = str(error["key"])
+            field = _public_name(request, str(error["key"]))
             detail = f"{field}: {error.get('message', 'invalid value')}"
             break
     return Response(

@@ -44,11 +44,16 @@ def install_pragmas(engine: Engine, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -
 
 
 def sync_engine(database_url: str, *, busy_timeout_ms: int, begin: str) -> Engine:
-    """A pysqlite engine on the same file as the aiosqlite URL."""
+    """A pysqlite engine on the same file as the aiosqlite URL.
+
+    With `begin="AUTOCOMMIT"` no transaction is ever opened, so connections go back to the
+    pool without the usual ROLLBACK.
+    """
     engine = create_engine(
         database_url.replace("sqlite+aiosqlite:", "sqlite+pysqlite:", 1),
         pool_size=4,
         max_overflow=4,
+        pool_reset_on_return=None if begin == "AUTOCOMMIT" else "rollback",
         connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
         execution_options={BEGIN_OPTION: begin},
     )

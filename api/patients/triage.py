@@ -94,6 +94,8 @@ async def list_patients(db: Database, actor: Principal, now: datetime) -> list[P
                 latest=latest,
             )
         )
+    # Sorted here: SQLite would sort the rows with every correlated value attached.
+    summaries.sort(key=lambda summary: (summary.name.lower(), str(summary.id)))
     return summaries
 
 
@@ -157,5 +159,4 @@ def _summary_query(actor: Principal, todays: dict[str, date]) -> Select[Any]:
         .join(User, User.id == Patient.user_id)
         .outerjoin(last, and_(last.patient_id == Patient.id, last.local_date == latest_date))
         .where(Patient.clinic_id == actor.clinic_id)
-        .order_by(func.lower(User.name), Patient.id)
     )

@@ -1,0 +1,553 @@
+"""The access-control matrix of DESIGN §5-6: who may call which route on whose ids.
+
+Two clinics, one practitioner and two patients each, every patient with a treatment session
+and a check-in, so every kind of id exists. Each route is one `Route` line in `ROUTES`; the
+tests walk that table for every kind of caller:
+
+- anonymous (no cookie, or a forged one) → 401 on every route that is not public;
+- a patient on a practitioner route, or a practitioner on a patient route → 403, the same
+  whatever id is in the path;
+- a practitioner on their own clinic's ids → 2xx and an `audit_event` naming them and the
+  patient;
+- a practitioner on another clinic's ids → 404 byte-identical to an unknown or malformed id,
+  nothing changed and nothing audited about that patient;
+- a patient on /api/me/* → their own data only, never another patient's ids or values.
+
+`test_every_route_is_in_the_matrix` fails when the app gains a route the table does not list.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+import pytest
+from litestar import Litestar
+from sqlalchemy import select
+
+from api.audit.models import AuditEvent
+from api.auth.sessions import SESSION_COOKIE
+from api.core.db import Database
+from tests.conftest import START, ApiClient, World, checkin_body, session_body
+
+SESSION_DAY = date(2026, 3, 3)
+CHECKIN_DAY = date(2026, 3, 9)
+TODAY = START.date()
+
+Audience = Literal["practitioner", "patient", "signed_in"]
+
+
+def _new_patient() -> dict[str, Any]:
+    tag = uuid.uuid4().hex[:8]
+    return {"name": f"New {tag}", "email": f"new.{tag}@example.test", "timezone": "Europe/London"}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One route of the API. `path` uses {patient}, {session} and {day} placeholders."""
+
+    method: str
+    path: str
+    audience: Audience
+    ok: int = 200
+    body: Callable[[], dict[str, Any]] | None = None
+    # What a practitioner's successful call writes to the audit log, and about which patient:
+    # "path" (the patient the ids in the path belong to), "created" (the response's id) or
+    # None (a clinic-wide read naming no patient).
+    audit: str | None = None
+    audit_patient: Literal["path", "created"] | None = "path"
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path}"
+
+    @property
+    def takes_id(self) -> bool:
+        return "{patient}" in self.path or "{session}" in self.path
+
+    def url(self, *, patient: str = "", session: str = "", day: date = TODAY) -> str:
+        return self.path.format(patient=patient, session=session, day=day.isoformat())
+
+
+ROUTES = [
+    # practitioner routes
+    Route("GET", "/api/patients", "practitioner", audit="patient.list", audit_patient=None),
+    Route(
+        "POST",
+        "/api/patients",
+        "practitioner",
+        ok=201,
+        body=_new_patient,
+        audit="patient.create",
+        audit_patient="created",
+    ),
+    Route("GET", "/api/patients/{patient}", "practitioner", audit="patient.read"),
+    Route(
+        "PATCH",
+        "/api/patients/{patient}",
+        "practitioner",
+        body=lambda: {"checkin_time": "20:15", "name": "Renamed By Someone"},
+        audit="patient.update",
+    ),
+    Route("GET", "/api/patients/{patient}/sessions", "practitioner", audit="session.list"),
+    Route(
+        "POST",
+        "/api/patients/{patient}/sessions",
+        "practitioner",
+        ok=201,
+        body=lambda: session_body(TODAY - timedelta(days=1), notes="added later"),
+        audit="session.create",
+    ),
+    Route(
+        "PATCH",
+        "/api/sessions/{session}",
+        "practitioner",
+        body=lambda: {"notes": "edited by someone", "injections": 42},
+        audit="session.update",
+    ),
+    Route("GET", "/api/patients/{patient}/checkins", "practitioner", audit="checkin.list"),
+    Route("GET", "/api/patients/{patient}/timeline", "practitioner", audit="timeline.read"),
+    # patient routes
+    Route("GET", "/api/me/today", "patient"),
+    Route(
+        "PUT",
+        "/api/me/checkins/{day}",
+        "patient",
+        ok=201,
+        body=lambda: checkin_body(pain=5, note="today's entry"),
+    ),
+    Route("GET", "/api/me/checkins", "patient"),
+    Route("GET", "/api/me/timeline", "patient"),
+    Route("GET", "/api/me/sessions", "patient"),
+    # anyone signed in
+    Route("GET", "/api/auth/me", "signed_in"),
+    Route("POST", "/api/auth/logout", "signed_in", ok=204),
+]
+# Reachable without a session; each is covered by its own tests elsewhere.
+PUBLIC = {
+    ("GET", "/api/health"),
+    ("POST", "/api/auth/login"),
+    ("POST", "/api/auth/accept-invite"),
+}
+
+PRACTITIONER_ROUTES = [pytest.param(r, id=r.id) for r in ROUTES if r.audience == "practitioner"]
+PRACTITIONER_ID_ROUTES = [
+    pytest.param(r, id=r.id) for r in ROUTES if r.audience == "practitioner" and r.takes_id
+]
+PATIENT_ROUTES = [pytest.param(r, id=r.id) for r in ROUTES if r.audience == "patient"]
+ALL_ROUTES = [pytest.param(r, id=r.id) for r in ROUTES]
+MALFORMED_IDS = ("not-a-uuid", "0", "1 OR 1=1", "00000000-0000-0000-0000-00000000000g")
+
+
+# --- the cast -------------------------------------------------------------------------------
+
+
+@dataclass
+class Person:
+    key: str
+    patient_id: str
+    client: ApiClient
+    email: str
+    name: str
+    note: str
+    pain: int
+    session_id: str = ""
+    checkin_id: str = ""
+
+    def secrets(self) -> list[str]:
+        """Strings that identify this patient or their data in a response body."""
+        return [
+            self.patient_id,
+            self.session_id,
+            self.checkin_id,
+            self.email,
+            self.name,
+            self.note,
+        ]
+
+
+@dataclass
+class Clinic:
+    practitioner: ApiClient
+    user_id: str
+    patients: list[Person] = field(default_factory=list)
+
+
+@dataclass
+class Cast:
+    world: World
+    a: Clinic
+    b: Clinic
+
+    @property
+    def everyone(self) -> list[Person]:
+        return [*self.a.patients, *self.b.patients]
+
+    async def client(self, kind: str) -> ApiClient:
+        if kind == "practitioner":
+            return self.a.practitioner
+        if kind == "patient":
+            return self.a.patients[0].client
+        anonymous = await self.world.client()
+        if kind == "forged":
+            anonymous.http.cookies.set(SESSION_COOKIE, "forged-" + uuid.uuid4().hex)
+        return anonymous
+
+
+async def _user_id(client: ApiClient) -> str:
+    me = await client.get("/api/auth/me")
+    assert me.status_code == 200, me.text
+    return str(me.json()["id"])
+
+
+async def _add_patient(world: World, clinic: Clinic, local: str, pain: int) -> None:
+    email = f"{local}@example.test"
+    patient_id, client = await world.patient(
+        clinic.practitioner, email=email, sessions=(SESSION_DAY,)
+    )
+    note = f"private note of {local}"
+    put = await client.put(
+        f"/api/me/checkins/{CHECKIN_DAY.isoformat()}", json=checkin_body(pain=pain, note=note)
+    )
+    assert put.status_code == 201, put.text
+    sessions = await client.get("/api/me/sessions")
+    assert sessions.status_code == 200, sessions.text
+    [session] = sessions.json()
+    clinic.patients.append(
+        Person(
+            key=local,
+            patient_id=patient_id,
+            client=client,
+            email=email,
+            name=local.title(),
+            note=note,
+            pain=pain,
+            session_id=session["id"],
+            checkin_id=put.json()["id"],
+        )
+    )
+
+
+@pytest.fixture
+async def cast(world: World) -> Cast:
+    dr_a = await world.practitioner("dr@clinic-a.test", "Clinic A")
+    dr_b = await world.practitioner("dr@clinic-b.test", "Clinic B")
+    a = Clinic(dr_a, await _user_id(dr_a))
+    b = Clinic(dr_b, await _user_id(dr_b))
+    # Distinct pain scores, so a leaked score is as visible as a leaked id.
+    for clinic, local, pain in (
+        (a, "ada.alpha", 1),
+        (a, "abe.alpha", 4),
+        (b, "bea.beta", 7),
+        (b, "bo.beta", 9),
+    ):
+        await _add_patient(world, clinic, local, pain)
+    return Cast(world, a, b)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+async def call(client: ApiClient, route: Route, **ids: str) -> Any:
+    kwargs: dict[str, Any] = {}
+    if route.body is not None:
+        kwargs["json"] = route.body()
+    return await client.request(route.method, route.url(**ids), **kwargs)
+
+
+def ids_of(person: Person, route: Route) -> dict[str, str]:
+    return {"patient": person.patient_id, "session": person.session_id}
+
+
+def ids_of_raw(route: Route, raw: str) -> dict[str, str]:
+    return {"patient": raw, "session": raw}
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    actor: str | None
+    patient: str | None
+    action: str
+    detail: str
+    at: datetime
+
+
+async def audit_log(db: Database) -> list[Event]:
+    async with db.read() as conn:
+        rows = (
+            await conn.execute(
+                select(
+                    AuditEvent.id,
+                    AuditEvent.actor_user_id,
+                    AuditEvent.patient_id,
+                    AuditEvent.action,
+                    AuditEvent.detail,
+                    AuditEvent.at,
+                )
+            )
+        ).all()
+    return [
+        Event(
+            id=str(row.id),
+            actor=str(row.actor_user_id) if row.actor_user_id else None,
+            patient=str(row.patient_id) if row.patient_id else None,
+            action=row.action,
+            detail=json.dumps(row.detail, sort_keys=True),
+            at=row.at,
+        )
+        for row in rows
+    ]
+
+
+async def new_events(db: Database, before: list[Event]) -> list[Event]:
+    seen = {event.id for event in before}
+    return [event for event in await audit_log(db) if event.id not in seen]
+
+
+def fingerprint(response: Any) -> tuple[int, str | None, bytes]:
+    return response.status_code, response.headers.get("content-type"), response.content
+
+
+async def snapshot(clinic: Clinic, person: Person) -> dict[str, Any]:
+    """What the owning practitioner sees of one patient (writes audit events of its own)."""
+    doctor = clinic.practitioner
+    return {
+        url: (await doctor.get(url)).json()
+        for url in (
+            f"/api/patients/{person.patient_id}",
+            f"/api/patients/{person.patient_id}/sessions",
+            f"/api/patients/{person.patient_id}/checkins",
+        )
+    }
+
+
+def normalised(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "{}", path)
+
+
+# --- the matrix -----------------------------------------------------------------------------
+
+
+def test_every_route_is_in_the_matrix(app: Litestar) -> None:
+    served = {
+        (method, normalised(route.path))
+        for route in app.routes
+        if not route.path.startswith("/schema")
+        for handler in route.route_handlers
+        for method in getattr(handler, "http_methods", ())
+        if method not in {"OPTIONS", "HEAD"}
+    }
+    listed = {(r.method, normalised(r.path)) for r in ROUTES} | PUBLIC
+    assert served - listed == set(), "add the new route to ROUTES (or PUBLIC)"
+    assert listed - served == set(), "ROUTES lists a route the app does not serve"
+
+
+@pytest.mark.parametrize("kind", ["anonymous", "forged"])
+@pytest.mark.parametrize("route", ALL_ROUTES)
+async def test_no_session_is_401_everywhere_but_public_routes(
+    cast: Cast, route: Route, kind: str
+) -> None:
+    client = await cast.client(kind)
+    before = await audit_log(cast.world.db)
+    own, foreign = cast.a.patients[0], cast.b.patients[0]
+    responses = [
+        await call(client, route, **ids_of(own, route)),
+        await call(client, route, **ids_of(foreign, route)),
+        await call(client, route, **ids_of_raw(route, str(uuid.uuid4()))),
+        await call(client, route, **ids_of_raw(route, MALFORMED_IDS[0])),
+    ]
+    for response in responses:
+        assert response.status_code == 401, (route.id, response.text)
+        assert set(response.json()) == {"detail"}
+    assert len({fingerprint(r) for r in responses}) == 1, "401 must not depend on the id"
+    assert await new_events(cast.world.db, before) == []
+
+
+@pytest.mark.parametrize("route", PRACTITIONER_ROUTES)
+async def test_patient_on_practitioner_route_is_403(cast: Cast, route: Route) -> None:
+    before = await audit_log(cast.world.db)
+    targets = [
+        ids_of(cast.a.patients[0], route),  # the caller's own ids
+        ids_of(cast.a.patients[1], route),  # a clinic-mate's
+        ids_of(cast.b.patients[0], route),  # another clinic's
+        ids_of_raw(route, str(uuid.uuid4())),
+        ids_of_raw(route, MALFORMED_IDS[0]),
+    ]
+    for patient in cast.everyone:
+        responses = [await call(patient.client, route, **ids) for ids in targets]
+        for response in responses:
+            assert response.status_code == 403, (route.id, patient.key, response.text)
+            assert set(response.json()) == {"detail"}
+        assert len({fingerprint(r) for r in responses}) == 1, "403 must not depend on the id"
+    assert await new_events(cast.world.db, before) == []
+    # Nothing was created or changed on anyone's behalf.
+    for clinic in (cast.a, cast.b):
+        listed = (await clinic.practitioner.get("/api/patients")).json()
+        assert len(listed) == 2
+        for person in clinic.patients:
+            read = (await snapshot(clinic, person))[f"/api/patients/{person.patient_id}"]
+            assert read["checkin_time"] == "19:00" and read["name"] == person.name
+            sessions = await clinic.practitioner.get(f"/api/patients/{person.patient_id}/sessions")
+            assert [s["notes"] for s in sessions.json()] == [None]
+
+
+@pytest.mark.parametrize("route", PATIENT_ROUTES)
+async def test_practitioner_on_patient_route_is_403(cast: Cast, route: Route) -> None:
+    for clinic in (cast.a, cast.b):
+        response = await call(clinic.practitioner, route)
+        assert response.status_code == 403, (route.id, response.text)
+        assert set(response.json()) == {"detail"}
+
+
+@pytest.mark.parametrize("route", PRACTITIONER_ROUTES)
+async def test_practitioner_on_own_clinic_is_2xx_and_audited(cast: Cast, route: Route) -> None:
+    db = cast.world.db
+    target = cast.a.patients[0]
+    before = await audit_log(db)
+    response = await call(cast.a.practitioner, route, **ids_of(target, route))
+    assert response.status_code == route.ok, (route.id, response.text)
+
+    events = await new_events(db, before)
+    expected_patient = {
+        "path": target.patient_id,
+        "created": response.json()["id"] if route.audit_patient == "created" else None,
+        None: None,
+    }[route.audit_patient]
+    assert [(e.actor, e.patient, e.action) for e in events] == [
+        (cast.a.user_id, expected_patient, route.audit)
+    ]
+    assert events[0].at == cast.world.clock.now()
+    # Nothing about the other clinic's patients leaks into the log entry either.
+    for person in cast.b.patients:
+        assert person.patient_id not in events[0].detail
+
+
+@pytest.mark.parametrize("route", PRACTITIONER_ID_ROUTES)
+async def test_other_clinics_ids_are_indistinguishable_from_unknown_ones(
+    cast: Cast, route: Route
+) -> None:
+    db = cast.world.db
+    doctor = cast.a.practitioner
+    victim = cast.b.patients[0]
+    state_before = await snapshot(cast.b, victim)
+    log_before = await audit_log(db)
+
+    foreign = await call(doctor, route, **ids_of(victim, route))
+    spelled_otherwise = await call(
+        doctor,
+        route,
+        **{k: v.upper() for k, v in ids_of(victim, route).items()},
+    )
+    unknown = await call(doctor, route, **ids_of_raw(route, str(uuid.uuid4())))
+    malformed = [await call(doctor, route, **ids_of_raw(route, raw)) for raw in MALFORMED_IDS]
+
+    assert foreign.status_code == 404, (route.id, foreign.text)
+    assert foreign.json() == {"detail": "Not found"}
+    for other in (spelled_otherwise, unknown, *malformed):
+        assert fingerprint(other) == fingerprint(foreign), route.id
+
+    # Nothing written about the other clinic's patient, under any spelling of its ids.
+    events = await new_events(db, log_before)
+    victim_ids = {victim.patient_id, victim.session_id, victim.checkin_id}
+    for event in events:
+        assert event.patient not in victim_ids
+        assert not any(i in event.detail or i.upper() in event.detail for i in victim_ids)
+    # ... and nothing changed.
+    assert await snapshot(cast.b, victim) == state_before
+
+
+async def test_patient_list_shows_only_the_clinics_own_patients(cast: Cast) -> None:
+    for mine, theirs in ((cast.a, cast.b), (cast.b, cast.a)):
+        response = await mine.practitioner.get("/api/patients")
+        assert response.status_code == 200
+        listed = response.json()
+        assert sorted(p["id"] for p in listed) == sorted(p.patient_id for p in mine.patients)
+        assert sorted(p["name"] for p in listed) == sorted(p.name for p in mine.patients)
+        # The triage summary carries each patient's latest scores: their own, nobody else's.
+        assert {p["id"]: p["latest"]["pain"] for p in listed} == {
+            p.patient_id: p.pain for p in mine.patients
+        }
+        for person in theirs.patients:
+            for secret in (person.patient_id, person.name, person.email):
+                assert secret not in response.text
+
+
+@pytest.mark.parametrize("route", PATIENT_ROUTES)
+async def test_patient_sees_nothing_of_anyone_else_on_me_routes(cast: Cast, route: Route) -> None:
+    me = cast.a.patients[0]
+    others = [p for p in cast.everyone if p is not me]
+    for query in ({}, {"patient_id": others[0].patient_id, "patient": others[1].patient_id}):
+        response = await me.client.request(
+            route.method,
+            route.url(),
+            params=query,
+            **({"json": route.body()} if route.body else {}),
+        )
+        assert response.status_code in {route.ok, 200}, (route.id, response.text)
+        for other in others:
+            for secret in other.secrets():
+                assert secret not in response.text, (route.id, other.key, secret)
+
+
+async def test_patient_me_routes_return_exactly_their_own_data(cast: Cast) -> None:
+    for me in cast.everyone:
+        client = me.client
+        sessions = (await client.get("/api/me/sessions")).json()
+        assert [(s["id"], s["patient_id"]) for s in sessions] == [(me.session_id, me.patient_id)]
+
+        checkins = (await client.get("/api/me/checkins")).json()
+        assert [(c["id"], c["pain"], c["note"]) for c in checkins] == [
+            (me.checkin_id, me.pain, me.note)
+        ]
+
+        timeline = (await client.get("/api/me/timeline")).json()
+        assert [s["id"] for s in timeline["sessions"]] == [me.session_id]
+        assert [(p["session_id"], p["pain"]) for p in timeline["points"]] == [
+            (me.session_id, me.pain)
+        ]
+
+        today = (await client.get("/api/me/today")).json()
+        assert today["session"]["id"] == me.session_id
+        assert today["checked_in"] is False
+
+        who = (await client.get("/api/auth/me")).json()
+        assert (who["email"], who["role"]) == (me.email, "patient")
+
+
+async def test_deactivated_patient_stays_visible_to_its_own_clinic_only(cast: Cast) -> None:
+    leaver = cast.a.patients[1]
+    doctor_a, doctor_b = cast.a.practitioner, cast.b.practitioner
+    deactivated = await doctor_a.patch(
+        f"/api/patients/{leaver.patient_id}", json={"active": False}
+    )
+    assert deactivated.status_code == 200, deactivated.text
+    assert deactivated.json()["active"] is False
+
+    # Its own clinic still sees it, marked inactive, on every route.
+    read = await doctor_a.get(f"/api/patients/{leaver.patient_id}")
+    assert read.status_code == 200 and read.json()["active"] is False
+    listed = {p["id"]: p for p in (await doctor_a.get("/api/patients")).json()}
+    assert listed[leaver.patient_id]["active"] is False
+    for route in ROUTES:
+        if route.audience == "practitioner" and route.takes_id and route.method == "GET":
+            response = await call(doctor_a, route, **ids_of(leaver, route))
+            assert response.status_code == 200, (route.id, response.text)
+
+    # The other clinic still cannot tell it exists, nor reactivate it.
+    for route in ROUTES:
+        if route.audience == "practitioner" and route.takes_id:
+            foreign = await call(doctor_b, route, **ids_of(leaver, route))
+            unknown = await call(doctor_b, route, **ids_of_raw(route, str(uuid.uuid4())))
+            assert foreign.status_code == 404, (route.id, foreign.text)
+            assert fingerprint(foreign) == fingerprint(unknown), route.id
+    reactivate = await doctor_b.patch(f"/api/patients/{leaver.patient_id}", json={"active": True})
+    assert reactivate.status_code == 404
+    listed_b = await doctor_b.get("/api/patients")
+    assert leaver.patient_id not in listed_b.text and leaver.name not in listed_b.text
+    assert (await doctor_a.get(f"/api/patients/{leaver.patient_id}")).json()["active"] is False
