@@ -197,8 +197,15 @@ def checkin_body(recorded_at: datetime | None = None, **overrides: Any) -> dict[
 class World:
     """Builds clinics, practitioners and patients through the real API."""
 
-    def __init__(self, app: Litestar, db: Database, clock: FrozenClock) -> None:
+    def __init__(
+        self,
+        app: Litestar,
+        db: Database,
+        clock: FrozenClock,
+        base_url: str = "http://testserver.local",
+    ) -> None:
         self.app = app
+        self.base_url = base_url
         self.db = db
         self.clock = clock
         self._clients: list[httpx.AsyncClient] = []
@@ -206,7 +213,7 @@ class World:
     async def client(self) -> ApiClient:
         """A new browser. Requests run in the test's own event loop, like the real server."""
         http = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=self.app), base_url="http://testserver.local"
+            transport=httpx.ASGITransport(app=self.app), base_url=self.base_url
         )
         self._clients.append(http)
         return ApiClient(http)

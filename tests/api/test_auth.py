@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from api.app import create_app
 from api.auth.models import AuthSession
 from api.auth.sessions import SESSION_COOKIE
+from api.core.clock import FrozenClock
+from api.core.db import Database
+from api.core.settings import Settings
 from tests.conftest import PASSWORD, World
 
 
@@ -171,3 +176,22 @@ async def test_expired_invite_is_gone_and_short_password_names_the_field(world: 
         "/api/auth/accept-invite", json={"token": "not-a-token", "password": PASSWORD}
     )
     assert unknown.status_code == 404
+
+
+async def test_production_cookies_are_secure(
+    settings: Settings, clock: FrozenClock, db: Database
+) -> None:
+    production = create_app(settings=replace(settings, env="production"), clock=clock, db=db)
+    world = World(production, db, clock, base_url="https://afterline.test")
+    try:
+        await world.practitioner("dr@clinic-a.test")
+        client = await world.client()
+        response = await client.post(
+            "/api/auth/login", json={"email": "dr@clinic-a.test", "password": PASSWORD}
+        )
+        cookies = [v for k, v in response.headers.multi_items() if k == "set-cookie"]
+        session = next(c for c in cookies if c.startswith(SESSION_COOKIE))
+        assert "Secure" in session
+        assert "HttpOnly" in session
+    finally:
+        await world.close()
