@@ -39,6 +39,9 @@ def auth_middleware() -> DefineMiddleware:
         SessionAuthMiddleware,
         exclude=["^/api/health$", "^/schema"],
         exclude_from_auth_key="exclude_from_auth",
+        # Litestar skips OPTIONS by default; the role guards would then find no user and
+        # answer 500. No CORS here, so OPTIONS is authenticated like every other method.
+        exclude_http_methods=[],
     )
 
 

@@ -56,7 +56,7 @@ async def timeline(conn: ReadConnection, patient_id: uuid.UUID) -> Timeline:
         TimelineSession(id=s.id, performed_on=s.performed_on, review_on=s.review_on, areas=s.areas)
         for s in session_rows
     ]
-    rows = (await conn.execute(_points_query, params)).tuples().all()
+    rows = (await conn.execute(_points_query, params)).all()
     points: list[TimelinePoint] = []
     # Points come sorted by date, so the session each follows only ever moves forward.
     index, follows = -1, None

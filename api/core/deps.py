@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime
 from typing import Any, TypeAlias
@@ -53,8 +54,14 @@ def parse_id(value: str) -> uuid.UUID:
         raise NotFoundError() from exc
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def parse_local_date(value: str, field: str = "local_date") -> date:
+    """A calendar date spelt YYYY-MM-DD, and only that (one day, one URL)."""
     try:
+        if not _ISO_DATE.match(value):
+            raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError as exc:
         raise FieldError(field, f"{value!r} is not a date in YYYY-MM-DD format") from exc

@@ -46,6 +46,6 @@ def check_text(value: str, field: str, *, max_length: int, required: bool = True
     text = value.strip()
     if required and not text:
         raise FieldError(field, "must not be empty")
-    if len(value) > max_length:
+    if len(text) > max_length:
         raise FieldError(field, f"must be at most {max_length} characters")
     return text

@@ -125,12 +125,15 @@ def _summary_query(actor: Principal, todays: dict[str, date]) -> Select[Any]:
         .correlate(Patient)
         .scalar_subquery()
     )
+    # Only expected days count: a session whose date was corrected later can leave check-ins
+    # before the first session, and they must not stand in for the days that are expected.
     recent = (
         select(func.count())
         .select_from(Checkin)
         .where(
             Checkin.patient_id == Patient.id,
             Checkin.local_date >= window_start,
+            Checkin.local_date >= session_bound(func.min),
             Checkin.local_date <= today,
         )
         .correlate(Patient)

@@ -50,6 +50,10 @@ def _check_dates(performed_on: date, review_on: date, today: date) -> None:
         raise FieldError("review_on", "must be after the session date")
 
 
+def _clean_notes(notes: str | None) -> str | None:
+    return (notes or "").strip() or None
+
+
 def _check_areas(areas: Sequence[str]) -> list[str]:
     if len(set(areas)) != len(areas):
         raise FieldError("areas", "lists the same area twice")
@@ -74,7 +78,7 @@ async def create_session(
             compression_days=data.compression_days,
             restriction_days=data.restriction_days,
             review_on=review_on,
-            notes=data.notes,
+            notes=_clean_notes(data.notes),
             created_by=actor.user_id,
             created_at=now,
             updated_at=now,
@@ -129,6 +133,8 @@ async def update_session(
         }
         if "areas" in changes:
             changes["areas"] = _check_areas(changes["areas"])
+        if "notes" in changes:
+            changes["notes"] = _clean_notes(changes["notes"])
         for name, value in changes.items():
             setattr(row, name, value)
         _check_dates(row.performed_on, row.review_on, local_today(now, patient.timezone))

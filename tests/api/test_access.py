@@ -27,11 +27,14 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 import pytest
+from argon2 import PasswordHasher
 from litestar import Litestar
+from litestar.routes import HTTPRoute
 from sqlalchemy import select
 
 from api.audit.models import AuditEvent
 from api.auth.sessions import SESSION_COOKIE
+from api.core import security
 from api.core.db import Database
 from tests.conftest import START, ApiClient, World, checkin_body, session_body
 
@@ -61,6 +64,9 @@ class Route:
     # None (a clinic-wide read naming no patient).
     audit: str | None = None
     audit_patient: Literal["path", "created"] | None = "path"
+    # Well-formed but refused on the caller's own ids (422), checked after the id lookup: on
+    # anyone else's ids it must still be the plain 404.
+    bad_body: Callable[[], dict[str, Any]] | None = None
 
     @property
     def id(self) -> str:
@@ -70,8 +76,25 @@ class Route:
     def takes_id(self) -> bool:
         return "{patient}" in self.path or "{session}" in self.path
 
-    def url(self, *, patient: str = "", session: str = "", day: date = TODAY) -> str:
-        return self.path.format(patient=patient, session=session, day=day.isoformat())
+    def url(self, ids: Ids | None = None, day: date = TODAY) -> str:
+        ids = ids or Ids("", "")
+        return self.path.format(patient=ids.patient, session=ids.session, day=day.isoformat())
+
+
+@dataclass(frozen=True)
+class Ids:
+    """What fills a route's {patient} and {session} placeholders."""
+
+    patient: str
+    session: str
+
+    @classmethod
+    def raw(cls, value: str) -> Ids:
+        """Both filled with the same unknown or malformed id."""
+        return cls(value, value)
+
+    def upper(self) -> Ids:
+        return Ids(self.patient.upper(), self.session.upper())
 
 
 ROUTES = [
@@ -93,6 +116,7 @@ ROUTES = [
         "practitioner",
         body=lambda: {"checkin_time": "20:15", "name": "Renamed By Someone"},
         audit="patient.update",
+        bad_body=lambda: {"timezone": "Mars/Olympus_Mons"},
     ),
     Route("GET", "/api/patients/{patient}/sessions", "practitioner", audit="session.list"),
     Route(
@@ -102,6 +126,7 @@ ROUTES = [
         ok=201,
         body=lambda: session_body(TODAY - timedelta(days=1), notes="added later"),
         audit="session.create",
+        bad_body=lambda: session_body(TODAY + timedelta(days=3)),
     ),
     Route(
         "PATCH",
@@ -109,6 +134,7 @@ ROUTES = [
         "practitioner",
         body=lambda: {"notes": "edited by someone", "injections": 42},
         audit="session.update",
+        bad_body=lambda: {"areas": ["chest", "chest"]},
     ),
     Route("GET", "/api/patients/{patient}/checkins", "practitioner", audit="checkin.list"),
     Route("GET", "/api/patients/{patient}/timeline", "practitioner", audit="timeline.read"),
@@ -233,6 +259,14 @@ async def _add_patient(world: World, clinic: Clinic, local: str, pain: int) -> N
     )
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test signs in six people; this file is about who sees what, not about hashing."""
+    monkeypatch.setattr(
+        security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
+
+
 @pytest.fixture
 async def cast(world: World) -> Cast:
     dr_a = await world.practitioner("dr@clinic-a.test", "Clinic A")
@@ -253,19 +287,19 @@ async def cast(world: World) -> Cast:
 # --- helpers --------------------------------------------------------------------------------
 
 
-async def call(client: ApiClient, route: Route, **ids: str) -> Any:
-    kwargs: dict[str, Any] = {}
-    if route.body is not None:
-        kwargs["json"] = route.body()
-    return await client.request(route.method, route.url(**ids), **kwargs)
+async def call(
+    client: ApiClient,
+    route: Route,
+    ids: Ids | None = None,
+    body: Callable[[], dict[str, Any]] | None = None,
+) -> Any:
+    make_body = body or route.body
+    kwargs: dict[str, Any] = {} if make_body is None else {"json": make_body()}
+    return await client.request(route.method, route.url(ids), **kwargs)
 
 
-def ids_of(person: Person, route: Route) -> dict[str, str]:
-    return {"patient": person.patient_id, "session": person.session_id}
-
-
-def ids_of_raw(route: Route, raw: str) -> dict[str, str]:
-    return {"patient": raw, "session": raw}
+def ids_of(person: Person) -> Ids:
+    return Ids(person.patient_id, person.session_id)
 
 
 @dataclass(frozen=True)
@@ -338,9 +372,9 @@ def test_every_route_is_in_the_matrix(app: Litestar) -> None:
     served = {
         (method, normalised(route.path))
         for route in app.routes
-        if not route.path.startswith("/schema")
+        if isinstance(route, HTTPRoute) and not route.path.startswith("/schema")
         for handler in route.route_handlers
-        for method in getattr(handler, "http_methods", ())
+        for method in handler.http_methods
         if method not in {"OPTIONS", "HEAD"}
     }
     listed = {(r.method, normalised(r.path)) for r in ROUTES} | PUBLIC
@@ -357,10 +391,10 @@ async def test_no_session_is_401_everywhere_but_public_routes(
     before = await audit_log(cast.world.db)
     own, foreign = cast.a.patients[0], cast.b.patients[0]
     responses = [
-        await call(client, route, **ids_of(own, route)),
-        await call(client, route, **ids_of(foreign, route)),
-        await call(client, route, **ids_of_raw(route, str(uuid.uuid4()))),
-        await call(client, route, **ids_of_raw(route, MALFORMED_IDS[0])),
+        await call(client, route, ids_of(own)),
+        await call(client, route, ids_of(foreign)),
+        await call(client, route, Ids.raw(str(uuid.uuid4()))),
+        await call(client, route, Ids.raw(MALFORMED_IDS[0])),
     ]
     for response in responses:
         assert response.status_code == 401, (route.id, response.text)
@@ -373,14 +407,14 @@ async def test_no_session_is_401_everywhere_but_public_routes(
 async def test_patient_on_practitioner_route_is_403(cast: Cast, route: Route) -> None:
     before = await audit_log(cast.world.db)
     targets = [
-        ids_of(cast.a.patients[0], route),  # the caller's own ids
-        ids_of(cast.a.patients[1], route),  # a clinic-mate's
-        ids_of(cast.b.patients[0], route),  # another clinic's
-        ids_of_raw(route, str(uuid.uuid4())),
-        ids_of_raw(route, MALFORMED_IDS[0]),
+        ids_of(cast.a.patients[0]),  # the caller's own ids
+        ids_of(cast.a.patients[1]),  # a clinic-mate's
+        ids_of(cast.b.patients[0]),  # another clinic's
+        Ids.raw(str(uuid.uuid4())),
+        Ids.raw(MALFORMED_IDS[0]),
     ]
     for patient in cast.everyone:
-        responses = [await call(patient.client, route, **ids) for ids in targets]
+        responses = [await call(patient.client, route, ids) for ids in targets]
         for response in responses:
             assert response.status_code == 403, (route.id, patient.key, response.text)
             assert set(response.json()) == {"detail"}
@@ -391,10 +425,11 @@ async def test_patient_on_practitioner_route_is_403(cast: Cast, route: Route) ->
         listed = (await clinic.practitioner.get("/api/patients")).json()
         assert len(listed) == 2
         for person in clinic.patients:
-            read = (await snapshot(clinic, person))[f"/api/patients/{person.patient_id}"]
+            state = await snapshot(clinic, person)
+            read = state[f"/api/patients/{person.patient_id}"]
             assert read["checkin_time"] == "19:00" and read["name"] == person.name
-            sessions = await clinic.practitioner.get(f"/api/patients/{person.patient_id}/sessions")
-            assert [s["notes"] for s in sessions.json()] == [None]
+            sessions = state[f"/api/patients/{person.patient_id}/sessions"]
+            assert [(s["id"], s["notes"]) for s in sessions] == [(person.session_id, None)]
 
 
 @pytest.mark.parametrize("route", PATIENT_ROUTES)
@@ -410,7 +445,7 @@ async def test_practitioner_on_own_clinic_is_2xx_and_audited(cast: Cast, route: 
     db = cast.world.db
     target = cast.a.patients[0]
     before = await audit_log(db)
-    response = await call(cast.a.practitioner, route, **ids_of(target, route))
+    response = await call(cast.a.practitioner, route, ids_of(target))
     assert response.status_code == route.ok, (route.id, response.text)
 
     events = await new_events(db, before)
@@ -438,14 +473,14 @@ async def test_other_clinics_ids_are_indistinguishable_from_unknown_ones(
     state_before = await snapshot(cast.b, victim)
     log_before = await audit_log(db)
 
-    foreign = await call(doctor, route, **ids_of(victim, route))
+    foreign = await call(doctor, route, ids_of(victim))
     spelled_otherwise = await call(
         doctor,
         route,
-        **{k: v.upper() for k, v in ids_of(victim, route).items()},
+        ids_of(victim).upper(),
     )
-    unknown = await call(doctor, route, **ids_of_raw(route, str(uuid.uuid4())))
-    malformed = [await call(doctor, route, **ids_of_raw(route, raw)) for raw in MALFORMED_IDS]
+    unknown = await call(doctor, route, Ids.raw(str(uuid.uuid4())))
+    malformed = [await call(doctor, route, Ids.raw(raw)) for raw in MALFORMED_IDS]
 
     assert foreign.status_code == 404, (route.id, foreign.text)
     assert foreign.json() == {"detail": "Not found"}
@@ -460,6 +495,53 @@ async def test_other_clinics_ids_are_indistinguishable_from_unknown_ones(
         assert not any(i in event.detail or i.upper() in event.detail for i in victim_ids)
     # ... and nothing changed.
     assert await snapshot(cast.b, victim) == state_before
+
+
+@pytest.mark.parametrize(
+    "route",
+    [pytest.param(r, id=r.id) for r in ROUTES if r.takes_id and r.bad_body is not None],
+)
+async def test_other_clinics_ids_are_404_before_any_validation(cast: Cast, route: Route) -> None:
+    doctor = cast.a.practitioner
+    own = await call(doctor, route, ids_of(cast.a.patients[0]), route.bad_body)
+    assert own.status_code == 422, (route.id, own.text)  # the body really is refused...
+    foreign = await call(doctor, route, ids_of(cast.b.patients[0]), route.bad_body)
+    unknown = await call(doctor, route, Ids.raw(str(uuid.uuid4())), route.bad_body)
+    malformed = await call(doctor, route, Ids.raw(MALFORMED_IDS[0]), route.bad_body)
+    # ... but only once the id is known to be the caller's: otherwise it is the plain 404.
+    assert foreign.status_code == 404, (route.id, foreign.text)
+    assert fingerprint(foreign) == fingerprint(unknown) == fingerprint(malformed)
+
+
+@pytest.mark.parametrize("route", ALL_ROUTES)
+async def test_options_follows_the_same_rules_as_the_route(cast: Cast, route: Route) -> None:
+    """OPTIONS is authenticated and guarded like the route itself (it used to answer 500)."""
+    doctor, patient = cast.a.practitioner, cast.a.patients[0].client
+    allowed, refused = {
+        "practitioner": ([doctor], [patient]),
+        "patient": ([patient], [doctor]),
+        "signed_in": ([doctor, patient], []),
+    }[route.audience]
+    own = route.url(ids_of(cast.a.patients[0]))
+    foreign = route.url(ids_of(cast.b.patients[0]))
+    unknown = route.url(Ids.raw(str(uuid.uuid4())))
+
+    anonymous = await cast.client("anonymous")
+    assert (await anonymous.http.options(own)).status_code == 401
+    for client in allowed:
+        responses = [await client.http.options(url) for url in (own, foreign, unknown)]
+        assert responses[0].status_code == 204, (route.id, responses[0].text)
+        assert responses[0].content == b""
+        assert len({(r.status_code, r.headers.get("allow"), r.content) for r in responses}) == 1
+    for client in refused:
+        # Controller guards apply to OPTIONS too (403); a guard set on a lone handler does
+        # not reach Litestar's generated OPTIONS handler, which then says nothing but 204.
+        response = await client.http.options(own)
+        assert (response.status_code, response.content) in {
+            (403, b'{"detail":"Only practitioners can use this"}'),
+            (403, b'{"detail":"Only patients can use this"}'),
+            (204, b""),
+        }, route.id
 
 
 async def test_patient_list_shows_only_the_clinics_own_patients(cast: Cast) -> None:
@@ -523,9 +605,7 @@ async def test_patient_me_routes_return_exactly_their_own_data(cast: Cast) -> No
 async def test_deactivated_patient_stays_visible_to_its_own_clinic_only(cast: Cast) -> None:
     leaver = cast.a.patients[1]
     doctor_a, doctor_b = cast.a.practitioner, cast.b.practitioner
-    deactivated = await doctor_a.patch(
-        f"/api/patients/{leaver.patient_id}", json={"active": False}
-    )
+    deactivated = await doctor_a.patch(f"/api/patients/{leaver.patient_id}", json={"active": False})
     assert deactivated.status_code == 200, deactivated.text
     assert deactivated.json()["active"] is False
 
@@ -536,14 +616,14 @@ async def test_deactivated_patient_stays_visible_to_its_own_clinic_only(cast: Ca
     assert listed[leaver.patient_id]["active"] is False
     for route in ROUTES:
         if route.audience == "practitioner" and route.takes_id and route.method == "GET":
-            response = await call(doctor_a, route, **ids_of(leaver, route))
+            response = await call(doctor_a, route, ids_of(leaver))
             assert response.status_code == 200, (route.id, response.text)
 
     # The other clinic still cannot tell it exists, nor reactivate it.
     for route in ROUTES:
         if route.audience == "practitioner" and route.takes_id:
-            foreign = await call(doctor_b, route, **ids_of(leaver, route))
-            unknown = await call(doctor_b, route, **ids_of_raw(route, str(uuid.uuid4())))
+            foreign = await call(doctor_b, route, ids_of(leaver))
+            unknown = await call(doctor_b, route, Ids.raw(str(uuid.uuid4())))
             assert foreign.status_code == 404, (route.id, foreign.text)
             assert fingerprint(foreign) == fingerprint(unknown), route.id
     reactivate = await doctor_b.patch(f"/api/patients/{leaver.patient_id}", json={"active": True})

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from litestar import Litestar
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from api.app import create_app
 from api.checkins.models import Checkin, CheckinRevision
@@ -146,9 +147,7 @@ async def test_same_body_twice_is_unchanged_and_writes_one_revision(world: World
     assert {k: v for k, v in again.json().items() if k not in strip} == {
         k: v for k, v in first.json().items() if k not in strip
     }
-    assert await my_checkins(patient) == [
-        {k: v for k, v in first.json().items() if k not in strip}
-    ]
+    assert await my_checkins(patient) == [{k: v for k, v in first.json().items() if k not in strip}]
     assert [r.outcome for r in await revisions(world)] == ["created"]
 
 
@@ -372,9 +371,7 @@ async def test_london_tomorrow_becomes_allowed_at_its_midnight(world: World) -> 
 
 
 async def test_date_before_first_session_is_422(world: World) -> None:
-    _, patient = await patient_with_session(
-        world, sessions=(date(2026, 3, 5), date(2026, 2, 20))
-    )
+    _, patient = await patient_with_session(world, sessions=(date(2026, 3, 5), date(2026, 2, 20)))
     before = await put(patient, date(2026, 2, 19), checkin_body(at(0)))
     assert before.status_code == 422, before.text
     assert before.json()["field"] == "local_date"
@@ -447,16 +444,112 @@ async def test_fifty_concurrent_puts_for_one_day_leave_one_row(world: World) -> 
     await _assert_one_row_newest_wins(world, patient, bodies, responses)
 
 
+class DatabaseWriteBlocker:
+    """Holds the database's write lock on check-ins from outside the apps under test.
+
+    SQLite: an open write transaction on its own connection (the file's single write lock).
+    PostgreSQL: `LOCK TABLE checkin IN EXCLUSIVE MODE`, which `SELECT … FOR UPDATE`, INSERT
+    and UPDATE on check-ins all wait for. Requests pile up *inside* the database and are let
+    go together by `release()`.
+    """
+
+    def __init__(self, database_url: str, apps: list[Database]) -> None:
+        self.engine = create_async_engine(database_url)
+        self.dialect = self.engine.dialect.name
+        self._apps = apps
+        self._conn: AsyncConnection | None = None
+        self._waiting: set[int] = set()
+        self._all_waiting = asyncio.Event()
+        self._listeners: list[tuple[Any, Callable[..., None]]] = []
+
+    async def hold(self) -> None:
+        self._conn = await self.engine.connect()
+        await self._conn.begin()
+        if self.dialect == "postgresql":
+            await self._conn.execute(text("LOCK TABLE checkin IN EXCLUSIVE MODE"))
+            return
+        # Any write statement takes SQLite's write lock, even one touching no row.
+        await self._conn.execute(text("UPDATE checkin SET pain = pain WHERE 0 = 1"))
+        # From now on, an app checks out a connection of its async engine only for a writer
+        # that found the lock taken and waits for it there (reads and uncontended writes use
+        # their own synchronous connections).
+        for index, database in enumerate(self._apps):
+
+            def on_checkout(*_: Any, index: int = index) -> None:
+                self._waiting.add(index)
+                if len(self._waiting) == len(self._apps):
+                    self._all_waiting.set()
+
+            event.listen(database.engine.sync_engine, "checkout", on_checkout)
+            self._listeners.append((database.engine.sync_engine, on_checkout))
+
+    async def wait_for_every_app(self, requests: asyncio.Future[Any]) -> None:
+        """Until each app has a writer waiting on the lock (PostgreSQL: as many backends).
+
+        Fails at once if the requests all finish instead: none of them may get through
+        while the lock is held.
+        """
+
+        async def every_app_waits() -> None:
+            if self.dialect == "postgresql":
+                while await self._backends_waiting_on_a_lock() < len(self._apps):
+                    if requests.done():
+                        return
+            else:
+                await self._all_waiting.wait()
+
+        waiting = asyncio.ensure_future(every_app_waits())
+        done, _ = await asyncio.wait(
+            {waiting, requests}, timeout=20, return_when=asyncio.FIRST_COMPLETED
+        )
+        waiting.cancel()
+        if requests in done:
+            statuses = Counter(r.status_code for r in requests.result())
+            pytest.fail(f"requests finished while the database was locked: {dict(statuses)}")
+        if waiting not in done:
+            pytest.fail("no writer from every app reached the locked database")
+
+    async def _backends_waiting_on_a_lock(self) -> int:
+        async with self.engine.connect() as probe:
+            count = await probe.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            )
+        return int(count or 0)
+
+    async def release(self) -> None:
+        if self._conn is not None:
+            await self._conn.rollback()
+            await self._conn.close()
+            self._conn = None
+
+    async def close(self) -> None:
+        await self.release()
+        for target, listener in self._listeners:
+            event.remove(target, "checkout", listener)
+        await self.engine.dispose()
+
+
+@pytest.mark.parametrize("pile_up", [False, True], ids=["free_running", "released_together"])
 async def test_fifty_concurrent_puts_across_two_app_instances(
-    world: World, database_url: str, settings: Settings, tmp_path: Path
+    world: World, database_url: str, settings: Settings, pile_up: bool
 ) -> None:
-    """Two apps on two `Database` objects: contention reaches the database itself."""
+    """Two apps on two `Database` objects, like two API processes sharing one database.
+
+    `free_running` just splits the PUTs between them. On SQLite each app's uncontended write
+    runs start to finish without yielding, so that alone rarely makes the apps meet inside
+    the database. `released_together` makes sure they do: an outside transaction holds the
+    write lock until writers from *both* apps wait on it, then lets them all go at once.
+    """
     _, patient = await patient_with_session(world)
     other_db = Database.from_url(database_url)
     other_app: Litestar = create_app(settings=settings, clock=world.clock, db=other_db)
     http = httpx.AsyncClient(
         transport=httpx.ASGITransport(app=other_app), base_url="http://testserver.local"
     )
+    blocker = DatabaseWriteBlocker(database_url, [world.db, other_db])
     try:
         second = ApiClient(http)
         await second.login("pat@example.test")
@@ -464,13 +557,20 @@ async def test_fifty_concurrent_puts_across_two_app_instances(
 
         bodies = _racing_bodies(50)
         clients = [patient if i % 2 == 0 else second for i in range(len(bodies))]
-        responses = await asyncio.gather(
+        if pile_up:
+            await blocker.hold()
+        racing = asyncio.gather(
             *(put(client, TODAY, body) for client, body in zip(clients, bodies, strict=True))
         )
+        if pile_up:
+            await blocker.wait_for_every_app(racing)
+            await blocker.release()
+        responses = await racing
         await _assert_one_row_newest_wins(world, patient, bodies, responses)
         # Both instances read the same stored day.
         assert await my_checkins(second) == await my_checkins(patient)
     finally:
+        await blocker.close()
         await http.aclose()
         await other_db.dispose()
 
@@ -520,7 +620,9 @@ async def test_list_filters_by_from_and_to_and_sorts_by_date(world: World) -> No
     ]
     assert await my_checkins(patient, **{"from": "2026-03-09"}) == []
 
-    backwards = await patient.get("/api/me/checkins", params={"from": "2026-03-06", "to": "2026-03-05"})
+    backwards = await patient.get(
+        "/api/me/checkins", params={"from": "2026-03-06", "to": "2026-03-05"}
+    )
     assert backwards.status_code == 422, backwards.text
     assert backwards.json()["field"] == "from"
 
