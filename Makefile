@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install run test lint test-sqlite test-postgres bench clean
+.PHONY: install tools run test lint test-sqlite test-postgres bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,26 +14,31 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# wrk drives `afterline bench` (and its smoke test); Debian packages it.
+tools:
+	@command -v wrk >/dev/null || { echo "installing wrk from Debian"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
 run: install
 	mkdir -p var
 	$(BIN)/afterline migrate
 	$(BIN)/afterline seed-demo --if-empty
 	$(BIN)/afterline serve --host 127.0.0.1 --port 8000
 
-test: install lint test-sqlite test-postgres
+test: install tools lint test-sqlite test-postgres
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy api jobs
 
-test-sqlite: install
+test-sqlite: install tools
 	env -u AFTERLINE_TEST_DATABASE_URL $(BIN)/pytest
 
-test-postgres: install
+test-postgres: install tools
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/with-postgres.sh $(BIN)/pytest
 
-bench: install
+bench: install tools
 	$(BIN)/afterline bench
 
 clean:

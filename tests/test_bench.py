@@ -1,0 +1,54 @@
+"""`afterline bench` keeps working: a miniature run against the real server and wrk."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+AFTERLINE = str(Path(sys.executable).parent / "afterline")
+
+
+def test_bench_runs_end_to_end_and_prints_its_ratios(tmp_path: Path) -> None:
+    env = {**os.environ, "AFTERLINE_DATA_DIR": str(tmp_path), "COLUMNS": "160"}
+    result = subprocess.run(
+        [
+            AFTERLINE,
+            "bench",
+            "--patients",
+            "12",
+            "--days",
+            "20",
+            "--duration",
+            "1",
+            "--connections",
+            "4",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    last = result.stdout.strip().splitlines()[-1]
+    match = re.fullmatch(
+        r"bench: checkin_put=(\d+\.\d+) timeline_get=(\d+\.\d+) patients_list_p50_ms=(\d+\.\d+)",
+        last,
+    )
+    assert match, last
+    put_ratio, timeline_ratio, list_p50 = map(float, match.groups())
+    assert 0 < put_ratio < 1
+    assert 0 < timeline_ratio < 1
+    assert list_p50 > 0
+    # Every request in the run succeeded: the non-2xx and socket-error columns are all 0.
+    rows = [
+        line
+        for line in result.stdout.splitlines()
+        if re.match(r"^│ (health|checkin_put|timeline_get|patients_list)", line)
+    ]
+    assert len(rows) == 5
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("│").split("│")]
+        assert cells[-2:] == ["0", "0"], row
