@@ -69,15 +69,15 @@ async def timeline(conn: ReadConnection, patient_id: uuid.UUID) -> Timeline:
         )
         points.append(
             TimelinePoint(
-                local_date,
-                session_id,
-                day,
                 pain,
                 swelling,
                 bruising,
                 discolouration,
                 hardening,
                 itching,
+                local_date,
+                session_id,
+                day,
             )
         )
     return Timeline(sessions=sessions, points=points)

@@ -37,15 +37,20 @@ class CheckinIn(Strict):
     note: Annotated[str, msgspec.Meta(max_length=NOTE_MAX)] | None = None
 
 
-class CheckinOut(msgspec.Struct):
-    id: uuid.UUID
-    local_date: date
+class SymptomScores(msgspec.Struct):
+    """The six scores of a check-in, shared by every view that shows them."""
+
     pain: int
     swelling: int
     bruising: int
     discolouration: int
     hardening: int
     itching: int
+
+
+class CheckinOut(SymptomScores):
+    id: uuid.UUID
+    local_date: date
     compression_worn: bool | None
     warning_signs: list[str]
     note: str | None
@@ -66,16 +71,10 @@ class TimelineSession(msgspec.Struct):
     areas: list[str]
 
 
-class TimelinePoint(msgspec.Struct):
+class TimelinePoint(SymptomScores):
     local_date: date
     session_id: uuid.UUID | None
     day: int | None
-    pain: int
-    swelling: int
-    bruising: int
-    discolouration: int
-    hardening: int
-    itching: int
 
 
 class Timeline(msgspec.Struct):

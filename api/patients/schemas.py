@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import msgspec
 
+from api.checkins.schemas import SymptomScores
 from api.core.body import Strict
 
 
@@ -25,14 +26,8 @@ class PatientUpdate(Strict):
     active: bool | msgspec.UnsetType = msgspec.UNSET
 
 
-class LatestScores(msgspec.Struct):
+class LatestScores(SymptomScores):
     local_date: date
-    pain: int
-    swelling: int
-    bruising: int
-    discolouration: int
-    hardening: int
-    itching: int
 
 
 class PatientOut(msgspec.Struct):
