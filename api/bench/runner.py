@@ -33,7 +33,7 @@ from api.core.db import Database
 from api.core.migrate import upgrade
 
 LUA = Path(__file__).with_name("wrk.lua")
-console = Console()
+console = Console(width=120)  # wide enough for the table when output is piped
 
 
 @dataclass(frozen=True)
