@@ -129,7 +129,12 @@ def http_exception_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Res
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    if isinstance(exc, HTTPException) and "client disconnected" in str(exc.detail):
+        # The client went away mid-body (a closed tab, a load tester stopping): nobody to
+        # answer and nothing wrong with the server, so no traceback.
+        log.info("client disconnected during %s %s", request.method, request.url.path)
+    else:
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return Response(
         _body("Internal server error"),
         status_code=HTTP_500_INTERNAL_SERVER_ERROR,
