@@ -89,7 +89,12 @@ def seed_demo_command(if_empty: bool) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--no-scheduler", is_flag=True, help="Serve the API only; run `afterline worker`")
+@click.option(
+    "--no-scheduler",
+    is_flag=True,
+    help="Do not run the job scheduler in this process (there are no jobs yet: the flag is "
+    "accepted so deployment scripts need not change when the worker arrives)",
+)
 def serve(host: str, port: int, no_scheduler: bool) -> None:
     """Serve the API on HOST:PORT."""
     import uvicorn

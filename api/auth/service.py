@@ -1,43 +1,39 @@
-"""Logging in, the failed-login limit and accepting an invitation.
+"""Logging in, accepting an invitation, and creating practitioner accounts.
 
-The limit counts *failed* logins in the database, per email and per client IP, so it holds
-across API processes and never locks out a busy clinic's shared IP for successful logins.
-Litestar's `RateLimitConfig` counts every request per client in a process-local store, which
-is neither of those things.
+Both login and invitation acceptance go through the failed-attempt limit in
+`api.auth.limits`; argon2 work runs on a few threads (`api.core.security`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-import anyio
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select, update
 
-from api.auth.models import LoginFailure, User
+from api.auth.limits import INVITE_KEY, TooManyAttempts, forget_attempt, reserve_attempt
+from api.auth.models import AuthSession, User
 from api.auth.schemas import UserOut
 from api.core.db import Database
 from api.core.errors import AppError, ConflictError, FieldError, GoneError, NotFoundError
 from api.core.security import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
-    hash_password,
+    hash_password_async,
     token_digest,
-    verify_password,
+    verify_password_async,
 )
 from api.core.validation import check_email, check_text
 from api.patients.models import Clinic, Invitation, Patient
 
-FAILURE_WINDOW = timedelta(minutes=1)
-MAX_FAILURES = 10
 INVALID_LOGIN = "Email or password is incorrect"
+INVITE_USED = "This invitation has already been used"
+INVITE_EXPIRED = "This invitation has expired; ask the clinic for a new one"
+
+__all__ = ["TooManyAttempts", "accept_invite", "authenticate", "create_practitioner"]
 
 
 class LoginFailed(AppError):
     status_code = 401
-
-
-class TooManyAttempts(AppError):
-    status_code = 429
 
 
 def normalize_email(email: str) -> str:
@@ -52,19 +48,10 @@ def check_new_password(password: str) -> None:
 
 
 async def authenticate(db: Database, email: str, password: str, ip: str, now: datetime) -> UserOut:
+    """The user, or 401 (the same for an unknown email and a wrong password), or 429."""
     email = normalize_email(email)
-    since = now - FAILURE_WINDOW
+    attempt = await reserve_attempt(db, email, ip, now)
     async with db.read() as conn:
-        by_email = await conn.scalar(
-            select(func.count())
-            .select_from(LoginFailure)
-            .where(LoginFailure.email == email, LoginFailure.failed_at > since)
-        )
-        by_ip = await conn.scalar(
-            select(func.count())
-            .select_from(LoginFailure)
-            .where(LoginFailure.ip == ip, LoginFailure.failed_at > since)
-        )
         row = (
             await conn.execute(
                 select(User.id, User.email, User.name, User.role, User.password_hash).where(
@@ -72,45 +59,60 @@ async def authenticate(db: Database, email: str, password: str, ip: str, now: da
                 )
             )
         ).first()
-    if (by_email or 0) >= MAX_FAILURES or (by_ip or 0) >= MAX_FAILURES:
-        raise TooManyAttempts("Too many failed logins; wait a minute and try again")
-    password_hash = row.password_hash if row is not None else None
-    # argon2 is deliberately slow: keep it off the event loop.
-    ok = await anyio.to_thread.run_sync(verify_password, password_hash, password)
+    # Verified even for an unknown email, against a dummy hash: both cost the same.
+    ok = await verify_password_async(row.password_hash if row else None, password)
     if row is None or not ok:
-        async with db.write() as session:
-            session.add(LoginFailure(email=email[:320], ip=ip[:64], failed_at=now))
-            await session.execute(
-                delete(LoginFailure).where(LoginFailure.failed_at < now - timedelta(hours=1))
-            )
-        raise LoginFailed(INVALID_LOGIN)
+        raise LoginFailed(INVALID_LOGIN)  # the reserved attempt stays, as a failure
+    await forget_attempt(db, attempt)
     return UserOut(id=row.id, email=row.email, name=row.name, role=row.role)
 
 
-async def accept_invite(db: Database, token: str, password: str, now: datetime) -> UserOut:
-    """Set the invited patient's password; the token works once and for 14 days."""
+async def accept_invite(db: Database, token: str, password: str, ip: str, now: datetime) -> UserOut:
+    """Set the invited patient's password; the token works once and for 14 days.
+
+    The token is checked before any hashing, and failed tokens count against the client's
+    IP like failed logins, so bogus tokens cannot be used to burn the server's CPU.
+    """
     check_new_password(password)
-    new_hash = await anyio.to_thread.run_sync(hash_password, password)
+    attempt = await reserve_attempt(db, INVITE_KEY, ip, now)
+    async with db.read() as conn:
+        invitation = (
+            await conn.execute(
+                select(Invitation.id, Invitation.used_at, Invitation.expires_at).where(
+                    Invitation.token_hash == token_digest(token)
+                )
+            )
+        ).first()
+    if invitation is None:
+        raise NotFoundError()
+    if invitation.used_at is not None:
+        raise GoneError(INVITE_USED)
+    if invitation.expires_at <= now:
+        raise GoneError(INVITE_EXPIRED)
+    new_hash = await hash_password_async(password)
     async with db.write() as session:
-        invitation = await session.scalar(
-            select(Invitation).where(Invitation.token_hash == token_digest(token))
+        # Claimed with a conditional update, so two concurrent accepts cannot both win.
+        claimed = await session.scalar(
+            update(Invitation)
+            .where(
+                Invitation.id == invitation.id,
+                Invitation.used_at.is_(None),
+                Invitation.expires_at > now,
+            )
+            .values(used_at=now)
+            .returning(Invitation.patient_id)
         )
-        if invitation is None:
-            raise NotFoundError()
-        if invitation.used_at is not None:
-            raise GoneError("This invitation has already been used")
-        if invitation.expires_at <= now:
-            raise GoneError("This invitation has expired; ask the clinic for a new one")
+        if claimed is None:
+            raise GoneError(INVITE_USED)
         user = await session.scalar(
-            select(User)
-            .join(Patient, Patient.user_id == User.id)
-            .where(Patient.id == invitation.patient_id)
+            select(User).join(Patient, Patient.user_id == User.id).where(Patient.id == claimed)
         )
         if user is None:
             raise NotFoundError()
-        invitation.used_at = now
         user.password_hash = new_hash
-        await session.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
+        # A new password (first one, or a clinic-assisted reset) signs out every old session.
+        await session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
+    await forget_attempt(db, attempt)
     return UserOut(id=user.id, email=user.email, name=user.name, role=user.role)
 
 
@@ -125,7 +127,7 @@ async def create_practitioner(
     name = check_text(name, "name", max_length=200)
     clinic_name = check_text(clinic_name, "clinic", max_length=200)
     check_new_password(password)
-    password_hash = await anyio.to_thread.run_sync(hash_password, password)
+    password_hash = await hash_password_async(password)
     async with db.write() as session:
         if await session.scalar(select(User.id).where(User.email == email)) is not None:
             raise ConflictError("email: an account with this email already exists", field="email")

@@ -100,3 +100,10 @@ async def resolve_session(db: Database, token: str, now: datetime) -> Principal 
 async def end_session(db: Database, session_id: uuid.UUID) -> None:
     async with db.write() as session:
         await session.execute(delete(AuthSession).where(AuthSession.id == session_id))
+
+
+async def end_session_by_token(db: Database, token: str) -> None:
+    async with db.write() as session:
+        await session.execute(
+            delete(AuthSession).where(AuthSession.token_hash == token_digest(token))
+        )

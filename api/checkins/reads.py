@@ -17,7 +17,7 @@ from api.checkins.models import Checkin
 from api.checkins.schemas import CheckinOut, Timeline, TimelinePoint, TimelineSession, Today
 from api.checkins.service import checkin_out
 from api.core.clock import local_today
-from api.core.db import ReadConnection
+from api.core.db import DbConnection
 from api.core.errors import FieldError
 from api.treatments.models import TreatmentSession
 
@@ -49,7 +49,7 @@ _points_query = (
 )
 
 
-async def timeline(conn: ReadConnection, patient_id: uuid.UUID) -> Timeline:
+async def timeline(conn: DbConnection, patient_id: uuid.UUID) -> Timeline:
     params = {"patient_id": patient_id}
     session_rows = (await conn.execute(_sessions_query, params)).all()
     sessions = [
@@ -84,7 +84,7 @@ async def timeline(conn: ReadConnection, patient_id: uuid.UUID) -> Timeline:
 
 
 async def list_checkins(
-    conn: ReadConnection,
+    conn: DbConnection,
     patient_id: uuid.UUID,
     date_from: date | None = None,
     date_to: date | None = None,
@@ -99,7 +99,7 @@ async def list_checkins(
     return [checkin_out(row) for row in await conn.execute(query)]
 
 
-async def today(conn: ReadConnection, patient_id: uuid.UUID, timezone: str, now: datetime) -> Today:
+async def today(conn: DbConnection, patient_id: uuid.UUID, timezone: str, now: datetime) -> Today:
     local_date = local_today(now, timezone)
     session = (
         await conn.execute(

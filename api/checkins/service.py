@@ -28,11 +28,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from api.checkins.models import SYMPTOMS, Checkin, CheckinRevision
 from api.checkins.schemas import CheckinIn, CheckinOut, CheckinResult, Outcome
 from api.core.clock import local_today
-from api.core.db import Database, ReadConnection
+from api.core.db import Database, DbConnection
 from api.core.errors import FieldError
 from api.treatments.models import TreatmentSession
 
 CLOCK_SKEW_ALLOWANCE = timedelta(days=1)
+EARLIEST_RECORDED_AT = datetime(2000, 1, 1, tzinfo=UTC)
 STORED_FIELDS = (*SYMPTOMS, "compression_worn", "warning_signs", "note")
 
 _checkin = cast(Table, Checkin.__table__)
@@ -56,6 +57,11 @@ _update = (
     .values({name: bindparam(name) for name in (*STORED_FIELDS, "recorded_at", "updated_at")})
 )
 _revision = insert(cast(Table, CheckinRevision.__table__))
+_stale_payloads = select(CheckinRevision.payload).where(
+    CheckinRevision.checkin_id == bindparam("checkin_id"),
+    CheckinRevision.recorded_at == bindparam("recorded_at"),
+    CheckinRevision.outcome == "stale",
+)
 
 
 def _values(data: CheckinIn) -> dict[str, Any]:
@@ -91,10 +97,12 @@ def _check_dates(local_date: date, data: CheckinIn, today: date, now: datetime) 
         raise FieldError("local_date", f"is in the future (today is {today} in your timezone)")
     if data.recorded_at > now + CLOCK_SKEW_ALLOWANCE:
         raise FieldError("recorded_at", "is in the future; check the device clock")
+    if data.recorded_at < EARLIEST_RECORDED_AT:
+        raise FieldError("recorded_at", "is before the year 2000; check the device clock")
 
 
 async def _locked_existing(
-    conn: ReadConnection, dialect: str, patient_id: uuid.UUID, local_date: date
+    conn: DbConnection, dialect: str, patient_id: uuid.UUID, local_date: date
 ) -> Any:
     query = _existing_locked if dialect == "postgresql" else _existing
     params = {"patient_id": patient_id, "local_date": local_date}
@@ -148,7 +156,7 @@ async def put_checkin(
 
 
 async def _apply_to_existing(
-    conn: ReadConnection, existing: Any, data: CheckinIn, values: dict[str, Any], now: datetime
+    conn: DbConnection, existing: Any, data: CheckinIn, values: dict[str, Any], now: datetime
 ) -> CheckinResult:
     stored = checkin_out(existing)
     stored_values = {name: getattr(existing, name) for name in STORED_FIELDS}
@@ -172,15 +180,26 @@ async def _apply_to_existing(
             updated_at=now,
             **values,
         )
-    if outcome != "unchanged":
+    already_kept = outcome == "unchanged" or (
+        outcome == "stale" and await _stale_already_kept(conn, existing.id, data)
+    )
+    if not already_kept:
         await _keep_revision(
             conn, existing.id, existing.patient_id, existing.local_date, data, outcome, now
         )
     return CheckinResult(**msgspec.structs.asdict(stored), outcome=outcome)
 
 
+async def _stale_already_kept(conn: DbConnection, checkin_id: uuid.UUID, data: CheckinIn) -> bool:
+    """An offline queue may replay the same old body many times: keep it once."""
+    payload = msgspec.to_builtins(data)
+    params = {"checkin_id": checkin_id, "recorded_at": data.recorded_at}
+    kept = (await conn.execute(_stale_payloads, params)).scalars().all()
+    return payload in kept
+
+
 async def _keep_revision(
-    conn: ReadConnection,
+    conn: DbConnection,
     checkin_id: uuid.UUID,
     patient_id: uuid.UUID,
     local_date: date,

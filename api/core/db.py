@@ -3,7 +3,7 @@
 Every service call runs in one explicit unit of work: `Database.write()` for anything that
 changes rows (one transaction, committed at the end or rolled back on error, so nothing is
 half-written) and `Database.read()` for pure reads. Services see the same awaitable
-interface (`WriteSession`, `ReadConnection`) whichever driver is underneath.
+interface (`WriteSession`, `DbConnection`) whichever driver is underneath.
 
 SQLite is the embedded default and needs care to behave under concurrency:
 - WAL so readers never block the writer, foreign keys on, a busy timeout for other processes;
@@ -31,8 +31,13 @@ from sqlalchemy.sql import Executable
 from api.core import sqlite
 
 
-class ReadConnection(Protocol):
-    """What read-only code needs; `AsyncConnection` and `SyncReadConnection` provide it."""
+class DbConnection(Protocol):
+    """A connection as services use it; `AsyncConnection` and `SyncReadConnection` provide it.
+
+    From `Database.read()` it is read-only; from `WriteSession.connection()` it is inside
+    the write transaction. On SQLite, code inside `Database.read()` must await nothing but
+    this connection's own methods: the connection is synchronous underneath.
+    """
 
     async def execute(self, statement: Executable, parameters: Any = None, /) -> Result[Any]: ...
 
@@ -58,7 +63,7 @@ class WriteSession(Protocol):
 
     async def flush(self) -> None: ...
 
-    async def connection(self) -> ReadConnection: ...
+    async def connection(self) -> DbConnection: ...
 
     def get_bind(self) -> Engine | Connection: ...
 
@@ -92,7 +97,7 @@ class Database:
             url = engine.url.render_as_string(hide_password=False)
             # Reads: each statement is its own snapshot, no BEGIN/ROLLBACK round trips.
             self._sync_reads = sqlite.sync_engine(
-                url, busy_timeout_ms=sqlite.BUSY_TIMEOUT_MS, begin="AUTOCOMMIT"
+                url, busy_timeout_ms=sqlite.READ_BUSY_TIMEOUT_MS, begin="AUTOCOMMIT"
             )
             # Writes: take the lock at once or not at all (then aiosqlite waits for it).
             self._sync_write_engine = sqlite.sync_engine(url, busy_timeout_ms=0, begin="IMMEDIATE")
@@ -138,7 +143,7 @@ class Database:
                 yield session
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[ReadConnection]:
+    async def read(self) -> AsyncIterator[DbConnection]:
         """A connection for reads only; on SQLite it never takes the write lock."""
         if self._sync_reads is not None:
             with self._sync_reads.connect() as sync_conn:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
+import weakref
 
+import anyio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -15,6 +18,32 @@ _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
+
+
+# Each argon2 run takes ~64 MiB and tens of milliseconds: a few at a time, on threads, so a
+# burst of logins or bogus invite acceptances can neither stall the event loop nor eat memory.
+ARGON2_CONCURRENCY = 4
+_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _argon2_slots() -> anyio.CapacityLimiter:
+    """One limiter per event loop (a limiter must not outlive or straddle its loop)."""
+    loop = asyncio.get_running_loop()
+    if loop not in _slots:
+        _slots[loop] = anyio.CapacityLimiter(ARGON2_CONCURRENCY)
+    return _slots[loop]
+
+
+async def hash_password_async(password: str) -> str:
+    return await anyio.to_thread.run_sync(hash_password, password, limiter=_argon2_slots())
+
+
+async def verify_password_async(password_hash: str | None, password: str) -> bool:
+    return await anyio.to_thread.run_sync(
+        verify_password, password_hash, password, limiter=_argon2_slots()
+    )
 
 
 def hash_password(password: str) -> str:

@@ -21,10 +21,15 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
 BUSY_TIMEOUT_MS = 30_000
+# Readers never wait for the writer in WAL mode; a read that still finds the database busy
+# (WAL recovery) fails fast rather than freezing the event loop it runs on.
+READ_BUSY_TIMEOUT_MS = 2_000
 BEGIN_OPTION = "afterline_sqlite_begin"
 
 
-def install_pragmas(engine: Engine, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+def install_pragmas(
+    engine: Engine, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, query_only: bool = False
+) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take over transaction control from the driver so BEGIN can be IMMEDIATE.
@@ -33,7 +38,11 @@ def install_pragmas(engine: Engine, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        # FULL: a commit is on disk before the patient is told it is saved (NORMAL could
+        # lose the last commits on power loss). It costs ~0.4 ms of fsync per write here.
+        cursor.execute("PRAGMA synchronous=FULL")
+        if query_only:  # a write through a read connection fails loudly
+            cursor.execute("PRAGMA query_only=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -57,7 +66,7 @@ def sync_engine(database_url: str, *, busy_timeout_ms: int, begin: str) -> Engin
         connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
         execution_options={BEGIN_OPTION: begin},
     )
-    install_pragmas(engine, busy_timeout_ms=busy_timeout_ms)
+    install_pragmas(engine, busy_timeout_ms=busy_timeout_ms, query_only=begin == "AUTOCOMMIT")
     return engine
 
 

@@ -149,7 +149,7 @@ async def _seed_patient(
         now,
         "http://127.0.0.1:8000",
     )
-    await accept_invite(db, created.invite_token, PATIENT_PASSWORD, now)
+    await accept_invite(db, created.invite_token, PATIENT_PASSWORD, "seed-demo", now)
     today = local_today(now, profile.timezone)
     starts = [today - timedelta(weeks=weeks) for weeks in profile.sessions_weeks_ago]
     for start in starts:

@@ -12,6 +12,7 @@ from api.core.body import read_body
 from api.core.deps import DB, Actor, AppSettings, Now, parse_id
 from api.patients import service
 from api.patients.schemas import (
+    InviteOut,
     PatientCreate,
     PatientCreated,
     PatientOut,
@@ -45,6 +46,13 @@ class PatientsController(Controller):
     @get("/{patient_id:str}")
     async def read(self, patient_id: FromPath[str], db: DB, actor: Actor, now: Now) -> PatientOut:
         return await service.get_patient(db, actor, parse_id(patient_id), now)
+
+    @post("/{patient_id:str}/invite")
+    async def reissue_invite(
+        self, patient_id: FromPath[str], db: DB, actor: Actor, now: Now, settings: AppSettings
+    ) -> InviteOut:
+        """A new set-password link for the patient (also the clinic-assisted password reset)."""
+        return await service.reissue_invite(db, actor, parse_id(patient_id), now, settings.base_url)
 
     @patch("/{patient_id:str}")
     async def update(

@@ -56,6 +56,12 @@ class PatientSummary(msgspec.Struct):
     latest: LatestScores | None
 
 
+class InviteOut(msgspec.Struct):
+    invite_token: str
+    invite_url: str
+    invite_expires_at: datetime
+
+
 class PatientCreated(PatientOut):
     """The new patient plus the one-time invite (the token is never shown again)."""
 

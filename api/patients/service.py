@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from api.audit.service import record
 from api.auth.models import User
 from api.auth.schemas import Principal
-from api.core.db import Database, ReadConnection, WriteSession
+from api.core.db import Database, DbConnection, WriteSession
 from api.core.errors import ConflictError, NotFoundError
 from api.core.security import new_token, token_digest
 from api.core.validation import (
@@ -25,7 +25,13 @@ from api.core.validation import (
     parse_hhmm,
 )
 from api.patients.models import Invitation, Patient
-from api.patients.schemas import PatientCreate, PatientCreated, PatientOut, PatientUpdate
+from api.patients.schemas import (
+    InviteOut,
+    PatientCreate,
+    PatientCreated,
+    PatientOut,
+    PatientUpdate,
+)
 
 T = TypeVar("T")
 
@@ -74,7 +80,6 @@ async def create_patient(
     email = check_email(data.email)
     timezone = check_timezone(data.timezone)
     checkin_time = parse_hhmm(data.checkin_time)
-    token = new_token()
     try:
         async with db.write() as session:
             if await session.scalar(select(User.id).where(User.email == email)) is not None:
@@ -94,14 +99,7 @@ async def create_patient(
             )
             session.add(patient)
             await session.flush()
-            invitation = Invitation(
-                patient_id=patient.id,
-                token_hash=token_digest(token),
-                created_by=actor.user_id,
-                created_at=now,
-                expires_at=now + INVITE_LIFETIME,
-            )
-            session.add(invitation)
+            token, invitation = _new_invitation(session, patient.id, actor, now)
             record(
                 session,
                 actor_id=actor.user_id,
@@ -113,6 +111,49 @@ async def create_patient(
         raise ConflictError(EMAIL_TAKEN, field="email") from exc
     return PatientCreated(
         **msgspec.structs.asdict(patient_out(patient, user)),
+        invite_token=token,
+        invite_url=invite_url(base_url, token),
+        invite_expires_at=invitation.expires_at,
+    )
+
+
+def _new_invitation(
+    session: WriteSession, patient_id: uuid.UUID, actor: Principal, now: datetime
+) -> tuple[str, Invitation]:
+    token = new_token()
+    invitation = Invitation(
+        patient_id=patient_id,
+        token_hash=token_digest(token),
+        created_by=actor.user_id,
+        created_at=now,
+        expires_at=now + INVITE_LIFETIME,
+    )
+    session.add(invitation)
+    return token, invitation
+
+
+async def _revoke_unused_invitations(session: WriteSession, patient_id: uuid.UUID) -> None:
+    await session.execute(
+        delete(Invitation).where(Invitation.patient_id == patient_id, Invitation.used_at.is_(None))
+    )
+
+
+async def reissue_invite(
+    db: Database, actor: Principal, patient_id: uuid.UUID, now: datetime, base_url: str
+) -> InviteOut:
+    """A new set-password link; earlier unused ones stop working.
+
+    It also serves as the clinic-assisted password reset: accepting it replaces the password
+    and signs the patient out everywhere else.
+    """
+    async with db.write() as session:
+        patient, _ = await load_patient_in_clinic(session, actor, patient_id)
+        await _revoke_unused_invitations(session, patient.id)
+        token, invitation = _new_invitation(session, patient.id, actor, now)
+        record(
+            session, actor_id=actor.user_id, action="invite.issue", at=now, patient_id=patient.id
+        )
+    return InviteOut(
         invite_token=token,
         invite_url=invite_url(base_url, token),
         invite_expires_at=invitation.expires_at,
@@ -146,6 +187,8 @@ async def update_patient(
                     if taken is not None:
                         raise ConflictError(EMAIL_TAKEN, field="email")
                     user.email = changes["email"] = email
+                    # A link sent to the old address must not open the corrected account.
+                    await _revoke_unused_invitations(session, patient.id)
             if data.timezone is not msgspec.UNSET:
                 patient.timezone = changes["timezone"] = check_timezone(data.timezone)
             if data.checkin_time is not msgspec.UNSET:
@@ -172,7 +215,7 @@ async def read_as_practitioner(
     patient_id: uuid.UUID,
     action: str,
     now: datetime,
-    reader: Callable[[ReadConnection, uuid.UUID], Awaitable[T]],
+    reader: Callable[[DbConnection, uuid.UUID], Awaitable[T]],
 ) -> T:
     """Run `reader` on one of the clinic's patients, audited in the same transaction."""
     async with db.write() as session:

@@ -66,7 +66,8 @@ async def list_patients(db: Database, actor: Principal, now: datetime) -> list[P
         )
     summaries = []
     for row in rows:
-        today = todays[row.timezone]
+        # A patient moved into a new timezone between the two statements: compute it here.
+        today = todays.get(row.timezone) or local_today(now, row.timezone)
         latest = None
         if row.last_checkin_on is not None:
             latest = LatestScores(
@@ -100,8 +101,12 @@ async def list_patients(db: Database, actor: Principal, now: datetime) -> list[P
 
 
 def _summary_query(actor: Principal, todays: dict[str, date]) -> Select[Any]:
+    # A zone missing from `todays` (a patient re-zoned after the first statement) counts
+    # nothing rather than failing; its row is still listed.
     today = case(
-        {zone: literal(day, Date()) for zone, day in todays.items()}, value=Patient.timezone
+        {zone: literal(day, Date()) for zone, day in todays.items()},
+        value=Patient.timezone,
+        else_=literal(None, Date()),
     )
     window_start = case(
         {
@@ -109,6 +114,7 @@ def _summary_query(actor: Principal, todays: dict[str, date]) -> Select[Any]:
             for zone, day in todays.items()
         },
         value=Patient.timezone,
+        else_=literal(None, Date()),
     )
 
     def session_bound(aggregate: Any) -> Any:

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from api.audit.service import record
 from api.auth.schemas import Principal
 from api.core.clock import local_today
-from api.core.db import Database
+from api.core.db import Database, WriteSession
 from api.core.errors import FieldError, NotFoundError
-from api.patients.models import Patient
+from api.patients.models import Clinic, Patient
 from api.patients.service import load_patient_in_clinic
 from api.treatments.models import TreatmentSession
 from api.treatments.schemas import SessionCreate, SessionOut, SessionUpdate
@@ -43,9 +43,24 @@ def session_out(row: Any) -> SessionOut:
     )
 
 
+OLDEST_RECORDABLE = timedelta(days=3653)  # ten years: older records are typos (0202 for 2022)
+
+
+async def _today(session: WriteSession, actor: Principal, patient: Patient, now: datetime) -> date:
+    """The later of the clinic's and the patient's local dates.
+
+    The session happens on the clinic's calendar; the patient may live hours behind it,
+    where "today" has not started yet.
+    """
+    clinic_zone = await session.scalar(select(Clinic.timezone).where(Clinic.id == actor.clinic_id))
+    return max(local_today(now, patient.timezone), local_today(now, clinic_zone or "UTC"))
+
+
 def _check_dates(performed_on: date, review_on: date, today: date) -> None:
     if performed_on > today:
         raise FieldError("performed_on", "a session cannot be recorded for a future date")
+    if performed_on < today - OLDEST_RECORDABLE:
+        raise FieldError("performed_on", "is more than ten years ago; check the year")
     if review_on <= performed_on:
         raise FieldError("review_on", "must be after the session date")
 
@@ -66,7 +81,7 @@ async def create_session(
     async with db.write() as session:
         patient, _ = await load_patient_in_clinic(session, actor, patient_id)
         review_on = data.review_on or data.performed_on + DEFAULT_REVIEW_AFTER
-        _check_dates(data.performed_on, review_on, local_today(now, patient.timezone))
+        _check_dates(data.performed_on, review_on, await _today(session, actor, patient, now))
         row = TreatmentSession(
             patient_id=patient.id,
             performed_on=data.performed_on,
@@ -137,7 +152,7 @@ async def update_session(
             changes["notes"] = _clean_notes(changes["notes"])
         for name, value in changes.items():
             setattr(row, name, value)
-        _check_dates(row.performed_on, row.review_on, local_today(now, patient.timezone))
+        _check_dates(row.performed_on, row.review_on, await _today(session, actor, patient, now))
         row.updated_at = now
         record(
             session,

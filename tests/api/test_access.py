@@ -110,6 +110,7 @@ ROUTES = [
         audit_patient="created",
     ),
     Route("GET", "/api/patients/{patient}", "practitioner", audit="patient.read"),
+    Route("POST", "/api/patients/{patient}/invite", "practitioner", ok=201, audit="invite.issue"),
     Route(
         "PATCH",
         "/api/patients/{patient}",

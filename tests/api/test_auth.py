@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 
@@ -195,3 +196,108 @@ async def test_production_cookies_are_secure(
         assert "HttpOnly" in session
     finally:
         await world.close()
+
+
+async def test_parallel_wrong_passwords_cannot_beat_the_limit(world: World) -> None:
+    await world.practitioner("dr@clinic-a.test")
+    clients = [await world.client() for _ in range(25)]
+    bad = {"email": "dr@clinic-a.test", "password": "wrong password!"}
+    statuses = await asyncio.gather(*(c.post("/api/auth/login", json=bad) for c in clients))
+    codes = sorted(r.status_code for r in statuses)
+    assert codes.count(401) == 10
+    assert codes.count(429) == 15
+
+
+async def test_an_invitation_accepted_concurrently_works_once(world: World) -> None:
+    doctor = await world.practitioner()
+    created = await doctor.post(
+        "/api/patients",
+        json={"name": "Pat", "email": "pat@example.test", "timezone": "Europe/London"},
+    )
+    token = created.json()["invite_token"]
+    clients = [await world.client() for _ in range(5)]
+    answers = await asyncio.gather(
+        *(
+            c.post(
+                "/api/auth/accept-invite", json={"token": token, "password": f"password number {n}"}
+            )
+            for n, c in enumerate(clients)
+        )
+    )
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [200, 410, 410, 410, 410]
+    winner = next(n for n, a in enumerate(answers) if a.status_code == 200)
+    login = await world.client()
+    await login.login("pat@example.test", f"password number {winner}")
+
+
+async def test_bogus_invite_tokens_are_limited_per_ip(world: World) -> None:
+    client = await world.client()
+    for n in range(10):
+        body = {"token": f"guess-{n}", "password": PASSWORD}
+        assert (await client.post("/api/auth/accept-invite", json=body)).status_code == 404
+    body = {"token": "guess-11", "password": PASSWORD}
+    assert (await client.post("/api/auth/accept-invite", json=body)).status_code == 429
+
+
+async def test_signing_in_ends_the_previous_session_on_this_browser(world: World) -> None:
+    doctor = await world.practitioner("dr@clinic-a.test")
+    _, patient = await world.patient(doctor)
+    patient_token = patient.http.cookies.get(SESSION_COOKIE)
+    # The practitioner signs in on the patient's browser (a shared clinic tablet).
+    await patient.login("dr@clinic-a.test")
+    assert (await patient.get("/api/auth/me")).json()["role"] == "practitioner"
+    old = await world.client()
+    old.http.cookies.set(SESSION_COOKIE, patient_token)
+    assert (await old.get("/api/auth/me")).status_code == 401
+
+
+async def test_reissued_invite_replaces_the_old_link_and_resets_the_password(
+    world: World,
+) -> None:
+    doctor = await world.practitioner()
+    created = await doctor.post(
+        "/api/patients",
+        json={"name": "Pat", "email": "pat@example.test", "timezone": "Europe/London"},
+    )
+    patient_id, first_token = created.json()["id"], created.json()["invite_token"]
+    reissued = await doctor.post(f"/api/patients/{patient_id}/invite")
+    assert reissued.status_code == 201
+    second_token = reissued.json()["invite_token"]
+    assert reissued.json()["invite_url"].endswith(second_token)
+
+    client = await world.client()
+    stale = await client.post(
+        "/api/auth/accept-invite", json={"token": first_token, "password": PASSWORD}
+    )
+    assert stale.status_code == 404
+    accepted = await client.post(
+        "/api/auth/accept-invite", json={"token": second_token, "password": PASSWORD}
+    )
+    assert accepted.status_code == 200
+
+    # Forgotten password: the clinic issues another link; using it signs out old sessions.
+    third = (await doctor.post(f"/api/patients/{patient_id}/invite")).json()["invite_token"]
+    other = await world.client()
+    reset = await other.post(
+        "/api/auth/accept-invite", json={"token": third, "password": "a brand new password"}
+    )
+    assert reset.status_code == 200
+    assert (await client.get("/api/auth/me")).status_code == 401
+    await (await world.client()).login("pat@example.test", "a brand new password")
+
+
+async def test_correcting_the_email_revokes_the_unused_invite(world: World) -> None:
+    doctor = await world.practitioner()
+    created = await doctor.post(
+        "/api/patients",
+        json={"name": "Pat", "email": "pat@typo.test", "timezone": "Europe/London"},
+    )
+    patient_id, token = created.json()["id"], created.json()["invite_token"]
+    fixed = await doctor.patch(f"/api/patients/{patient_id}", json={"email": "pat@example.test"})
+    assert fixed.status_code == 200
+    client = await world.client()
+    answer = await client.post(
+        "/api/auth/accept-invite", json={"token": token, "password": PASSWORD}
+    )
+    assert answer.status_code == 404

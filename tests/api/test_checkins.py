@@ -178,8 +178,13 @@ async def test_older_replay_is_stale_never_overwrites_but_is_kept(world: World) 
     assert stale.payload["note"] == "queued offline"
     assert stale.recorded_at == at(-120)
 
-    # Replaying the stale body again is still stale, and still never lost.
-    assert (await put(patient, TODAY, older)).json()["outcome"] == "stale"
+    # An offline queue replaying the same old body again and again: still stale, kept once.
+    for _ in range(3):
+        assert (await put(patient, TODAY, older)).json()["outcome"] == "stale"
+    assert [r.outcome for r in await revisions(world)] == ["created", "stale"]
+    # A different old body is a different entry, and is kept too.
+    other_old = checkin_body(at(-90), pain=7, note="another offline edit")
+    assert (await put(patient, TODAY, other_old)).json()["outcome"] == "stale"
     assert [r.outcome for r in await revisions(world)] == ["created", "stale", "stale"]
 
     # A genuinely newer edit still goes through.
@@ -897,3 +902,13 @@ async def test_me_routes_need_a_login(world: World) -> None:
     assert (await anonymous.get("/api/me/today")).status_code == 401
     assert (await put(anonymous, TODAY, checkin_body(at(0)))).status_code == 401
     assert await checkin_rows(world) == 0
+
+
+async def test_recorded_at_far_in_the_past_is_422_not_a_crash(world: World) -> None:
+    _, patient = await patient_with_session(world)
+    # A valid ISO instant whose conversion to UTC would overflow: refused, naming the field.
+    body = {**checkin_body(), "recorded_at": "0001-01-01T00:00:00+14:00"}
+    response = await put(patient, TODAY, body)
+    assert response.status_code == 422
+    assert response.json()["field"] == "recorded_at"
+    assert await my_checkins(patient) == []

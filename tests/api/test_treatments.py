@@ -430,3 +430,34 @@ async def test_patients_cannot_record_or_change_sessions(world: World) -> None:
 
     assert (await doctor.get("/api/me/sessions")).status_code in (401, 403, 404)
     assert (await (await world.client()).get("/api/me/sessions")).status_code == 401
+
+
+async def test_session_date_is_judged_by_the_later_of_clinic_and_patient_today(
+    world: World,
+) -> None:
+    # 09:30 in London (the clinic) is still the previous evening in Honolulu (the patient).
+    world.clock.set(datetime(2026, 3, 10, 9, 30, tzinfo=UTC))
+    doctor = await world.practitioner()
+    patient_id, _ = await world.patient(doctor, timezone="Pacific/Honolulu")
+    today_at_clinic = date(2026, 3, 10)
+    response = await doctor.post(
+        f"/api/patients/{patient_id}/sessions", json=session_body(today_at_clinic)
+    )
+    assert response.status_code == 201, response.text
+    tomorrow = await doctor.post(
+        f"/api/patients/{patient_id}/sessions", json=session_body(date(2026, 3, 11))
+    )
+    assert tomorrow.status_code == 422
+    assert tomorrow.json()["field"] == "performed_on"
+
+
+async def test_session_year_typo_is_refused(world: World) -> None:
+    doctor = await world.practitioner()
+    patient_id, _ = await world.patient(doctor)
+    response = await doctor.post(
+        f"/api/patients/{patient_id}/sessions", json=session_body(date(202, 3, 10))
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "performed_on"
+    async with world.db.read() as conn:
+        assert (await conn.execute(select(TreatmentSession.id))).first() is None
