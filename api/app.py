@@ -19,7 +19,7 @@ from api.core.deps import DEPENDENCIES
 from api.core.errors import EXCEPTION_HANDLERS
 from api.core.settings import Settings, load_settings
 from api.patients.routes import PatientsController
-from api.treatments.routes import TreatmentsController, my_sessions
+from api.treatments.routes import MySessionsController, TreatmentsController
 
 CSRF_COOKIE = "csrftoken"
 CSRF_HEADER = "x-csrftoken"
@@ -54,7 +54,7 @@ def create_app(
             TreatmentsController,
             PatientCheckinsController,
             MyCheckinsController,
-            my_sessions,
+            MySessionsController,
         ],
         state=State({"db": database, "clock": clock or SystemClock(), "settings": settings}),
         dependencies=DEPENDENCIES,

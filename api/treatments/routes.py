@@ -52,7 +52,14 @@ class TreatmentsController(Controller):
         return await service.update_session(db, actor, target, body, now)
 
 
-@get("/api/me/sessions", guards=[patient_only], tags=["me"])
-async def my_sessions(db: DB, actor: Actor) -> list[SessionOut]:
-    assert actor.patient_id is not None
-    return await service.list_own_sessions(db, actor.patient_id)
+class MySessionsController(Controller):
+    """The patient's own sessions (a controller, so its guard also covers OPTIONS)."""
+
+    path = "/api/me/sessions"
+    tags = ["me"]
+    guards = [patient_only]
+
+    @get("/")
+    async def list(self, db: DB, actor: Actor) -> list[SessionOut]:
+        assert actor.patient_id is not None
+        return await service.list_own_sessions(db, actor.patient_id)
