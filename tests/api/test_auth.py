@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -14,7 +15,16 @@ from api.auth.sessions import SESSION_COOKIE
 from api.core.clock import FrozenClock
 from api.core.db import Database
 from api.core.settings import Settings
-from tests.conftest import PASSWORD, World
+from tests.conftest import PASSWORD, ApiClient, World
+
+
+async def register(doctor: ApiClient, email: str = "pat@example.test") -> Any:
+    """A practitioner registers a patient; the answer carries the invite token."""
+    created = await doctor.post(
+        "/api/patients", json={"name": "Pat", "email": email, "timezone": "Europe/London"}
+    )
+    assert created.status_code == 201, created.text
+    return created
 
 
 async def test_login_me_logout_round_trip(world: World) -> None:
@@ -133,10 +143,7 @@ async def test_failed_logins_are_limited_per_ip_across_emails(world: World) -> N
 
 async def test_invite_sets_password_logs_in_and_works_once(world: World) -> None:
     doctor = await world.practitioner()
-    created = await doctor.post(
-        "/api/patients",
-        json={"name": "Pat", "email": "pat@example.test", "timezone": "Europe/London"},
-    )
+    created = await register(doctor)
     assert created.status_code == 201
     body = created.json()
     assert body["invite_url"] == f"https://afterline.test/#/invite/{body['invite_token']}"
@@ -158,10 +165,7 @@ async def test_invite_sets_password_logs_in_and_works_once(world: World) -> None
 
 async def test_expired_invite_is_gone_and_short_password_names_the_field(world: World) -> None:
     doctor = await world.practitioner()
-    created = await doctor.post(
-        "/api/patients",
-        json={"name": "Pat", "email": "pat@example.test", "timezone": "Europe/London"},
-    )
+    created = await register(doctor)
     token = created.json()["invite_token"]
     client = await world.client()
     short = await client.post("/api/auth/accept-invite", json={"token": token, "password": "short"})
@@ -210,10 +214,7 @@ async def test_parallel_wrong_passwords_cannot_beat_the_limit(world: World) -> N
 
 async def test_an_invitation_accepted_concurrently_works_once(world: World) -> None:
     doctor = await world.practitioner()
-    created = await doctor.post(
-        "/api/patients",
-        json={"name": "Pat", "email": "pat@example.test", "timezone": "Europe/London"},
-    )
+    created = await register(doctor)
     token = created.json()["invite_token"]
     clients = [await world.client() for _ in range(5)]
     answers = await asyncio.gather(
@@ -256,10 +257,7 @@ async def test_reissued_invite_replaces_the_old_link_and_resets_the_password(
     world: World,
 ) -> None:
     doctor = await world.practitioner()
-    created = await doctor.post(
-        "/api/patients",
-        json={"name": "Pat", "email": "pat@example.test", "timezone": "Europe/London"},
-    )
+    created = await register(doctor)
     patient_id, first_token = created.json()["id"], created.json()["invite_token"]
     reissued = await doctor.post(f"/api/patients/{patient_id}/invite")
     assert reissued.status_code == 201
@@ -289,10 +287,7 @@ async def test_reissued_invite_replaces_the_old_link_and_resets_the_password(
 
 async def test_correcting_the_email_revokes_the_unused_invite(world: World) -> None:
     doctor = await world.practitioner()
-    created = await doctor.post(
-        "/api/patients",
-        json={"name": "Pat", "email": "pat@typo.test", "timezone": "Europe/London"},
-    )
+    created = await register(doctor, "pat@typo.test")
     patient_id, token = created.json()["id"], created.json()["invite_token"]
     fixed = await doctor.patch(f"/api/patients/{patient_id}", json={"email": "pat@example.test"})
     assert fixed.status_code == 200
