@@ -38,6 +38,22 @@ def run(
     )
 
 
+def create_practitioner_cli(
+    database_url: str, tmp_path: Path, email: str, name: str, clinic: str, password: str
+) -> subprocess.CompletedProcess[str]:
+    """`afterline create-practitioner`, the password on standard input as an operator pipes it."""
+    return run(
+        database_url,
+        tmp_path,
+        "create-practitioner",
+        "--email", email,
+        "--name", name,
+        "--clinic", clinic,
+        "--password-stdin",
+        stdin=f"{password}\n",
+    )  # fmt: skip
+
+
 def test_migrate_is_idempotent(database_url: str, tmp_path: Path) -> None:
     first = run(database_url, tmp_path, "migrate")
     assert first.returncode == 0, first.stderr
@@ -48,16 +64,14 @@ def test_migrate_is_idempotent(database_url: str, tmp_path: Path) -> None:
 async def test_create_practitioner_then_login(
     database_url: str, tmp_path: Path, db: Database
 ) -> None:
-    result = run(
+    result = create_practitioner_cli(
         database_url,
         tmp_path,
-        "create-practitioner",
-        "--email", "Maya@Clinic.test",
-        "--name", "Dr Maya",
-        "--clinic", "Harbour Vein Clinic",
-        "--password-stdin",
-        stdin="a long enough password\n",
-    )  # fmt: skip
+        "Maya@Clinic.test",
+        "Dr Maya",
+        "Harbour Vein Clinic",
+        "a long enough password",
+    )
     assert result.returncode == 0, result.stderr
     assert "new clinic" in result.stdout
     user = await authenticate(
@@ -65,32 +79,28 @@ async def test_create_practitioner_then_login(
     )
     assert user.role == "practitioner"
 
-    second = run(
+    second = create_practitioner_cli(
         database_url,
         tmp_path,
-        "create-practitioner",
-        "--email", "sam@clinic.test",
-        "--name", "Dr Sam",
-        "--clinic", "Harbour Vein Clinic",
-        "--password-stdin",
-        stdin="another long password\n",
-    )  # fmt: skip
+        "sam@clinic.test",
+        "Dr Sam",
+        "Harbour Vein Clinic",
+        "another long password",
+    )
     assert second.returncode == 0, second.stderr
     assert "existing clinic" in second.stdout
     async with db.read() as conn:
         assert await conn.scalar(select(func.count()).select_from(Clinic)) == 1
         assert await conn.scalar(select(func.count()).select_from(User)) == 2
 
-    duplicate = run(
+    duplicate = create_practitioner_cli(
         database_url,
         tmp_path,
-        "create-practitioner",
-        "--email", "MAYA@clinic.test",
-        "--name", "Dr Maya again",
-        "--clinic", "Other Clinic",
-        "--password-stdin",
-        stdin="a long enough password\n",
-    )  # fmt: skip
+        "MAYA@clinic.test",
+        "Dr Maya again",
+        "Other Clinic",
+        "a long enough password",
+    )
     assert duplicate.returncode != 0
     assert "email" in duplicate.stderr
     async with db.read() as conn:

@@ -12,7 +12,6 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from api.auth.schemas import AcceptInviteIn, LoginIn, UserOut
 from api.auth.service import accept_invite, authenticate
 from api.auth.sessions import (
-    IDLE_LIMIT,
     SESSION_COOKIE,
     end_session,
     end_session_by_token,
@@ -86,6 +85,3 @@ class AuthController(Controller):
         body = await read_body(request, AcceptInviteIn)
         user = await accept_invite(db, body.token, body.password, client_ip(request), now)
         return await _signed_in(request, db, settings, user, now)
-
-
-__all__ = ["IDLE_LIMIT", "AuthController"]

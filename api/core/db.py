@@ -109,10 +109,6 @@ class Database:
     def from_url(cls, database_url: str) -> Database:
         return cls(create_engine(database_url))
 
-    @property
-    def dialect(self) -> str:
-        return self.engine.dialect.name
-
     @asynccontextmanager
     async def write(self) -> AsyncIterator[WriteSession]:
         """One write transaction: commits when the block ends, rolls back if it raises."""

@@ -31,10 +31,6 @@ class Settings:
     def is_production(self) -> bool:
         return self.env == "production"
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
 
 def _load_or_create_secret(data_dir: Path) -> str:
     path = data_dir / "secret_key"
