@@ -18,6 +18,8 @@ from api.core.db import Database
 from api.core.deps import DEPENDENCIES
 from api.core.errors import EXCEPTION_HANDLERS
 from api.core.settings import Settings, load_settings
+from api.notifications.routes import InboxController, PreferencesController, vapid_public_key
+from api.notifications.vapid import load_vapid, public_key
 from api.patients.routes import PatientsController
 from api.treatments.routes import MySessionsController, TreatmentsController
 
@@ -32,16 +34,28 @@ async def health() -> dict[str, str]:
 
 
 def create_app(
-    settings: Settings | None = None, clock: Clock | None = None, db: Database | None = None
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    db: Database | None = None,
+    *,
+    run_scheduler: bool = False,
 ) -> Litestar:
+    """The app; with `run_scheduler` it also runs the job scheduler (single-machine mode)."""
     settings = settings or load_settings()
+    clock = clock or SystemClock()
     owns_db = db is None
     database = db or Database.from_url(settings.database_url)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         try:
-            yield
+            if run_scheduler:
+                from jobs.worker import running_scheduler
+
+                async with running_scheduler(settings, database, clock):
+                    yield
+            else:
+                yield
         finally:
             if owns_db:
                 await database.dispose()
@@ -55,8 +69,19 @@ def create_app(
             PatientCheckinsController,
             MyCheckinsController,
             MySessionsController,
+            InboxController,
+            PreferencesController,
+            vapid_public_key,
         ],
-        state=State({"db": database, "clock": clock or SystemClock(), "settings": settings}),
+        state=State(
+            {
+                "db": database,
+                "clock": clock,
+                "settings": settings,
+                # Generated into the data directory on first start when not configured.
+                "vapid_public_key": public_key(load_vapid(settings)),
+            }
+        ),
         dependencies=DEPENDENCIES,
         middleware=[auth_middleware()],
         csrf_config=CSRFConfig(

@@ -92,18 +92,19 @@ def seed_demo_command(if_empty: bool) -> None:
 @click.option(
     "--no-scheduler",
     is_flag=True,
-    help="Do not run the job scheduler in this process (there are no jobs yet: the flag is "
-    "accepted so deployment scripts need not change when the worker arrives)",
+    help="Do not run the job scheduler in this process (production: run `afterline worker` "
+    "beside the API processes instead)",
 )
 def serve(host: str, port: int, no_scheduler: bool) -> None:
-    """Serve the API on HOST:PORT."""
+    """Serve the API on HOST:PORT, with the job scheduler unless --no-scheduler."""
     import uvicorn
 
     from api.app import create_app
 
-    load_settings()  # fail fast on a bad environment, before binding the port
+    _configure_logging()
+    settings = load_settings()  # fail fast on a bad environment, before binding the port
     uvicorn.run(
-        create_app(),
+        create_app(settings, run_scheduler=not no_scheduler),
         host=host,
         port=port,
         loop="uvloop",
@@ -123,6 +124,90 @@ def bench(patients: int, days: int, duration: float, connections: int) -> None:
     from api.bench.runner import run_bench
 
     run_bench(patients=patients, days=days, duration=duration, connections=connections)
+
+
+@main.command()
+def worker() -> None:
+    """Run the job scheduler as its own process (prompts, reminders, digest, dispatch)."""
+    from jobs.worker import run_worker
+
+    _configure_logging()
+    asyncio.run(run_worker(load_settings()))
+
+
+@main.group()
+def jobs() -> None:
+    """Run the tick jobs by hand."""
+
+
+@jobs.command("tick")
+@click.option(
+    "--at",
+    "at",
+    default=None,
+    help="Run as if it were this instant (ISO 8601 with an offset, e.g. 2026-03-29T01:30:00Z); "
+    "default: now",
+)
+def jobs_tick(at: str | None) -> None:
+    """Run every tick job once, in order, then exit."""
+    from datetime import UTC, datetime
+
+    from api.core.clock import FrozenClock, SystemClock
+    from api.core.db import Database
+    from api.notifications.channels import Channels
+    from jobs.ticks import JobContext, TickReport, run_all_ticks
+
+    now = SystemClock().now()
+    if at is not None:
+        try:
+            now = datetime.fromisoformat(at)
+        except ValueError as exc:
+            raise click.BadParameter(
+                f"{at!r} is not an ISO 8601 instant", param_hint="--at"
+            ) from exc
+        if now.tzinfo is None:
+            raise click.BadParameter(
+                "give an offset or Z, e.g. 2026-03-29T01:30:00Z", param_hint="--at"
+            )
+        now = now.astimezone(UTC)
+
+    async def run() -> TickReport:
+        settings = load_settings()
+        db = Database.from_url(settings.database_url)
+        ctx = JobContext(db=db, channels=Channels.from_settings(settings), clock=FrozenClock(now))
+        try:
+            return await run_all_ticks(ctx, now)
+        finally:
+            await ctx.channels.close()
+            await db.dispose()
+
+    click.echo(f"tick {now.isoformat()}: {asyncio.run(run()).summary()}")
+
+
+@main.command()
+@click.option("--private", "show_private", is_flag=True, help="Also print the private key")
+def vapid(show_private: bool) -> None:
+    """Create the Web Push (VAPID) key pair if there is none, and print the public key."""
+    from api.notifications.vapid import ensure_key_file, load_vapid, private_key_b64, public_key
+
+    settings = load_settings()
+    if settings.vapid_private_key:
+        click.echo("using AFTERLINE_VAPID_PRIVATE_KEY")
+    else:
+        path, created = ensure_key_file(settings)
+        click.echo(f"{'created' if created else 'using'} {path}")
+    keys = load_vapid(settings)
+    click.echo(f"public key: {public_key(keys)}")
+    if show_private:
+        click.echo(f"private key (AFTERLINE_VAPID_PRIVATE_KEY): {private_key_b64(keys)}")
+
+
+def _configure_logging() -> None:
+    import logging
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
 
 def _redacted(url: str) -> str:

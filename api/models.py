@@ -4,6 +4,7 @@ from api.audit.models import AuditEvent
 from api.auth.models import AuthSession, LoginFailure, User
 from api.checkins.models import Checkin, CheckinRevision
 from api.core.models import Base
+from api.notifications.models import Delivery, Notification, Prompt, PushSubscription
 from api.patients.models import Clinic, Invitation, Patient
 from api.treatments.models import TreatmentSession
 
@@ -14,9 +15,13 @@ __all__ = [
     "Checkin",
     "CheckinRevision",
     "Clinic",
+    "Delivery",
     "Invitation",
     "LoginFailure",
+    "Notification",
     "Patient",
+    "Prompt",
+    "PushSubscription",
     "TreatmentSession",
     "User",
 ]

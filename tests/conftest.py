@@ -8,6 +8,7 @@ PostgreSQL), so every test starts from exactly what `alembic upgrade head` produ
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import uuid
@@ -26,7 +27,10 @@ from api.auth.service import create_practitioner
 from api.core.clock import FrozenClock
 from api.core.db import Database
 from api.core.migrate import upgrade
-from api.core.settings import Settings
+from api.core.settings import Settings, SmtpSettings
+from api.notifications.channels import Channels
+from jobs.ticks import JobContext
+from tests.receivers import BrowserKeys, PushService, SmtpSink
 
 PG_URL = os.environ.get("AFTERLINE_TEST_DATABASE_URL", "").strip()
 PASSWORD = "correct horse battery"
@@ -124,6 +128,56 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 def app(settings: Settings, clock: FrozenClock, db: Database) -> Litestar:
     return create_app(settings=settings, clock=clock, db=db)
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+async def push_service() -> AsyncIterator[PushService]:
+    service = PushService()
+    await service.start()
+    yield service
+    await service.stop()
+
+
+@pytest.fixture
+def channel_settings(
+    settings: Settings, smtp_server: SmtpSink, push_service: PushService
+) -> Settings:
+    """Settings with email on (the test's SMTP server) and the test push service allowed."""
+    return dataclasses.replace(
+        settings,
+        smtp=SmtpSettings(host="127.0.0.1", port=smtp_server.port, sender="clinic@afterline.test"),
+        push_endpoint_allow=(push_service.origin,),
+    )
+
+
+@pytest.fixture
+async def jobs(
+    channel_settings: Settings, db: Database, clock: FrozenClock
+) -> AsyncIterator[JobContext]:
+    """What a worker process has: the database, the real channels and the (test's) clock."""
+    ctx = JobContext(db=db, channels=Channels.from_settings(channel_settings), clock=clock)
+    yield ctx
+    await ctx.channels.close()
+
+
+def push_subscription_body(
+    endpoint: str = "https://fcm.googleapis.com/fcm/send/abc:def",
+) -> dict[str, Any]:
+    """A subscription as a browser sends it (`PushSubscription.toJSON()`), with fresh keys."""
+    keys = BrowserKeys()
+    return {
+        "endpoint": endpoint,
+        "expirationTime": None,
+        "keys": {"p256dh": keys.p256dh, "auth": keys.auth},
+    }
 
 
 class ApiClient:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/afterline.db"
 
@@ -20,12 +21,29 @@ class SettingsError(RuntimeError):
 
 
 @dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    host: str
+    port: int
+    sender: str
+    user: str | None = None
+    password: str | None = None
+    starttls: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str
     data_dir: Path
     secret_key: str
     env: str
     base_url: str
+    # None: the email channel is off (no SMTP_* variables set).
+    smtp: SmtpSettings | None = None
+    # PEM or base64url; None: generated once into `data_dir` (see api.notifications.vapid).
+    vapid_private_key: str | None = None
+    vapid_subject: str | None = None
+    # Extra push-service origins beyond the well-known ones, e.g. a local test receiver.
+    push_endpoint_allow: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def is_production(self) -> bool:
@@ -69,4 +87,48 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         secret_key=secret_key,
         env=env,
         base_url=base_url,
+        smtp=_smtp_settings(env_vars),
+        vapid_private_key=env_vars.get("AFTERLINE_VAPID_PRIVATE_KEY", "").strip() or None,
+        vapid_subject=env_vars.get("AFTERLINE_VAPID_SUBJECT", "").strip() or None,
+        push_endpoint_allow=_origins(env_vars.get("AFTERLINE_PUSH_ENDPOINT_ALLOW", "")),
     )
+
+
+def _smtp_settings(env_vars: dict[str, str]) -> SmtpSettings | None:
+    """SMTP from `SMTP_*`; none of them set means email is off, half of them is an error."""
+    names = ("SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM", "SMTP_STARTTLS")
+    given = {name: env_vars.get(name, "").strip() for name in names}
+    if not any(given.values()):
+        return None
+    if not given["SMTP_HOST"] or not given["SMTP_FROM"]:
+        raise SettingsError("SMTP_HOST and SMTP_FROM are needed once any SMTP_* variable is set")
+    starttls = given["SMTP_STARTTLS"].lower()
+    if starttls not in {"", "0", "1", "true", "false", "yes", "no"}:
+        raise SettingsError("SMTP_STARTTLS must be true or false")
+    try:
+        port = int(given["SMTP_PORT"] or "25")
+    except ValueError as exc:
+        raise SettingsError("SMTP_PORT must be a number") from exc
+    return SmtpSettings(
+        host=given["SMTP_HOST"],
+        port=port,
+        sender=given["SMTP_FROM"],
+        user=given["SMTP_USER"] or None,
+        password=given["SMTP_PASSWORD"] or None,
+        starttls=starttls in {"1", "true", "yes"},
+    )
+
+
+def _origins(value: str) -> tuple[str, ...]:
+    """`scheme://host[:port]` origins from a comma-separated list; anything else is an error."""
+    origins = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        parts = urlsplit(item)
+        if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path.strip("/"):
+            raise SettingsError(
+                f"AFTERLINE_PUSH_ENDPOINT_ALLOW: {item!r} is not an origin like https://host:port"
+            )
+        origins.append(f"{parts.scheme}://{parts.netloc.lower()}")
+    return tuple(origins)

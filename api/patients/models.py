@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, time
 
-from sqlalchemy import Boolean, ForeignKey, String, Time
+from sqlalchemy import Boolean, ForeignKey, String, Time, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.models import Base, UUIDPrimaryKey
@@ -31,6 +31,9 @@ class Patient(UUIDPrimaryKey, Base):
     timezone: Mapped[str] = mapped_column(String(64))
     checkin_time: Mapped[time] = mapped_column(Time())
     active: Mapped[bool] = mapped_column(Boolean(), default=True)
+    # Channels for check-in prompts besides the in-app inbox, which always gets them.
+    push_enabled: Mapped[bool] = mapped_column(Boolean(), default=True, server_default=true())
+    email_enabled: Mapped[bool] = mapped_column(Boolean(), default=True, server_default=true())
     created_at: Mapped[datetime]
 
 

@@ -20,6 +20,7 @@ class TreatmentSession(UUIDPrimaryKey, Base):
         CheckConstraint("compression_days >= 0", name="compression_days"),
         CheckConstraint("restriction_days >= 0", name="restriction_days"),
         CheckConstraint("injections > 0", name="injections"),
+        CheckConstraint("daily_days BETWEEN 0 AND 120", name="daily_days"),
     )
 
     patient_id: Mapped[uuid.UUID] = mapped_column(
@@ -34,6 +35,8 @@ class TreatmentSession(UUIDPrimaryKey, Base):
     compression_days: Mapped[int] = mapped_column(Integer())
     restriction_days: Mapped[int] = mapped_column(Integer())
     review_on: Mapped[date] = mapped_column(Date())
+    # The check-in plan (see api.treatments.plan): daily for this many days, then weekly.
+    daily_days: Mapped[int] = mapped_column(Integer(), default=14, server_default="14")
     notes: Mapped[str | None] = mapped_column(Text())
     created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]

@@ -38,6 +38,8 @@ Injections = Annotated[int, msgspec.Meta(ge=1, le=500)]
 Days = Annotated[int, msgspec.Meta(ge=0, le=90)]
 Areas = Annotated[list[Area], msgspec.Meta(min_length=1, max_length=16)]
 Notes = Annotated[str, msgspec.Meta(max_length=2000)]
+# The check-in plan: daily for this many days after the session, then weekly to the review.
+DailyDays = Annotated[int, msgspec.Meta(ge=0, le=120)]
 
 
 class SessionCreate(Strict):
@@ -51,6 +53,7 @@ class SessionCreate(Strict):
     restriction_days: Days = 3
     review_on: date | None = None
     notes: Notes | None = None
+    daily_days: DailyDays = 14
 
 
 class SessionUpdate(Strict):
@@ -64,6 +67,7 @@ class SessionUpdate(Strict):
     restriction_days: Days | msgspec.UnsetType = msgspec.UNSET
     review_on: date | msgspec.UnsetType = msgspec.UNSET
     notes: Notes | msgspec.UnsetType | None = msgspec.UNSET
+    daily_days: DailyDays | msgspec.UnsetType = msgspec.UNSET
 
 
 class SessionOut(msgspec.Struct):
@@ -78,6 +82,7 @@ class SessionOut(msgspec.Struct):
     compression_days: int
     restriction_days: int
     review_on: date
+    daily_days: int
     notes: str | None
     created_at: datetime
     updated_at: datetime

@@ -36,7 +36,14 @@ from api.audit.models import AuditEvent
 from api.auth.sessions import SESSION_COOKIE
 from api.core import security
 from api.core.db import Database
-from tests.conftest import START, ApiClient, World, checkin_body, session_body
+from tests.conftest import (
+    START,
+    ApiClient,
+    World,
+    checkin_body,
+    push_subscription_body,
+    session_body,
+)
 
 SESSION_DAY = date(2026, 3, 3)
 CHECKIN_DAY = date(2026, 3, 9)
@@ -78,7 +85,11 @@ class Route:
 
     def url(self, ids: Ids | None = None, day: date = TODAY) -> str:
         ids = ids or Ids("", "")
-        return self.path.format(patient=ids.patient, session=ids.session, day=day.isoformat())
+        # {notification}: the inbox routes are only walked for 401 and OPTIONS, where any id
+        # will do; tests/api/test_notifications.py covers whose notification is whose.
+        return self.path.format(
+            patient=ids.patient, session=ids.session, notification=ids.patient, day=day.isoformat()
+        )
 
 
 @dataclass(frozen=True)
@@ -151,15 +162,22 @@ ROUTES = [
     Route("GET", "/api/me/checkins", "patient"),
     Route("GET", "/api/me/timeline", "patient"),
     Route("GET", "/api/me/sessions", "patient"),
+    Route("GET", "/api/me/preferences", "patient"),
+    Route("PATCH", "/api/me/preferences", "patient", body=lambda: {"checkin_time": "08:30"}),
     # anyone signed in
     Route("GET", "/api/auth/me", "signed_in"),
     Route("POST", "/api/auth/logout", "signed_in", ok=204),
+    Route("GET", "/api/me/notifications", "signed_in"),
+    Route("POST", "/api/me/notifications/{notification}/read", "signed_in"),
+    Route("PUT", "/api/me/push-subscription", "signed_in", body=lambda: push_subscription_body()),
+    Route("DELETE", "/api/me/push-subscription", "signed_in", ok=204),
 ]
 # Reachable without a session; each is covered by its own tests elsewhere.
 PUBLIC = {
     ("GET", "/api/health"),
     ("POST", "/api/auth/login"),
     ("POST", "/api/auth/accept-invite"),
+    ("GET", "/api/push/vapid-public-key"),
 }
 
 PRACTITIONER_ROUTES = [pytest.param(r, id=r.id) for r in ROUTES if r.audience == "practitioner"]

@@ -1,0 +1,1 @@
+"""Check-in prompts and the outbox that delivers them: inbox, Web Push and email."""

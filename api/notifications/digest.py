@@ -1,0 +1,157 @@
+"""The practitioners' daily digest: who missed check-ins, whose scores are getting worse.
+
+The job runs every minute; each clinic's digest is made once its local time passes 07:00
+(so clinics in different zones get theirs at their own morning, and a worker that was down
+at 07:00 catches up later the same day). It is one inbox notification per practitioner,
+keyed `digest:<user>:<clinic date>` so it is made once, delivered by email (and push, if the
+practitioner subscribed) through the outbox. A morning with nobody to list sends nothing.
+
+- Missed: check-in prompts of the last 7 days (before today) left unanswered.
+- Worsening: over the patient's last 3 check-ins of the last 7 days, pain rose each time, or
+  the sum of the five 0-3 symptoms did.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, exists, func, select
+
+from api.auth.models import User
+from api.checkins.models import GRADED_SYMPTOMS, Checkin
+from api.core.db import Database, WriteSession
+from api.core.sql import insert_or_ignore
+from api.notifications.models import Notification, Prompt
+from api.notifications.outbox import queue_deliveries
+from api.patients.models import Clinic, Patient
+
+DIGEST_AT = time(7, 0)
+LOOKBACK = timedelta(days=7)
+RISING_RUN = 3
+PATIENTS_URL = "/#/patients"
+
+
+def _rising(values: list[int]) -> bool:
+    return len(values) >= RISING_RUN and all(a < b for a, b in pairwise(values))
+
+
+async def _missed(session: WriteSession, clinic_id: uuid.UUID, day: date) -> dict[str, int]:
+    answered = exists(
+        select(Checkin.id).where(
+            Checkin.patient_id == Prompt.patient_id, Checkin.local_date == Prompt.local_date
+        )
+    )
+    rows = await session.execute(
+        select(User.name, func.count(Prompt.id).label("missed"))
+        .select_from(Prompt)
+        .join(Patient, Patient.id == Prompt.patient_id)
+        .join(User, User.id == Patient.user_id)
+        .where(
+            Patient.clinic_id == clinic_id,
+            Patient.active,
+            Prompt.kind == "checkin",
+            Prompt.local_date >= day - LOOKBACK,
+            Prompt.local_date < day,
+            ~answered,
+        )
+        .group_by(Patient.id, User.name)
+    )
+    return {str(row.name): int(row.missed) for row in rows}
+
+
+async def _worsening(session: WriteSession, clinic_id: uuid.UUID, day: date) -> dict[str, str]:
+    graded = sum((getattr(Checkin, name) for name in GRADED_SYMPTOMS), start=0)
+    rows = await session.execute(
+        select(Patient.id, User.name, Checkin.pain, graded.label("graded"))
+        .select_from(Checkin)
+        .join(Patient, and_(Patient.id == Checkin.patient_id, Patient.active))
+        .join(User, User.id == Patient.user_id)
+        .where(Patient.clinic_id == clinic_id, Checkin.local_date >= day - LOOKBACK)
+        .order_by(Patient.id, Checkin.local_date)
+    )
+    series: dict[tuple[uuid.UUID, str], list[tuple[int, int]]] = defaultdict(list)
+    for row in rows:
+        series[(row.id, row.name)].append((row.pain, row.graded))
+    found: dict[str, str] = {}
+    for (_, name), points in series.items():
+        last = points[-RISING_RUN:]
+        pains = [pain for pain, _ in last]
+        if _rising(pains):
+            found[name] = (
+                "pain rising over the last 3 check-ins (" + ", ".join(map(str, pains)) + ")"
+            )
+        elif _rising([total for _, total in last]):
+            found[name] = "symptoms getting worse over the last 3 check-ins"
+    return found
+
+
+def _body(day: date, missed: dict[str, int], worsening: dict[str, str]) -> str:
+    lines = [f"Patients who need attention on {day.isoformat()}:"]
+    for name in sorted(set(missed) | set(worsening), key=str.lower):
+        reasons = []
+        if name in missed:
+            count = missed[name]
+            reasons.append(f"missed {count} check-in{'s' if count != 1 else ''} in the last week")
+        if name in worsening:
+            reasons.append(worsening[name])
+        lines.append(f"- {name}: " + "; ".join(reasons))
+    return "\n".join(lines)
+
+
+async def practitioner_digest(db: Database, now: datetime, *, email_on: bool = False) -> int:
+    """Make today's digests for clinics whose morning has come; returns how many were made."""
+    made = 0
+    async with db.write() as session:
+        clinics = (await session.execute(select(Clinic.id, Clinic.timezone))).all()
+        for clinic_id, zone in (tuple(clinic) for clinic in clinics):
+            local = now.astimezone(ZoneInfo(zone))
+            if local.time() < DIGEST_AT:
+                continue
+            day = local.date()
+            keys = {
+                user_id: f"digest:{user_id}:{day.isoformat()}"
+                for user_id in await session.scalars(
+                    select(User.id).where(User.clinic_id == clinic_id, User.role == "practitioner")
+                )
+            }
+            already = set(
+                await session.scalars(
+                    select(Notification.dedupe_key).where(
+                        Notification.dedupe_key.in_(list(keys.values()))
+                    )
+                )
+            )
+            waiting = {user_id: key for user_id, key in keys.items() if key not in already}
+            if not waiting:
+                continue
+            missed = await _missed(session, clinic_id, day)
+            worsening = await _worsening(session, clinic_id, day)
+            count = len(set(missed) | set(worsening))
+            if not count:
+                continue
+            title = f"Daily digest: {count} patient{'s' if count != 1 else ''} need attention"
+            body = _body(day, missed, worsening)
+            rows = [
+                {
+                    "id": uuid.uuid4(),
+                    "user_id": user_id,
+                    "dedupe_key": key,
+                    "kind": "digest",
+                    "local_date": day,
+                    "title": title,
+                    "body": body,
+                    "url": PATIENTS_URL,
+                    "created_at": now,
+                }
+                for user_id, key in waiting.items()
+            ]
+            dialect = session.get_bind().dialect.name
+            await session.execute(insert_or_ignore(Notification, dialect).values(rows))
+            made += len(rows)
+        if made:
+            await queue_deliveries(session, now, email_on=email_on)
+    return made

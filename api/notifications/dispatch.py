@@ -1,0 +1,279 @@
+"""Sending pending deliveries, with retry, backoff and safe sharing between workers.
+
+A delivery is claimed in a short write transaction: its attempt is counted and it is leased
+to this dispatcher for `LEASE` (on PostgreSQL the candidate rows are locked with
+`FOR UPDATE SKIP LOCKED`, so a second worker claims different rows instead of waiting).
+Sending happens outside any transaction, so slow push services never hold database locks,
+and the outcomes are written in a second short transaction. A dispatcher killed mid-send
+leaves its rows leased; once the lease runs out another tick claims them again, so every
+delivery is sent at least once and, unless a process dies between a push service's answer
+and the write that records it, exactly once. Push messages carry a `Topic` header (the
+notification id), so even that rare repeat replaces the undelivered copy on the service.
+
+Before sending, each delivery is checked against the present: the day it was for has ended,
+the patient has checked in, been deactivated or turned the channel off, or the subscription
+was removed. Such deliveries end as `gave_up` with the reason, and are not sent.
+
+Failures are retried with exponential backoff (30 s, 1, 2, 4, 8 minutes, or the push
+service's Retry-After when longer); the 6th failure ends as `gave_up`, keeping the last
+error. A 404/410 from a push service means the browser unsubscribed: the subscription is
+deleted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, exists, or_, select, update
+
+from api.auth.models import User
+from api.checkins.models import Checkin
+from api.core.db import Database
+from api.notifications.channels import Channels, PushTarget, SendResult, render_email
+from api.notifications.models import Delivery, Notification, Prompt, PushSubscription
+from api.patients.models import Patient
+
+MAX_ATTEMPTS = 6
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_MAX = timedelta(hours=1)
+LEASE = timedelta(minutes=5)
+BATCH = 500
+PUSH_CONCURRENCY = 64
+DEFAULT_PUSH_TTL_S = 24 * 3600
+
+
+@dataclass
+class DispatchReport:
+    sent: int = 0
+    retrying: int = 0
+    gave_up: int = 0
+    subscriptions_removed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    id: uuid.UUID
+    channel: str
+    attempts: int
+    notification_id: uuid.UUID
+    kind: str
+    local_date: date | None
+    title: str
+    body: str
+    url: str
+    expires_at: datetime | None
+    email: str
+    name: str
+    subscription_id: uuid.UUID | None
+    endpoint: str | None
+    p256dh: str | None
+    auth: str | None
+    patient_active: bool | None
+    push_enabled: bool | None
+    email_enabled: bool | None
+    checked_in: bool
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait after the `attempts`-th failure."""
+    wait: timedelta = BACKOFF_BASE * (2 ** (attempts - 1))
+    return min(wait, BACKOFF_MAX)
+
+
+async def _claim(db: Database, now: datetime, limit: int) -> list[Claimed]:
+    async with db.write() as session:
+        candidates = (
+            select(Delivery.id)
+            .where(
+                Delivery.status.in_(("pending", "failed")),
+                Delivery.next_attempt_at <= now,
+                or_(Delivery.claimed_until.is_(None), Delivery.claimed_until <= now),
+            )
+            .order_by(Delivery.next_attempt_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        ids = list(await session.scalars(candidates))
+        if not ids:
+            return []
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(ids))
+            .values(claimed_until=now + LEASE, attempts=Delivery.attempts + 1, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        checked_in = exists(
+            select(Checkin.id).where(
+                Checkin.patient_id == Prompt.patient_id, Checkin.local_date == Prompt.local_date
+            )
+        )
+        rows = await session.execute(
+            select(
+                Delivery.id,
+                Delivery.channel,
+                Delivery.attempts,
+                Notification.id.label("notification_id"),
+                Notification.kind,
+                Notification.local_date,
+                Notification.title,
+                Notification.body,
+                Notification.url,
+                Notification.expires_at,
+                User.email,
+                User.name,
+                Delivery.subscription_id,
+                PushSubscription.endpoint,
+                PushSubscription.p256dh,
+                PushSubscription.auth,
+                Patient.active.label("patient_active"),
+                Patient.push_enabled,
+                Patient.email_enabled,
+                (Prompt.id.is_not(None) & checked_in).label("checked_in"),
+            )
+            .select_from(Delivery)
+            .join(Notification, Notification.id == Delivery.notification_id)
+            .join(User, User.id == Notification.user_id)
+            .outerjoin(Patient, Patient.user_id == User.id)
+            .outerjoin(Prompt, Prompt.id == Notification.prompt_id)
+            .outerjoin(PushSubscription, PushSubscription.id == Delivery.subscription_id)
+            .where(Delivery.id.in_(ids))
+        )
+        return [Claimed(**row._asdict()) for row in rows]
+
+
+def _stale_reason(item: Claimed, channels: Channels, now: datetime) -> str | None:
+    """Why this delivery must not be sent any more, if it must not."""
+    if item.expires_at is not None and item.expires_at <= now:
+        return "not sent: the day it was for has ended"
+    if item.checked_in:
+        return "not sent: the patient has already checked in"
+    if item.patient_active is False:
+        return "not sent: the patient is deactivated"
+    if item.channel == "push":
+        if item.endpoint is None:
+            return "not sent: the push subscription was removed"
+        if item.push_enabled is False:
+            return "not sent: the patient turned push off"
+    if item.channel == "email":
+        if channels.email is None:
+            return "not sent: the email channel is off (no SMTP settings)"
+        if item.email_enabled is False:
+            return "not sent: the patient turned email off"
+    return None
+
+
+def _push_payload(item: Claimed) -> bytes:
+    return json.dumps(
+        {
+            "title": item.title,
+            "body": item.body,
+            "url": item.url,
+            "kind": item.kind,
+            "local_date": item.local_date.isoformat() if item.local_date else None,
+        }
+    ).encode()
+
+
+async def _send(
+    items: list[Claimed], channels: Channels, now: datetime
+) -> list[tuple[Claimed, SendResult]]:
+    results: list[tuple[Claimed, SendResult]] = []
+    pushes: list[Claimed] = []
+    emails: list[Claimed] = []
+    for item in items:
+        reason = _stale_reason(item, channels, now)
+        if reason is not None:
+            results.append((item, SendResult("give_up", reason)))
+        elif item.channel == "push":
+            pushes.append(item)
+        else:
+            emails.append(item)
+
+    limit = asyncio.Semaphore(PUSH_CONCURRENCY)
+
+    async def push(item: Claimed) -> tuple[Claimed, SendResult]:
+        assert item.endpoint and item.p256dh and item.auth
+        ttl = DEFAULT_PUSH_TTL_S
+        if item.expires_at is not None:
+            ttl = int((item.expires_at - now).total_seconds())
+        async with limit:
+            result = await channels.push.send(
+                PushTarget(item.endpoint, item.p256dh, item.auth),
+                _push_payload(item),
+                topic=item.notification_id.hex,
+                ttl_s=ttl,
+            )
+        return item, result
+
+    results.extend(await asyncio.gather(*(push(item) for item in pushes)))
+    if emails:
+        assert channels.email is not None
+        specs = [
+            render_email(item.email, item.name, item.title, item.body, channels.base_url + item.url)
+            for item in emails
+        ]
+        results.extend(zip(emails, await channels.email.send_many(specs), strict=True))
+    return results
+
+
+def _outcome_values(item: Claimed, result: SendResult, now: datetime) -> dict[str, Any]:
+    values: dict[str, Any] = {"id": item.id, "claimed_until": None, "updated_at": now}
+    if result.outcome == "sent":
+        return {**values, "status": "sent", "sent_at": now, "last_error": None}
+    if result.outcome == "retry" and item.attempts < MAX_ATTEMPTS:
+        wait = backoff(item.attempts)
+        if result.retry_after_s is not None:
+            wait = max(wait, timedelta(seconds=min(result.retry_after_s, 86400)))
+        return {
+            **values,
+            "status": "failed",
+            "next_attempt_at": now + wait,
+            "last_error": result.error,
+        }
+    return {**values, "status": "gave_up", "last_error": result.error}
+
+
+async def _record(
+    db: Database, outcomes: list[tuple[Claimed, SendResult]], now: datetime, report: DispatchReport
+) -> None:
+    by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    gone: set[uuid.UUID] = set()
+    for item, result in outcomes:
+        values = _outcome_values(item, result, now)
+        by_shape.setdefault(tuple(sorted(values)), []).append(values)
+        if values["status"] == "sent":
+            report.sent += 1
+        elif values["status"] == "failed":
+            report.retrying += 1
+        else:
+            report.gave_up += 1
+        if result.outcome == "gone" and item.subscription_id is not None:
+            gone.add(item.subscription_id)
+        if result.outcome != "sent" and result.error and len(report.errors) < 20:
+            report.errors.append(result.error)
+    async with db.write() as session:
+        for rows in by_shape.values():
+            await session.execute(update(Delivery), rows)
+        if gone:
+            await session.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone)))
+    report.subscriptions_removed += len(gone)
+
+
+async def dispatch_deliveries(
+    db: Database, channels: Channels, now: datetime, *, batch: int = BATCH
+) -> DispatchReport:
+    """Send every delivery that is due at `now`, batch by batch."""
+    report = DispatchReport()
+    while True:
+        claimed = await _claim(db, now, batch)
+        if not claimed:
+            return report
+        await _record(db, await _send(claimed, channels, now), now, report)
+        if len(claimed) < batch:
+            return report

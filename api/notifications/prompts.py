@@ -1,0 +1,175 @@
+"""Check-in prompts and reminders, made set-based for every patient at once.
+
+`fan_out_prompts` runs every minute. One `INSERT … SELECT … ON CONFLICT DO NOTHING` asks
+every patient who is due: active, their local check-in time has passed today, the plan of
+their latest session covers today (api.treatments.plan), and no check-in for today yet.
+The patient's local date and wall time come from a VALUES table of the zones in use
+(`api.core.sql.zone_clocks`), so there is no loop over patients and no SQL timezone support
+needed. The unique (patient_id, local_date, kind) key makes a second tick, or a second
+worker, insert nothing; a tick after downtime asks for today only, because "today" is all it
+computes.
+
+`remind_missed` adds one reminder 3 hours after a prompt the patient has not answered, on the
+same local day (a reminder that would fall after midnight is not sent).
+
+Each new prompt gets its inbox notification and its deliveries in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case, exists, literal, select
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.selectable import Subquery
+
+from api.checkins.models import Checkin
+from api.core.db import Database, WriteSession
+from api.core.sql import insert_or_ignore, new_uuid, rowcount, zone_clocks
+from api.notifications.models import Notification, Prompt
+from api.notifications.outbox import queue_deliveries
+from api.patients.models import Patient
+from api.treatments.models import TreatmentSession
+from api.treatments.plan import due_today_sql
+
+REMIND_AFTER = timedelta(hours=3)
+CHECKIN_URL = "/#/today"
+COPY = {
+    "checkin": (
+        "Time for today's check-in",
+        "How are your treated veins today? Your check-in takes less than a minute.",
+    ),
+    "reminder": (
+        "Reminder: today's check-in",
+        "You have not checked in yet today. It helps your clinic follow your recovery.",
+    ),
+}
+
+
+async def _zones_in_use(session: WriteSession) -> list[str]:
+    rows = await session.scalars(select(Patient.timezone).where(Patient.active).distinct())
+    return list(rows)
+
+
+def _not_checked_in(patient_id: Any, day: Any) -> ColumnElement[bool]:
+    return ~exists(
+        select(Checkin.id).where(Checkin.patient_id == patient_id, Checkin.local_date == day)
+    )
+
+
+async def _notify(
+    session: WriteSession, clocks: Subquery, now: datetime, *, email_on: bool
+) -> None:
+    """Inbox notifications for the prompts made at `now`, then their deliveries."""
+    title = case(*((Prompt.kind == kind, text[0]) for kind, text in COPY.items()))
+    body = case(*((Prompt.kind == kind, text[1]) for kind, text in COPY.items()))
+    stamp = literal(now, Notification.created_at.type)
+    rows = (
+        select(
+            new_uuid(),
+            Patient.user_id,
+            Prompt.id,
+            Prompt.kind,
+            Prompt.local_date,
+            title,
+            body,
+            literal(CHECKIN_URL),
+            stamp,
+            clocks.c.day_end,
+        )
+        .select_from(Prompt)
+        .join(Patient, Patient.id == Prompt.patient_id)
+        .outerjoin(clocks, clocks.c.timezone == Patient.timezone)
+        .where(Prompt.created_at == now)
+    )
+    columns = (
+        "id",
+        "user_id",
+        "prompt_id",
+        "kind",
+        "local_date",
+        "title",
+        "body",
+        "url",
+        "created_at",
+        "expires_at",
+    )
+    dialect = session.get_bind().dialect.name
+    await session.execute(insert_or_ignore(Notification, dialect).from_select(columns, rows))
+    await queue_deliveries(session, now, email_on=email_on)
+
+
+async def fan_out_prompts(db: Database, now: datetime, *, email_on: bool = False) -> int:
+    """Ask every patient who is due now; returns how many prompts were made."""
+    async with db.write() as session:
+        zones = await _zones_in_use(session)
+        if not zones:
+            return 0
+        clocks = zone_clocks(now, zones)
+        due = (
+            select(
+                new_uuid(),
+                Patient.id,
+                clocks.c.local_date,
+                literal("checkin"),
+                literal(now, Prompt.created_at.type),
+            )
+            .select_from(Patient)
+            .join(clocks, clocks.c.timezone == Patient.timezone)
+            .join(TreatmentSession, TreatmentSession.patient_id == Patient.id)
+            .where(
+                Patient.active,
+                Patient.checkin_time <= clocks.c.local_time,
+                due_today_sql(TreatmentSession, clocks.c.local_date),
+                _not_checked_in(Patient.id, clocks.c.local_date),
+            )
+        )
+        insert = insert_or_ignore(Prompt, session.get_bind().dialect.name).from_select(
+            ("id", "patient_id", "local_date", "kind", "created_at"), due
+        )
+        made = rowcount(await session.execute(insert))
+        if made:
+            await _notify(session, clocks, now, email_on=email_on)
+        return int(made)
+
+
+async def remind_missed(db: Database, now: datetime, *, email_on: bool = False) -> int:
+    """Remind patients who have not answered today's prompt after 3 hours."""
+    async with db.write() as session:
+        zones = await _zones_in_use(session)
+        if not zones:
+            return 0
+        clocks = zone_clocks(now, zones)
+        cutoff = now - REMIND_AFTER
+        unanswered = (
+            select(
+                new_uuid(),
+                Prompt.patient_id,
+                Prompt.local_date,
+                literal("reminder"),
+                literal(now, Prompt.created_at.type),
+            )
+            .select_from(Prompt)
+            .join(Patient, Patient.id == Prompt.patient_id)
+            .join(
+                clocks,
+                (clocks.c.timezone == Patient.timezone)
+                & (clocks.c.local_date == Prompt.local_date),
+            )
+            .where(
+                Prompt.kind == "checkin",
+                # A prompt for today was made within the last day: lets the index narrow it.
+                Prompt.created_at > cutoff - timedelta(days=1),
+                Prompt.created_at <= cutoff,
+                Patient.active,
+                _not_checked_in(Prompt.patient_id, Prompt.local_date),
+            )
+        )
+        insert = insert_or_ignore(Prompt, session.get_bind().dialect.name).from_select(
+            ("id", "patient_id", "local_date", "kind", "created_at"), unanswered
+        )
+        made = rowcount(await session.execute(insert))
+        if made:
+            await _notify(session, clocks, now, email_on=email_on)
+        return int(made)

@@ -1,0 +1,91 @@
+"""Inbox, push-subscription and preference routes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, delete, get, patch, post, put
+from litestar.datastructures import State
+from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from api.auth.middleware import patient_only
+from api.core.body import read_body
+from api.core.deps import DB, Actor, AppSettings, Now, parse_id
+from api.notifications import service
+from api.notifications.schemas import (
+    NotificationOut,
+    PreferencesIn,
+    PreferencesOut,
+    PushSubscriptionIn,
+    PushSubscriptionOut,
+    VapidKeyOut,
+)
+
+Limit = Annotated[int, QueryParameter(ge=1, le=service.INBOX_LIMIT)]
+
+
+class InboxController(Controller):
+    """Anyone signed in: patients get prompts here, practitioners their digests."""
+
+    path = "/api/me"
+    tags = ["notifications"]
+
+    @get("/notifications")
+    async def list(self, db: DB, actor: Actor, limit: Limit = 50) -> list[NotificationOut]:
+        return await service.list_notifications(db, actor.user_id, limit)
+
+    @post("/notifications/{notification_id:str}/read", status_code=HTTP_200_OK)
+    async def read(
+        self, notification_id: FromPath[str], db: DB, actor: Actor, now: Now
+    ) -> NotificationOut:
+        return await service.mark_read(db, actor.user_id, parse_id(notification_id), now)
+
+    @put("/push-subscription")
+    async def subscribe(
+        self,
+        request: Request[Any, Any, Any],
+        db: DB,
+        actor: Actor,
+        settings: AppSettings,
+        now: Now,
+    ) -> Response[PushSubscriptionOut]:
+        body = await read_body(request, PushSubscriptionIn)
+        saved, created = await service.save_push_subscription(
+            db, actor.user_id, body, settings.push_endpoint_allow, now
+        )
+        return Response(saved, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
+
+    @delete("/push-subscription")
+    async def unsubscribe(
+        self, db: DB, actor: Actor, endpoint: FromQuery[str | None] = None
+    ) -> None:
+        """Without `?endpoint=`, every subscription of this user (sign-out on a device)."""
+        await service.delete_push_subscription(db, actor.user_id, endpoint)
+
+
+class PreferencesController(Controller):
+    path = "/api/me/preferences"
+    tags = ["me"]
+    guards = [patient_only]
+
+    @get("/")
+    async def show(self, db: DB, actor: Actor, settings: AppSettings) -> PreferencesOut:
+        assert actor.patient_id is not None
+        return await service.get_preferences(db, actor.patient_id, settings.smtp is not None)
+
+    @patch("/")
+    async def change(
+        self, request: Request[Any, Any, Any], db: DB, actor: Actor, settings: AppSettings
+    ) -> PreferencesOut:
+        assert actor.patient_id is not None
+        body = await read_body(request, PreferencesIn)
+        return await service.update_preferences(
+            db, actor.patient_id, body, settings.smtp is not None
+        )
+
+
+@get("/api/push/vapid-public-key", tags=["notifications"], exclude_from_auth=True)
+async def vapid_public_key(state: State) -> VapidKeyOut:
+    """The application server key for `PushManager.subscribe` (public by nature)."""
+    return VapidKeyOut(public_key=state.vapid_public_key)

@@ -1,0 +1,58 @@
+"""The check-in plan of a treatment session: when the patient is asked to check in.
+
+Day 0 is the session day. The patient is asked every day while `day < daily_days` (the acute
+phase, default 14 days: days 0 to 13), then weekly on the session's weekday (days 14, 21, …),
+up to and including the review date. `daily_days = 0` means weekly only, from day 7. Only the
+patient's latest session (the latest on or before the date) decides; a new session restarts
+the plan. The rule exists twice, as SQL for the set-based jobs and in Python for readers;
+`tests/api/test_plan.py` checks that the two agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.expression import ColumnElement
+
+from api.core.sql import days_between
+from api.treatments.models import TreatmentSession
+
+WEEK = 7
+
+
+def plan_covers(performed_on: date, daily_days: int, review_on: date, day: date) -> bool:
+    """Whether the plan of a session performed on `performed_on` asks for a check-in on `day`."""
+    if day < performed_on or day > review_on:
+        return False
+    since = (day - performed_on).days
+    return since < daily_days or (since >= WEEK and since % WEEK == 0)
+
+
+def plan_covers_sql(session: Any, day: ColumnElement[Any]) -> ColumnElement[bool]:
+    """`plan_covers` as a SQL condition on a `TreatmentSession` (or alias) and a date column."""
+    since = days_between(day, session.performed_on)
+    return and_(
+        session.performed_on <= day,
+        day <= session.review_on,
+        or_(since < session.daily_days, and_(since >= WEEK, since % WEEK == 0)),
+    )
+
+
+def is_latest_session_sql(session: Any, day: ColumnElement[Any]) -> ColumnElement[bool]:
+    """No later session of the same patient has happened by `day`."""
+    later = aliased(TreatmentSession)
+    return ~exists(
+        select(later.id).where(
+            later.patient_id == session.patient_id,
+            later.performed_on > session.performed_on,
+            later.performed_on <= day,
+        )
+    )
+
+
+def due_today_sql(session: Any, day: ColumnElement[Any]) -> ColumnElement[bool]:
+    """The session is the patient's latest by `day` and its plan asks for that day."""
+    return and_(is_latest_session_sql(session, day), plan_covers_sql(session, day))

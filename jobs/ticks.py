@@ -1,0 +1,90 @@
+"""The tick jobs, each a plain async function of the current instant."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from api.core.clock import Clock
+from api.core.db import Database
+from api.notifications.channels import Channels
+from api.notifications.digest import practitioner_digest
+from api.notifications.dispatch import DispatchReport, dispatch_deliveries
+from api.notifications.prompts import fan_out_prompts, remind_missed
+
+
+@dataclass
+class JobContext:
+    """What every tick needs; one per worker process (or per API process running jobs)."""
+
+    db: Database
+    channels: Channels
+    clock: Clock
+
+    @property
+    def email_on(self) -> bool:
+        return self.channels.email is not None
+
+
+async def fan_out_prompts_job(ctx: JobContext, now: datetime) -> int:
+    return await fan_out_prompts(ctx.db, now, email_on=ctx.email_on)
+
+
+async def remind_missed_job(ctx: JobContext, now: datetime) -> int:
+    return await remind_missed(ctx.db, now, email_on=ctx.email_on)
+
+
+async def practitioner_digest_job(ctx: JobContext, now: datetime) -> int:
+    return await practitioner_digest(ctx.db, now, email_on=ctx.email_on)
+
+
+async def dispatch_deliveries_job(ctx: JobContext, now: datetime) -> DispatchReport:
+    return await dispatch_deliveries(ctx.db, ctx.channels, now)
+
+
+Tick = Callable[[JobContext, datetime], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class TickJob:
+    id: str
+    run: Tick
+    every_seconds: int
+
+
+# In the order `run_all_ticks` runs them: what the first three queue, the dispatcher sends.
+TICK_JOBS = (
+    TickJob("fan_out_prompts", fan_out_prompts_job, 60),
+    TickJob("remind_missed", remind_missed_job, 60),
+    # Runs every minute; each clinic's digest is made once, after 07:00 in its timezone.
+    TickJob("practitioner_digest", practitioner_digest_job, 60),
+    TickJob("dispatch_deliveries", dispatch_deliveries_job, 15),
+)
+
+
+@dataclass(frozen=True)
+class TickReport:
+    prompts: int
+    reminders: int
+    digests: int
+    dispatch: DispatchReport
+
+    def summary(self) -> str:
+        return (
+            f"prompts={self.prompts} reminders={self.reminders} digests={self.digests} "
+            f"sent={self.dispatch.sent} retrying={self.dispatch.retrying} "
+            f"gave_up={self.dispatch.gave_up} "
+            f"subscriptions_removed={self.dispatch.subscriptions_removed}"
+        )
+
+
+async def run_all_ticks(ctx: JobContext, now: datetime) -> TickReport:
+    """Every tick job once, as if it were `now`, in the order of `TICK_JOBS`."""
+    return TickReport(
+        prompts=await fan_out_prompts_job(ctx, now),
+        reminders=await remind_missed_job(ctx, now),
+        digests=await practitioner_digest_job(ctx, now),
+        dispatch=await dispatch_deliveries_job(ctx, now),
+    )

@@ -1,0 +1,48 @@
+"""`afterline worker`: the scheduler as its own process, until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from api.core.clock import Clock, SystemClock
+from api.core.db import Database
+from api.core.settings import Settings
+from api.notifications.channels import Channels
+from jobs.scheduler import build_scheduler
+from jobs.ticks import JobContext
+
+log = logging.getLogger("afterline.jobs")
+
+
+@asynccontextmanager
+async def running_scheduler(
+    settings: Settings, db: Database, clock: Clock | None = None
+) -> AsyncIterator[JobContext]:
+    """The scheduler started on the running loop; stopped (without waiting) on exit."""
+    ctx = JobContext(db=db, channels=Channels.from_settings(settings), clock=clock or SystemClock())
+    scheduler = build_scheduler(ctx)
+    scheduler.start()
+    log.info("scheduler started: %s", ", ".join(job.id for job in scheduler.get_jobs()))
+    try:
+        yield ctx
+    finally:
+        scheduler.shutdown(wait=False)
+        await ctx.channels.close()
+
+
+async def run_worker(settings: Settings) -> None:
+    db = Database.from_url(settings.database_url)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with running_scheduler(settings, db):
+            await stop.wait()
+    finally:
+        await db.dispose()
+    log.info("worker stopped")
