@@ -27,6 +27,7 @@ SESSION_KEYS = {
     "compression_days",
     "restriction_days",
     "review_on",
+    "daily_days",
     "notes",
     "created_at",
     "updated_at",
