@@ -115,15 +115,38 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
 
 
 @main.command()
-@click.option("--patients", default=2000, show_default=True)
+@click.option("--patients", type=int, default=None, help="[default: 2000; 100000 with --fan-out]")
 @click.option("--days", default=90, show_default=True)
 @click.option("--duration", default=10.0, show_default=True, help="Seconds per endpoint")
 @click.option("--connections", default=32, show_default=True)
-def bench(patients: int, days: int, duration: float, connections: int) -> None:
+@click.option(
+    "--fan-out",
+    "fan_out",
+    is_flag=True,
+    help="Instead: time one prompt tick over --patients (default 100,000) patients in 30 "
+    "timezones, and push dispatch to a local push service (SQLite; also PostgreSQL when "
+    "DATABASE_URL points at one)",
+)
+@click.option("--pushes", default=10_000, show_default=True, help="Push deliveries (--fan-out)")
+def bench(
+    patients: int | None, days: int, duration: float, connections: int, fan_out: bool, pushes: int
+) -> None:
     """Benchmark the real server against its own health endpoint (ratios, not raw times)."""
+    if fan_out:
+        import os
+
+        from api.bench.fanout import run_fanout_bench
+
+        url = os.environ.get("DATABASE_URL", "")
+        run_fanout_bench(
+            patients=patients or 100_000,
+            pushes=pushes,
+            postgres_url=url if url.startswith("postgresql") else None,
+        )
+        return
     from api.bench.runner import run_bench
 
-    run_bench(patients=patients, days=days, duration=duration, connections=connections)
+    run_bench(patients=patients or 2000, days=days, duration=duration, connections=connections)
 
 
 @main.command()

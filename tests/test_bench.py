@@ -52,3 +52,26 @@ def test_bench_runs_end_to_end_and_prints_its_ratios(tmp_path: Path) -> None:
     for row in rows:
         cells = [cell.strip() for cell in row.strip("│").split("│")]
         assert cells[-2:] == ["0", "0"], row
+
+
+def test_fan_out_bench_prompts_a_third_and_pushes_to_a_local_service(tmp_path: Path) -> None:
+    env = {**os.environ, "AFTERLINE_DATA_DIR": str(tmp_path), "COLUMNS": "160"}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [AFTERLINE, "bench", "--fan-out", "--patients", "900", "--pushes", "120"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    last = result.stdout.strip().splitlines()[-1]
+    match = re.fullmatch(
+        r"bench-fanout: patients=900 due=(\d+) seconds=(\d+\.\d+) push_per_s=(\d+) db=sqlite",
+        last,
+    )
+    assert match, last
+    due, seconds, push_per_s = int(match[1]), float(match[2]), int(match[3])
+    assert due == 300  # every third patient's check-in time has passed
+    assert seconds > 0
+    assert push_per_s > 0

@@ -28,7 +28,8 @@ class Patient(UUIDPrimaryKey, Base):
     clinic_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("clinic.id", ondelete="CASCADE"), index=True
     )
-    timezone: Mapped[str] = mapped_column(String(64))
+    # Indexed: the prompt tick walks patients zone by zone (api.notifications.prompts).
+    timezone: Mapped[str] = mapped_column(String(64), index=True)
     checkin_time: Mapped[time] = mapped_column(Time())
     active: Mapped[bool] = mapped_column(Boolean(), default=True)
     # Channels for check-in prompts besides the in-app inbox, which always gets them.

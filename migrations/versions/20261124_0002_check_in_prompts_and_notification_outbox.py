@@ -171,6 +171,7 @@ def upgrade() -> None:
         )
 
     with op.batch_alter_table("patient", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_patient_timezone"), ["timezone"], unique=False)
         batch_op.add_column(
             sa.Column("push_enabled", sa.Boolean(), server_default=sa.true(), nullable=False)
         )
@@ -194,6 +195,7 @@ def downgrade() -> None:
         batch_op.drop_column("daily_days")
 
     with op.batch_alter_table("patient", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_patient_timezone"))
         batch_op.drop_column("email_enabled")
         batch_op.drop_column("push_enabled")
 
