@@ -82,6 +82,11 @@ def seed_demo_command(if_empty: bool) -> None:
         click.echo(f"  practitioner  {logins.practitioner[0]}  password: {logins.practitioner[1]}")
         for email, password in logins.patients:
             click.echo(f"  patient       {email}  password: {password}")
+        name, email, at, zone = logins.prompted_soon
+        click.echo(
+            f"{name} ({email}) checks in at {at} {zone} time, two minutes from now: with the "
+            "scheduler running (`afterline serve`), her prompt appears in her inbox then."
+        )
 
     asyncio.run(run())
 
@@ -231,6 +236,8 @@ def _configure_logging() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # APScheduler logs every run of every job at INFO (four jobs, every 15-60 s): too chatty.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def _redacted(url: str) -> str:

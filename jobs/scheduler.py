@@ -11,6 +11,7 @@ rows, so that sends nothing twice, it only wastes work.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -31,6 +32,8 @@ async def _run(job: TickJob, ctx: JobContext) -> Any:
 
 def build_scheduler(ctx: JobContext) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone="UTC")
+    # Every job also runs once right at start: a worker back from downtime catches up now.
+    start = datetime.now(UTC)
     for job in TICK_JOBS:
         scheduler.add_job(
             _run,
@@ -42,5 +45,6 @@ def build_scheduler(ctx: JobContext) -> AsyncIOScheduler:
             coalesce=True,
             max_instances=1,
             misfire_grace_time=MISFIRE_GRACE_S,
+            next_run_time=start,
         )
     return scheduler

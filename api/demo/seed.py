@@ -3,6 +3,10 @@
 Seven patients, 1-3 sessions each, 8-12 weeks of check-ins: symptoms that fade at different
 speeds, days missed, discolouration that shows up weeks late, and one patient (Farid) whose
 pain and swelling are rising. Deterministic, so screenshots and walkthroughs are repeatable.
+
+Grace, a week after her first session, has her check-in time set two minutes after the seed
+ran (in her own timezone), so whoever runs `make run` sees the scheduler put her prompt in
+her inbox at her check-in time.
 """
 
 from __future__ import annotations
@@ -42,7 +46,10 @@ class DemoPatient:
     recovery: float  # 1.0 typical; above 1 slower
     adherence: float  # chance of checking in on a due day
     worsening: bool = False
+    prompt_soon: bool = False  # check-in time two minutes after seeding, for the walkthrough
 
+
+PROMPT_SOON = timedelta(minutes=2)
 
 PATIENTS = (
     DemoPatient("Alice Moreau", "alice@demo.afterline.test", "Europe/London", (10,), 0.7, 0.97),
@@ -53,7 +60,9 @@ PATIENTS = (
     DemoPatient(
         "Farid Haddad", "farid@demo.afterline.test", "Europe/London", (9, 3), 1.0, 0.95, True
     ),
-    DemoPatient("Grace Liu", "grace@demo.afterline.test", "Australia/Sydney", (1,), 1.0, 1.0),
+    DemoPatient(
+        "Grace Liu", "grace@demo.afterline.test", "Australia/Sydney", (1,), 1.0, 1.0, False, True
+    ),
 )
 
 
@@ -61,6 +70,8 @@ PATIENTS = (
 class DemoLogins:
     practitioner: tuple[str, str]
     patients: list[tuple[str, str]]
+    # (name, email, local check-in time, timezone) of the patient prompted soon after seeding
+    prompted_soon: tuple[str, str, str, str]
 
 
 async def database_is_empty(db: Database) -> bool:
@@ -131,21 +142,34 @@ async def seed_demo(db: Database, now: datetime) -> DemoLogins:
         name=practitioner.name,
         session_id=practitioner.id,
     )
+    soon = ("", "", "", "")
     for profile in PATIENTS:
-        await _seed_patient(db, actor, profile, now, rng)
+        checkin_time = await _seed_patient(db, actor, profile, now, rng)
+        if profile.prompt_soon:
+            soon = (profile.name, profile.email, checkin_time, profile.timezone)
     return DemoLogins(
         practitioner=(PRACTITIONER_EMAIL, PRACTITIONER_PASSWORD),
         patients=[(p.email, PATIENT_PASSWORD) for p in PATIENTS],
+        prompted_soon=soon,
     )
 
 
 async def _seed_patient(
     db: Database, actor: Principal, profile: DemoPatient, now: datetime, rng: random.Random
-) -> None:
+) -> str:
+    """Returns the patient's check-in time (HH:MM, their local time)."""
+    checkin_time = "19:00"
+    if profile.prompt_soon:
+        checkin_time = (now + PROMPT_SOON).astimezone(ZoneInfo(profile.timezone)).strftime("%H:%M")
     created = await create_patient(
         db,
         actor,
-        PatientCreate(name=profile.name, email=profile.email, timezone=profile.timezone),
+        PatientCreate(
+            name=profile.name,
+            email=profile.email,
+            timezone=profile.timezone,
+            checkin_time=checkin_time,
+        ),
         now,
         "http://127.0.0.1:8000",
     )
@@ -180,3 +204,4 @@ async def _seed_patient(
             evening = datetime.combine(day, time(19, 30), tzinfo=zone).astimezone(UTC)
             body.recorded_at = min(evening, now)
             await put_checkin(db, created.id, profile.timezone, day, body, now)
+    return checkin_time
