@@ -36,6 +36,7 @@ from api.auth.models import User
 from api.bench.runner import _free_port
 from api.core.db import Database
 from api.core.migrate import upgrade
+from api.core.security import hash_password
 from api.core.settings import Settings
 from api.notifications.channels import Channels
 from api.notifications.dispatch import dispatch_deliveries
@@ -106,6 +107,8 @@ async def _seed(
     now = at - timedelta(days=30)
     clinic_id = uuid.uuid4()
     p256dh, auth = _browser_keys()
+    # Signed-up patients (only they are prompted); nobody signs in, so any hash will do.
+    password_hash = hash_password(uuid.uuid4().hex)
     task = progress.add_task("seeding patients", total=patients)
     async with db.write() as session:
         await session.execute(
@@ -131,7 +134,7 @@ async def _seed(
                     "name": f"Patient {n:06d}",
                     "role": "patient",
                     "clinic_id": clinic_id,
-                    "password_hash": None,
+                    "password_hash": password_hash,
                     "created_at": now,
                 }
             )

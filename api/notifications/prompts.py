@@ -1,13 +1,13 @@
 """Check-in prompts and reminders, made set-based for every patient at once.
 
 `fan_out_prompts` runs every minute. One `INSERT … SELECT … ON CONFLICT DO NOTHING` asks
-every patient who is due: active, their local check-in time has passed today, the plan of
-their latest session covers today (api.treatments.plan), and no check-in for today yet.
-The patient's local date and wall time come from a VALUES table of the zones in use
-(`api.core.sql.zone_clocks`), so there is no loop over patients and no SQL timezone support
-needed. The unique (patient_id, local_date, kind) key makes a second tick, or a second
-worker, insert nothing; a tick after downtime asks for today only, because "today" is all it
-computes.
+every patient who is due: active, signed up (invitation accepted), their local check-in time
+has passed today, the plan of their latest session covers today (api.treatments.plan), and
+no check-in for today yet. The patient's local date and wall time come from a derived table
+of the zones in use (`api.core.sql.zone_clocks`), so there is no loop over patients and no
+SQL timezone support needed. The unique (patient_id, local_date, kind) key makes a second
+tick, or a second worker, insert nothing; a tick after downtime asks for today only,
+because "today" is all it computes.
 
 `remind_missed` adds one reminder 3 hours after a prompt the patient has not answered, on the
 same local day (a reminder that would fall after midnight is not sent).
@@ -24,6 +24,7 @@ from sqlalchemy import case, exists, literal, select
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
+from api.auth.models import User
 from api.checkins.models import Checkin
 from api.core.db import Database, WriteSession
 from api.core.sql import insert_or_ignore, new_uuid, rowcount, zone_clocks
@@ -118,8 +119,12 @@ async def fan_out_prompts(db: Database, now: datetime, *, email_on: bool = False
             .select_from(Patient)
             .join(clocks, clocks.c.timezone == Patient.timezone)
             .join(TreatmentSession, TreatmentSession.patient_id == Patient.id)
+            .join(User, User.id == Patient.user_id)
             .where(
                 Patient.active,
+                # Not before the patient has accepted their invitation: a prompt would lead
+                # to a sign-in they cannot complete yet.
+                User.password_hash.is_not(None),
                 Patient.checkin_time <= clocks.c.local_time,
                 due_today_sql(TreatmentSession, clocks.c.local_date),
                 _not_checked_in(Patient.id, clocks.c.local_date),
