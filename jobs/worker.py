@@ -12,7 +12,7 @@ from api.core.clock import Clock, SystemClock
 from api.core.db import Database
 from api.core.settings import Settings
 from api.notifications.channels import Channels
-from jobs.scheduler import build_scheduler
+from jobs.scheduler import TickScheduler
 from jobs.ticks import JobContext
 
 log = logging.getLogger("afterline.jobs")
@@ -22,15 +22,15 @@ log = logging.getLogger("afterline.jobs")
 async def running_scheduler(
     settings: Settings, db: Database, clock: Clock | None = None
 ) -> AsyncIterator[JobContext]:
-    """The scheduler started on the running loop; stopped (without waiting) on exit."""
+    """The scheduler started on the running loop; on exit, stopped once running ticks end."""
     ctx = JobContext(db=db, channels=Channels.from_settings(settings), clock=clock or SystemClock())
-    scheduler = build_scheduler(ctx)
+    scheduler = TickScheduler(ctx)
     scheduler.start()
-    log.info("scheduler started: %s", ", ".join(job.id for job in scheduler.get_jobs()))
+    log.info("scheduler started: %s", ", ".join(scheduler.job_ids))
     try:
         yield ctx
     finally:
-        scheduler.shutdown(wait=False)
+        await scheduler.stop()
         await ctx.channels.close()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import html
 import logging
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Literal
@@ -111,7 +112,7 @@ class PushChannel:
 
 
 class EmailChannel:
-    """Sends a batch of emails over one SMTP connection."""
+    """Sends a batch of emails over one SMTP connection, reporting each as it goes."""
 
     def __init__(self, smtp: SmtpSettings) -> None:
         self._smtp = smtp
@@ -125,9 +126,10 @@ class EmailChannel:
         message.add_alternative(spec.html, subtype="html")
         return message
 
-    async def send_many(self, specs: list[EmailMessageSpec]) -> list[SendResult]:
+    async def send_each(self, specs: list[EmailMessageSpec]) -> AsyncGenerator[SendResult, None]:
+        """One result per message, in order, each as soon as the server has answered it."""
         if not specs:
-            return []
+            return
         client = aiosmtplib.SMTP(
             hostname=self._smtp.host,
             port=self._smtp.port,
@@ -140,15 +142,15 @@ class EmailChannel:
             if self._smtp.user:
                 await client.login(self._smtp.user, self._smtp.password or "")
         except (aiosmtplib.SMTPException, OSError) as exc:
-            return [SendResult("retry", f"SMTP server unavailable: {exc}")] * len(specs)
-        results: list[SendResult] = []
+            for _ in specs:
+                yield SendResult("retry", f"SMTP server unavailable: {exc}")
+            return
         try:
             for spec in specs:
-                results.append(await self._send_one(client, spec))
+                yield await self._send_one(client, spec)
         finally:
             with contextlib.suppress(aiosmtplib.SMTPException, OSError):
                 await client.quit()
-        return results
 
     async def _send_one(self, client: aiosmtplib.SMTP, spec: EmailMessageSpec) -> SendResult:
         try:

@@ -4,11 +4,12 @@ A delivery is claimed in a short write transaction: its attempt is counted and i
 to this dispatcher for `LEASE` (on PostgreSQL the candidate rows are locked with
 `FOR UPDATE SKIP LOCKED`, so a second worker claims different rows instead of waiting).
 Sending happens outside any transaction, so slow push services never hold database locks,
-and the outcomes are written in a second short transaction. A dispatcher killed mid-send
-leaves its rows leased; once the lease runs out another tick claims them again, so every
-delivery is sent at least once and, unless a process dies between a push service's answer
-and the write that records it, exactly once. Push messages carry a `Topic` header (the
-notification id), so even that rare repeat replaces the undelivered copy on the service.
+and the outcomes are written in small transactions as the answers arrive. A dispatcher
+killed mid-send leaves its unrecorded rows leased; once the lease runs out another tick
+claims them again, so every delivery is sent at least once and, unless a process dies
+between a channel's answer and the write that records it, exactly once. Push messages
+carry a `Topic` header (the notification id), so even that rare repeat replaces the
+undelivered copy on the service.
 
 Before sending, each delivery is checked against the present: the day it was for has ended,
 the patient has checked in, been deactivated or turned the channel off, or the subscription
@@ -25,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -45,6 +47,7 @@ LEASE = timedelta(minutes=5)
 BATCH = 500
 PUSH_CONCURRENCY = 64
 DEFAULT_PUSH_TTL_S = 24 * 3600
+RECORD_EVERY = 50  # push outcomes written per transaction, as they arrive
 
 
 @dataclass
@@ -180,46 +183,66 @@ def _push_payload(item: Claimed) -> bytes:
     ).encode()
 
 
-async def _send(
-    items: list[Claimed], channels: Channels, now: datetime
-) -> list[tuple[Claimed, SendResult]]:
-    results: list[tuple[Claimed, SendResult]] = []
+def _ttl_s(item: Claimed, now: datetime) -> int:
+    if item.expires_at is None:
+        return DEFAULT_PUSH_TTL_S
+    return int((item.expires_at - now).total_seconds())
+
+
+async def _send_and_record(
+    db: Database, items: list[Claimed], channels: Channels, now: datetime, report: DispatchReport
+) -> None:
+    """Send a claimed batch, writing each outcome soon after the channel answered.
+
+    Outcomes are written in small groups as the answers arrive, not once per batch: a
+    process that dies mid-batch then leaves only the last few sends unrecorded, not every
+    push the service had already accepted.
+    """
+    stale: list[tuple[Claimed, SendResult]] = []
     pushes: list[Claimed] = []
     emails: list[Claimed] = []
     for item in items:
         reason = _stale_reason(item, channels, now)
         if reason is not None:
-            results.append((item, SendResult("give_up", reason)))
+            stale.append((item, SendResult("give_up", reason)))
         elif item.channel == "push":
             pushes.append(item)
         else:
             emails.append(item)
+    if stale:
+        await _record(db, stale, now, report)
 
     limit = asyncio.Semaphore(PUSH_CONCURRENCY)
 
     async def push(item: Claimed) -> tuple[Claimed, SendResult]:
         assert item.endpoint and item.p256dh and item.auth
-        ttl = DEFAULT_PUSH_TTL_S
-        if item.expires_at is not None:
-            ttl = int((item.expires_at - now).total_seconds())
         async with limit:
             result = await channels.push.send(
                 PushTarget(item.endpoint, item.p256dh, item.auth),
                 _push_payload(item),
                 topic=item.notification_id.hex,
-                ttl_s=ttl,
+                ttl_s=_ttl_s(item, now),
             )
         return item, result
 
-    results.extend(await asyncio.gather(*(push(item) for item in pushes)))
+    answered: list[tuple[Claimed, SendResult]] = []
+    for next_answer in asyncio.as_completed([push(item) for item in pushes]):
+        answered.append(await next_answer)
+        if len(answered) >= RECORD_EVERY:
+            await _record(db, answered, now, report)
+            answered = []
+    if answered:
+        await _record(db, answered, now, report)
+
     if emails:
         assert channels.email is not None
         specs = [
             render_email(item.email, item.name, item.title, item.body, channels.base_url + item.url)
             for item in emails
         ]
-        results.extend(zip(emails, await channels.email.send_many(specs), strict=True))
-    return results
+        async with aclosing(channels.email.send_each(specs)) as results:
+            for item in emails:
+                await _record(db, [(item, await anext(results))], now, report)
 
 
 def _outcome_values(item: Claimed, result: SendResult, now: datetime) -> dict[str, Any]:
@@ -274,6 +297,6 @@ async def dispatch_deliveries(
         claimed = await _claim(db, now, batch)
         if not claimed:
             return report
-        await _record(db, await _send(claimed, channels, now), now, report)
+        await _send_and_record(db, claimed, channels, now, report)
         if len(claimed) < batch:
             return report
