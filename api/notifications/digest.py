@@ -7,8 +7,9 @@ keyed `digest:<user>:<clinic date>` so it is made once, delivered by email (and 
 practitioner subscribed) through the outbox. A morning with nobody to list sends nothing.
 
 - Missed: check-in prompts of the last 7 days (before today) left unanswered.
-- Worsening: over the patient's last 3 check-ins of the last 7 days, pain rose each time, or
-  the sum of the five 0-3 symptoms did.
+- Worsening: over the patient's last 3 check-ins of the last 7 days (up to yesterday, so
+  the digest is the same whenever that day it runs), pain rose each time, or the sum of the
+  five 0-3 symptoms did.
 """
 
 from __future__ import annotations
@@ -39,14 +40,18 @@ def _rising(values: list[int]) -> bool:
     return len(values) >= RISING_RUN and all(a < b for a, b in pairwise(values))
 
 
-async def _missed(session: WriteSession, clinic_id: uuid.UUID, day: date) -> dict[str, int]:
+# A patient as the digest lists them: by id (two patients may share a name), shown by name.
+Who = tuple[str, uuid.UUID]
+
+
+async def _missed(session: WriteSession, clinic_id: uuid.UUID, day: date) -> dict[Who, int]:
     answered = exists(
         select(Checkin.id).where(
             Checkin.patient_id == Prompt.patient_id, Checkin.local_date == Prompt.local_date
         )
     )
     rows = await session.execute(
-        select(User.name, func.count(Prompt.id).label("missed"))
+        select(Patient.id, User.name, func.count(Prompt.id).label("missed"))
         .select_from(Prompt)
         .join(Patient, Patient.id == Prompt.patient_id)
         .join(User, User.id == Patient.user_id)
@@ -60,44 +65,50 @@ async def _missed(session: WriteSession, clinic_id: uuid.UUID, day: date) -> dic
         )
         .group_by(Patient.id, User.name)
     )
-    return {str(row.name): int(row.missed) for row in rows}
+    return {(str(row.name), row.id): int(row.missed) for row in rows}
 
 
-async def _worsening(session: WriteSession, clinic_id: uuid.UUID, day: date) -> dict[str, str]:
+async def _worsening(session: WriteSession, clinic_id: uuid.UUID, day: date) -> dict[Who, str]:
     graded = sum((getattr(Checkin, name) for name in GRADED_SYMPTOMS), start=0)
     rows = await session.execute(
         select(Patient.id, User.name, Checkin.pain, graded.label("graded"))
         .select_from(Checkin)
         .join(Patient, and_(Patient.id == Checkin.patient_id, Patient.active))
         .join(User, User.id == Patient.user_id)
-        .where(Patient.clinic_id == clinic_id, Checkin.local_date >= day - LOOKBACK)
+        .where(
+            Patient.clinic_id == clinic_id,
+            Checkin.local_date >= day - LOOKBACK,
+            # Up to yesterday: the digest says the same thing whenever it runs that day.
+            Checkin.local_date < day,
+        )
         .order_by(Patient.id, Checkin.local_date)
     )
-    series: dict[tuple[uuid.UUID, str], list[tuple[int, int]]] = defaultdict(list)
+    series: dict[Who, list[tuple[int, int]]] = defaultdict(list)
     for row in rows:
-        series[(row.id, row.name)].append((row.pain, row.graded))
-    found: dict[str, str] = {}
-    for (_, name), points in series.items():
+        series[(str(row.name), row.id)].append((row.pain, row.graded))
+    found: dict[Who, str] = {}
+    for who, points in series.items():
         last = points[-RISING_RUN:]
         pains = [pain for pain, _ in last]
         if _rising(pains):
-            found[name] = (
+            found[who] = (
                 "pain rising over the last 3 check-ins (" + ", ".join(map(str, pains)) + ")"
             )
         elif _rising([total for _, total in last]):
-            found[name] = "symptoms getting worse over the last 3 check-ins"
+            found[who] = "symptoms getting worse over the last 3 check-ins"
     return found
 
 
-def _body(day: date, missed: dict[str, int], worsening: dict[str, str]) -> str:
+def _body(day: date, missed: dict[Who, int], worsening: dict[Who, str]) -> str:
     lines = [f"Patients who need attention on {day.isoformat()}:"]
-    for name in sorted(set(missed) | set(worsening), key=str.lower):
+    for who in sorted(set(missed) | set(worsening), key=lambda w: (w[0].lower(), w[1])):
+        name = who[0]
         reasons = []
-        if name in missed:
-            count = missed[name]
+        if who in missed:
+            count = missed[who]
             reasons.append(f"missed {count} check-in{'s' if count != 1 else ''} in the last week")
-        if name in worsening:
-            reasons.append(worsening[name])
+        if who in worsening:
+            reasons.append(worsening[who])
         lines.append(f"- {name}: " + "; ".join(reasons))
     return "\n".join(lines)
 
@@ -133,7 +144,11 @@ async def practitioner_digest(db: Database, now: datetime, *, email_on: bool = F
             count = len(set(missed) | set(worsening))
             if not count:
                 continue
-            title = f"Daily digest: {count} patient{'s' if count != 1 else ''} need attention"
+            title = (
+                "Daily digest: 1 patient needs attention"
+                if count == 1
+                else f"Daily digest: {count} patients need attention"
+            )
             body = _body(day, missed, worsening)
             rows = [
                 {

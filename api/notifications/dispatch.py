@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy import and_, delete, exists, or_, select, update
 
 from api.auth.models import User
 from api.checkins.models import Checkin
@@ -144,7 +144,15 @@ async def _claim(db: Database, now: datetime, limit: int) -> list[Claimed]:
             .join(User, User.id == Notification.user_id)
             .outerjoin(Patient, Patient.user_id == User.id)
             .outerjoin(Prompt, Prompt.id == Notification.prompt_id)
-            .outerjoin(PushSubscription, PushSubscription.id == Delivery.subscription_id)
+            # Only while the subscription still belongs to the recipient: a browser that
+            # another user has since subscribed on must not get the previous user's messages.
+            .outerjoin(
+                PushSubscription,
+                and_(
+                    PushSubscription.id == Delivery.subscription_id,
+                    PushSubscription.user_id == Notification.user_id,
+                ),
+            )
             .where(Delivery.id.in_(ids))
         )
         return [Claimed(**row._asdict()) for row in rows]
@@ -160,7 +168,7 @@ def _stale_reason(item: Claimed, channels: Channels, now: datetime) -> str | Non
         return "not sent: the patient is deactivated"
     if item.channel == "push":
         if item.endpoint is None:
-            return "not sent: the push subscription was removed"
+            return "not sent: the push subscription was removed or moved to another user"
         if item.push_enabled is False:
             return "not sent: the patient turned push off"
     if item.channel == "email":

@@ -8,6 +8,7 @@ URLs on the browsers' push services are accepted, plus the origins an operator a
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 # Host suffixes of the push services of Chrome/Edge/Android (FCM), Firefox (autopush),
@@ -20,6 +21,7 @@ KNOWN_PUSH_HOSTS = (
     "notify.windows.com",
 )
 MAX_ENDPOINT_LENGTH = 1000
+_UNSAFE = re.compile(r"[^\x21-\x7e]|\\")
 
 
 def _host_is_known(host: str) -> bool:
@@ -30,6 +32,10 @@ def endpoint_problem(endpoint: str, extra_origins: tuple[str, ...]) -> str | Non
     """Why the endpoint is refused, or None when the server may send to it."""
     if len(endpoint) > MAX_ENDPOINT_LENGTH:
         return f"must be at most {MAX_ENDPOINT_LENGTH} characters"
+    # URL parsers disagree about backslashes, spaces and control characters (a browser reads
+    # `https://evil.test\.fcm.googleapis.com/` as host evil.test): refuse them outright.
+    if _UNSAFE.search(endpoint):
+        return "contains characters a push service URL never has"
     try:
         parts = urlsplit(endpoint)
         port = parts.port
