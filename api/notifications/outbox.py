@@ -10,12 +10,12 @@ has and for their email, subject to the patient's channel preferences; the uniqu
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import String, and_, cast, literal, or_, select
+from sqlalchemy import Select, String, and_, cast, literal, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.expression import ColumnElement
 
-from api.auth.models import User
 from api.core.db import WriteSession
 from api.core.sql import insert_or_ignore, new_uuid
 from api.notifications.models import EMAIL_TARGET, Delivery, Notification, PushSubscription
@@ -35,25 +35,27 @@ _COLUMNS = (
 )
 
 
-def _dialect(session: WriteSession) -> str:
-    return session.get_bind().dialect.name
-
-
 def _wants(flag: InstrumentedAttribute[bool]) -> ColumnElement[bool]:
     """Practitioners (no patient row) always get their messages; patients as they chose."""
     return or_(Patient.id.is_(None), and_(Patient.active, flag))
 
 
-async def queue_deliveries(session: WriteSession, created_at: datetime, *, email_on: bool) -> None:
-    dialect = _dialect(session)
+def _pending(
+    created_at: datetime,
+    channel: str,
+    target: ColumnElement[Any],
+    subscription_id: ColumnElement[Any] | InstrumentedAttribute[Any],
+    wanted: InstrumentedAttribute[bool],
+) -> Select[Any]:
+    """New pending deliveries on one channel for the notifications stamped `created_at`."""
     stamp = literal(created_at, Notification.created_at.type)
-    push = (
+    return (
         select(
             new_uuid(),
             Notification.id,
-            literal("push"),
-            cast(PushSubscription.id, String(64)),
-            PushSubscription.id,
+            literal(channel),
+            target,
+            subscription_id,
             literal("pending"),
             literal(0),
             stamp,
@@ -61,29 +63,24 @@ async def queue_deliveries(session: WriteSession, created_at: datetime, *, email
             stamp,
         )
         .select_from(Notification)
-        .join(PushSubscription, PushSubscription.user_id == Notification.user_id)
         .outerjoin(Patient, Patient.user_id == Notification.user_id)
-        .where(Notification.created_at == created_at, _wants(Patient.push_enabled))
+        .where(Notification.created_at == created_at, _wants(wanted))
     )
-    await session.execute(insert_or_ignore(Delivery, dialect).from_select(_COLUMNS, push))
-    if not email_on:
-        return
-    email = (
-        select(
-            new_uuid(),
-            Notification.id,
-            literal("email"),
-            literal(EMAIL_TARGET),
-            literal(None, PushSubscription.id.type),
-            literal("pending"),
-            literal(0),
-            stamp,
-            stamp,
-            stamp,
+
+
+async def queue_deliveries(session: WriteSession, created_at: datetime, *, email_on: bool) -> None:
+    insert = insert_or_ignore(Delivery, session.get_bind().dialect.name)
+    push = _pending(
+        created_at,
+        "push",
+        cast(PushSubscription.id, String(64)),
+        PushSubscription.id,
+        Patient.push_enabled,
+    ).join(PushSubscription, PushSubscription.user_id == Notification.user_id)
+    await session.execute(insert.from_select(_COLUMNS, push))
+    if email_on:
+        no_subscription = literal(None, PushSubscription.id.type)
+        email = _pending(
+            created_at, "email", literal(EMAIL_TARGET), no_subscription, Patient.email_enabled
         )
-        .select_from(Notification)
-        .join(User, User.id == Notification.user_id)
-        .outerjoin(Patient, Patient.user_id == User.id)
-        .where(Notification.created_at == created_at, _wants(Patient.email_enabled))
-    )
-    await session.execute(insert_or_ignore(Delivery, dialect).from_select(_COLUMNS, email))
+        await session.execute(insert.from_select(_COLUMNS, email))

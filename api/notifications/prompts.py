@@ -17,10 +17,11 @@ Each new prompt gets its inbox notification and its deliveries in the same trans
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, exists, literal, select
+from sqlalchemy import Select, case, exists, literal, select
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
@@ -35,6 +36,9 @@ from api.treatments.models import TreatmentSession
 from api.treatments.plan import due_today_sql
 
 REMIND_AFTER = timedelta(hours=3)
+# Given the zones' clocks and the instant: the patient id and local date columns, and the
+# statement whose rows are the prompts to make (its selected columns are replaced).
+PromptSource = Callable[[Subquery, datetime], tuple[Any, Any, Select[Any]]]
 CHECKIN_URL = "/#/today"
 COPY = {
     "checkin": (
@@ -101,80 +105,78 @@ async def _notify(
     await queue_deliveries(session, now, email_on=email_on)
 
 
-async def fan_out_prompts(db: Database, now: datetime, *, email_on: bool = False) -> int:
-    """Ask every patient who is due now; returns how many prompts were made."""
+async def _make_prompts(
+    db: Database, now: datetime, email_on: bool, kind: str, source: PromptSource
+) -> int:
+    """Insert the prompts `source` selects (patient id, local date) with their notifications."""
     async with db.write() as session:
         zones = await _zones_in_use(session)
         if not zones:
             return 0
         clocks = zone_clocks(now, zones)
-        due = (
-            select(
-                new_uuid(),
-                Patient.id,
-                clocks.c.local_date,
-                literal("checkin"),
-                literal(now, Prompt.created_at.type),
-            )
-            .select_from(Patient)
-            .join(clocks, clocks.c.timezone == Patient.timezone)
-            .join(TreatmentSession, TreatmentSession.patient_id == Patient.id)
-            .join(User, User.id == Patient.user_id)
-            .where(
-                Patient.active,
-                # Not before the patient has accepted their invitation: a prompt would lead
-                # to a sign-in they cannot complete yet.
-                User.password_hash.is_not(None),
-                Patient.checkin_time <= clocks.c.local_time,
-                due_today_sql(TreatmentSession, clocks.c.local_date),
-                _not_checked_in(Patient.id, clocks.c.local_date),
-            )
+        patient_id, local_date, rows = source(clocks, now)
+        prompts = rows.with_only_columns(
+            new_uuid(),
+            patient_id,
+            local_date,
+            literal(kind),
+            literal(now, Prompt.created_at.type),
+            maintain_column_froms=True,
         )
         insert = insert_or_ignore(Prompt, session.get_bind().dialect.name).from_select(
-            ("id", "patient_id", "local_date", "kind", "created_at"), due
+            ("id", "patient_id", "local_date", "kind", "created_at"), prompts
         )
         made = rowcount(await session.execute(insert))
         if made:
             await _notify(session, clocks, now, email_on=email_on)
-        return int(made)
+        return made
+
+
+def _due_patients(clocks: Subquery, now: datetime) -> tuple[Any, Any, Select[Any]]:
+    rows = (
+        select(Patient.id)
+        .join(clocks, clocks.c.timezone == Patient.timezone)
+        .join(TreatmentSession, TreatmentSession.patient_id == Patient.id)
+        .join(User, User.id == Patient.user_id)
+        .where(
+            Patient.active,
+            # Not before the patient has accepted their invitation: a prompt would lead to a
+            # sign-in they cannot complete yet.
+            User.password_hash.is_not(None),
+            Patient.checkin_time <= clocks.c.local_time,
+            due_today_sql(TreatmentSession, clocks.c.local_date),
+            _not_checked_in(Patient.id, clocks.c.local_date),
+        )
+    )
+    return Patient.id, clocks.c.local_date, rows
+
+
+def _unanswered_prompts(clocks: Subquery, now: datetime) -> tuple[Any, Any, Select[Any]]:
+    cutoff = now - REMIND_AFTER
+    rows = (
+        select(Prompt.patient_id)
+        .join(Patient, Patient.id == Prompt.patient_id)
+        .join(
+            clocks,
+            (clocks.c.timezone == Patient.timezone) & (clocks.c.local_date == Prompt.local_date),
+        )
+        .where(
+            Prompt.kind == "checkin",
+            # A prompt for today was made within the last day: lets the index narrow it.
+            Prompt.created_at > cutoff - timedelta(days=1),
+            Prompt.created_at <= cutoff,
+            Patient.active,
+            _not_checked_in(Prompt.patient_id, Prompt.local_date),
+        )
+    )
+    return Prompt.patient_id, Prompt.local_date, rows
+
+
+async def fan_out_prompts(db: Database, now: datetime, *, email_on: bool = False) -> int:
+    """Ask every patient who is due now; returns how many prompts were made."""
+    return await _make_prompts(db, now, email_on, "checkin", _due_patients)
 
 
 async def remind_missed(db: Database, now: datetime, *, email_on: bool = False) -> int:
     """Remind patients who have not answered today's prompt after 3 hours."""
-    async with db.write() as session:
-        zones = await _zones_in_use(session)
-        if not zones:
-            return 0
-        clocks = zone_clocks(now, zones)
-        cutoff = now - REMIND_AFTER
-        unanswered = (
-            select(
-                new_uuid(),
-                Prompt.patient_id,
-                Prompt.local_date,
-                literal("reminder"),
-                literal(now, Prompt.created_at.type),
-            )
-            .select_from(Prompt)
-            .join(Patient, Patient.id == Prompt.patient_id)
-            .join(
-                clocks,
-                (clocks.c.timezone == Patient.timezone)
-                & (clocks.c.local_date == Prompt.local_date),
-            )
-            .where(
-                Prompt.kind == "checkin",
-                # A prompt for today was made within the last day: lets the index narrow it.
-                Prompt.created_at > cutoff - timedelta(days=1),
-                Prompt.created_at <= cutoff,
-                Patient.active,
-                _not_checked_in(Prompt.patient_id, Prompt.local_date),
-            )
-        )
-        insert = insert_or_ignore(Prompt, session.get_bind().dialect.name).from_select(
-            ("id", "patient_id", "local_date", "kind", "created_at"), unanswered
-        )
-        made = rowcount(await session.execute(insert))
-        if made:
-            await _notify(session, clocks, now, email_on=email_on)
-        return int(made)
+    return await _make_prompts(db, now, email_on, "reminder", _unanswered_prompts)
