@@ -34,6 +34,7 @@ from sqlalchemy import insert
 
 from api.auth.models import User
 from api.bench.runner import _free_port
+from api.bench.seed import session_row
 from api.core.db import Database
 from api.core.migrate import upgrade
 from api.core.security import hash_password
@@ -152,25 +153,7 @@ async def _seed(
                 }
             )
             performed_on = local.date() - timedelta(days=rng.randint(0, 13))
-            sessions.append(
-                {
-                    "id": uuid.uuid4(),
-                    "patient_id": patient_id,
-                    "performed_on": performed_on,
-                    "areas": ["leg_left_calf"],
-                    "sclerosant": "polidocanol",
-                    "concentration_pct": 0.5,
-                    "volume_ml": 3.0,
-                    "injections": 12,
-                    "compression_days": 3,
-                    "restriction_days": 3,
-                    "review_on": performed_on + timedelta(weeks=8),
-                    "daily_days": 14,
-                    "notes": None,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
+            sessions.append(session_row(patient_id, performed_on, now))
             if due and subscribed < pushes:
                 subscribed += 1
                 subscriptions.append(

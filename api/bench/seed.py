@@ -59,6 +59,27 @@ def _checkin(
     }
 
 
+def session_row(patient_id: uuid.UUID, performed_on: date, now: datetime) -> dict[str, Any]:
+    """A typical session (defaults of the treatment form) as a row for a bulk insert."""
+    return {
+        "id": uuid.uuid4(),
+        "patient_id": patient_id,
+        "performed_on": performed_on,
+        "areas": ["leg_left_calf"],
+        "sclerosant": "polidocanol",
+        "concentration_pct": 0.5,
+        "volume_ml": 3.0,
+        "injections": 12,
+        "compression_days": 3,
+        "restriction_days": 3,
+        "review_on": performed_on + timedelta(weeks=8),
+        "daily_days": 14,
+        "notes": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
 async def seed_bench(db: Database, patients: int, days: int, now: datetime) -> BenchAccounts:
     rng = random.Random(7)
     today = local_today(now, TIMEZONE)
@@ -94,24 +115,7 @@ async def seed_bench(db: Database, patients: int, days: int, now: datetime) -> B
             }
         )
         start = today - timedelta(days=history)
-        sessions.append(
-            {
-                "id": uuid.uuid4(),
-                "patient_id": patient_id,
-                "performed_on": start,
-                "areas": ["leg_left_calf"],
-                "sclerosant": "polidocanol",
-                "concentration_pct": 0.5,
-                "volume_ml": 3.0,
-                "injections": 12,
-                "compression_days": 3,
-                "restriction_days": 3,
-                "review_on": start + timedelta(weeks=8),
-                "notes": None,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
+        sessions.append(session_row(patient_id, start, now))
         for age in range(history):
             checkins.append(_checkin(patient_id, start + timedelta(days=age), age, rng, now))
         return patient_id
