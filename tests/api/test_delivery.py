@@ -116,6 +116,17 @@ async def dispatch(jobs: JobContext, at: datetime) -> DispatchReport:
     return await dispatch_deliveries(jobs.db, jobs.channels, at)
 
 
+async def prompted_subscriber(
+    world: World, jobs: JobContext, push_service: PushService
+) -> ApiClient:
+    """A patient subscribed to push whose prompt was made at T (nothing dispatched yet)."""
+    _, client = await patient(world)
+    await subscribe(client, push_service)
+    jobs.clock.set(T)  # type: ignore[attr-defined]
+    assert await fan_out_prompts_job(jobs, T) == 1
+    return client
+
+
 def header(push: ReceivedPush, name: str) -> str:
     """A request header, by its case-insensitive name."""
     found = {key.lower(): value for key, value in push.headers.items()}
@@ -428,10 +439,7 @@ async def test_a_channel_turned_off_after_queueing_is_not_sent(
     smtp_server: SmtpSink,
     channel: str,
 ) -> None:
-    _, client = await patient(world)
-    await subscribe(client, push_service)
-    clock.set(T)
-    assert await fan_out_prompts_job(jobs, T) == 1
+    client = await prompted_subscriber(world, jobs, push_service)
 
     off = await client.patch("/api/me/preferences", json={"channels": {channel: False}})
     assert off.status_code == 200, off.text
@@ -479,10 +487,7 @@ async def test_a_delivery_whose_day_has_ended_gives_up_unsent(
     push_service: PushService,
     smtp_server: SmtpSink,
 ) -> None:
-    _, client = await patient(world)
-    await subscribe(client, push_service)
-    clock.set(T)
-    assert await fan_out_prompts_job(jobs, T) == 1
+    await prompted_subscriber(world, jobs, push_service)
 
     # The worker was down until after the patient's midnight.
     report = await dispatch(jobs, MIDNIGHT)
@@ -498,10 +503,7 @@ async def test_a_delivery_whose_day_has_ended_gives_up_unsent(
 async def test_a_delivery_due_just_before_midnight_is_still_sent(
     world: World, jobs: JobContext, clock: FrozenClock, push_service: PushService
 ) -> None:
-    _, client = await patient(world)
-    await subscribe(client, push_service)
-    clock.set(T)
-    assert await fan_out_prompts_job(jobs, T) == 1
+    await prompted_subscriber(world, jobs, push_service)
 
     report = await dispatch(jobs, MIDNIGHT - secs(60))
     assert report.sent == 2
@@ -516,10 +518,7 @@ async def test_a_patient_who_checks_in_before_dispatch_is_not_sent_the_prompt(
     push_service: PushService,
     smtp_server: SmtpSink,
 ) -> None:
-    _, client = await patient(world)
-    await subscribe(client, push_service)
-    clock.set(T)
-    assert await fan_out_prompts_job(jobs, T) == 1
+    client = await prompted_subscriber(world, jobs, push_service)
 
     clock.set(T + secs(20))
     done = await client.put(f"/api/me/checkins/{TODAY}", json=checkin_body(T + secs(20)))
@@ -566,10 +565,7 @@ async def test_a_deactivated_patient_is_not_sent_the_prompt(
 async def test_a_subscription_removed_before_dispatch_is_not_pushed(
     world: World, jobs: JobContext, clock: FrozenClock, push_service: PushService
 ) -> None:
-    _, client = await patient(world)
-    await subscribe(client, push_service)
-    clock.set(T)
-    assert await fan_out_prompts_job(jobs, T) == 1
+    client = await prompted_subscriber(world, jobs, push_service)
 
     gone = await client.delete("/api/me/push-subscription")
     assert gone.status_code == 204, gone.text
