@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
+from sqlalchemy.sql.expression import ColumnElement
 
 from api.checkins.advice import advice_for
 from api.checkins.models import Checkin
@@ -143,4 +145,11 @@ async def today(conn: DbConnection, patient_id: uuid.UUID, timezone: str, now: d
         )
         if session is not None and day is not None
         else [],
+    )
+
+
+def checked_in_sql(patient_id: Any, day: Any) -> ColumnElement[bool]:
+    """SQL: the patient has a check-in for that local date (prompts, dispatch, digest)."""
+    return exists(
+        select(Checkin.id).where(Checkin.patient_id == patient_id, Checkin.local_date == day)
     )

@@ -27,7 +27,8 @@ class SmtpSettings:
     sender: str
     user: str | None = None
     password: str | None = None
-    starttls: bool = False
+    # None: upgrade with STARTTLS when the server offers it; True: require it; False: never.
+    starttls: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,20 +103,23 @@ def _smtp_settings(env_vars: dict[str, str]) -> SmtpSettings | None:
         return None
     if not given["SMTP_HOST"] or not given["SMTP_FROM"]:
         raise SettingsError("SMTP_HOST and SMTP_FROM are needed once any SMTP_* variable is set")
-    starttls = given["SMTP_STARTTLS"].lower()
-    if starttls not in {"", "0", "1", "true", "false", "yes", "no"}:
+    starttls_flag = given["SMTP_STARTTLS"].lower()
+    if starttls_flag not in {"", "0", "1", "true", "false", "yes", "no"}:
         raise SettingsError("SMTP_STARTTLS must be true or false")
+    starttls = None if not starttls_flag else starttls_flag in {"1", "true", "yes"}
     try:
         port = int(given["SMTP_PORT"] or "25")
     except ValueError as exc:
         raise SettingsError("SMTP_PORT must be a number") from exc
+    if port == 465 and starttls:
+        raise SettingsError("SMTP_PORT 465 is implicit TLS: leave SMTP_STARTTLS unset or false")
     return SmtpSettings(
         host=given["SMTP_HOST"],
         port=port,
         sender=given["SMTP_FROM"],
         user=given["SMTP_USER"] or None,
         password=given["SMTP_PASSWORD"] or None,
-        starttls=starttls in {"1", "true", "yes"},
+        starttls=starttls,
     )
 
 

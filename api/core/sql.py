@@ -95,9 +95,9 @@ def zone_clocks(now: datetime, zones: Iterable[str], name: str = "zone_clock") -
     return table.subquery(name)
 
 
-def insert_or_ignore(model: type[Any], dialect: str) -> Any:
-    """`INSERT … ON CONFLICT DO NOTHING` for the given dialect: the outbox's idempotence."""
-    if dialect == "postgresql":
+def insert_or_ignore(session: Any, model: type[Any]) -> Any:
+    """`INSERT … ON CONFLICT DO NOTHING` in the session's dialect: the outbox's idempotence."""
+    if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
         return pg_insert(model).on_conflict_do_nothing()

@@ -9,7 +9,10 @@ from zoneinfo import available_timezones
 
 from api.core.errors import FieldError
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+# No characters that mail headers give meaning to (a "," or "<" could smuggle in a second
+# recipient when the address is written into a To: header).
+_ADDRESS_CHARS = r'[^@\s,;:<>()\[\]"\\]'
+_EMAIL = re.compile(rf"^{_ADDRESS_CHARS}{{1,64}}@{_ADDRESS_CHARS}+\.{_ADDRESS_CHARS}+$")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 

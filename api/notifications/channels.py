@@ -11,6 +11,7 @@ import html
 import logging
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
+from email.headerregistry import Address
 from email.message import EmailMessage
 from typing import Literal
 
@@ -120,7 +121,7 @@ class EmailChannel:
     def _message(self, spec: EmailMessageSpec) -> EmailMessage:
         message = EmailMessage()
         message["From"] = self._smtp.sender
-        message["To"] = spec.to
+        message["To"] = Address(addr_spec=spec.to)
         message["Subject"] = spec.subject
         message.set_content(spec.text)
         message.add_alternative(spec.html, subtype="html")
@@ -134,7 +135,7 @@ class EmailChannel:
             hostname=self._smtp.host,
             port=self._smtp.port,
             use_tls=self._smtp.port == 465,
-            start_tls=self._smtp.starttls,
+            start_tls=False if self._smtp.port == 465 else self._smtp.starttls,
             timeout=SMTP_TIMEOUT_S,
         )
         try:
@@ -154,7 +155,8 @@ class EmailChannel:
 
     async def _send_one(self, client: aiosmtplib.SMTP, spec: EmailMessageSpec) -> SendResult:
         try:
-            await client.send_message(self._message(spec))
+            # Recipients given explicitly: never parsed back out of the To header.
+            await client.send_message(self._message(spec), recipients=[spec.to])
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [refusal.code for refusal in exc.recipients]
             permanent = all(code >= 500 for code in codes)

@@ -113,60 +113,69 @@ def _body(day: date, missed: dict[Who, int], worsening: dict[Who, str]) -> str:
     return "\n".join(lines)
 
 
+async def _waiting_practitioners(
+    session: WriteSession, clinic_id: uuid.UUID, day: date
+) -> dict[uuid.UUID, str]:
+    """The clinic's practitioners without today's digest yet, with their digest's key."""
+    keys = {
+        user_id: f"digest:{user_id}:{day.isoformat()}"
+        for user_id in await session.scalars(
+            select(User.id).where(User.clinic_id == clinic_id, User.role == "practitioner")
+        )
+    }
+    already = set(
+        await session.scalars(
+            select(Notification.dedupe_key).where(Notification.dedupe_key.in_(list(keys.values())))
+        )
+    )
+    return {user_id: key for user_id, key in keys.items() if key not in already}
+
+
+async def _clinic_digest(
+    db: Database, clinic_id: uuid.UUID, day: date, now: datetime, email_on: bool
+) -> int:
+    """Today's digest for one clinic's practitioners, in its own transaction."""
+    async with db.write() as session:
+        waiting = await _waiting_practitioners(session, clinic_id, day)
+        if not waiting:
+            return 0
+        missed = await _missed(session, clinic_id, day)
+        worsening = await _worsening(session, clinic_id, day)
+        count = len(set(missed) | set(worsening))
+        if not count:
+            return 0
+        title = (
+            "Daily digest: 1 patient needs attention"
+            if count == 1
+            else f"Daily digest: {count} patients need attention"
+        )
+        body = _body(day, missed, worsening)
+        rows = [
+            {
+                "id": uuid.uuid4(),
+                "user_id": user_id,
+                "dedupe_key": key,
+                "kind": "digest",
+                "local_date": day,
+                "title": title,
+                "body": body,
+                "url": PATIENTS_URL,
+                "created_at": now,
+            }
+            for user_id, key in waiting.items()
+        ]
+        await session.execute(insert_or_ignore(session, Notification).values(rows))
+        await queue_deliveries(session, now, email_on=email_on)
+        return len(rows)
+
+
 async def practitioner_digest(db: Database, now: datetime, *, email_on: bool = False) -> int:
     """Make today's digests for clinics whose morning has come; returns how many were made."""
+    async with db.read() as conn:
+        clinics = [tuple(row) for row in await conn.execute(select(Clinic.id, Clinic.timezone))]
     made = 0
-    async with db.write() as session:
-        clinics = (await session.execute(select(Clinic.id, Clinic.timezone))).all()
-        for clinic_id, zone in (tuple(clinic) for clinic in clinics):
-            local = now.astimezone(ZoneInfo(zone))
-            if local.time() < DIGEST_AT:
-                continue
-            day = local.date()
-            keys = {
-                user_id: f"digest:{user_id}:{day.isoformat()}"
-                for user_id in await session.scalars(
-                    select(User.id).where(User.clinic_id == clinic_id, User.role == "practitioner")
-                )
-            }
-            already = set(
-                await session.scalars(
-                    select(Notification.dedupe_key).where(
-                        Notification.dedupe_key.in_(list(keys.values()))
-                    )
-                )
-            )
-            waiting = {user_id: key for user_id, key in keys.items() if key not in already}
-            if not waiting:
-                continue
-            missed = await _missed(session, clinic_id, day)
-            worsening = await _worsening(session, clinic_id, day)
-            count = len(set(missed) | set(worsening))
-            if not count:
-                continue
-            title = (
-                "Daily digest: 1 patient needs attention"
-                if count == 1
-                else f"Daily digest: {count} patients need attention"
-            )
-            body = _body(day, missed, worsening)
-            rows = [
-                {
-                    "id": uuid.uuid4(),
-                    "user_id": user_id,
-                    "dedupe_key": key,
-                    "kind": "digest",
-                    "local_date": day,
-                    "title": title,
-                    "body": body,
-                    "url": PATIENTS_URL,
-                    "created_at": now,
-                }
-                for user_id, key in waiting.items()
-            ]
-            dialect = session.get_bind().dialect.name
-            await session.execute(insert_or_ignore(Notification, dialect).values(rows))
-            made += len(rows)
-        if made:
-            await queue_deliveries(session, now, email_on=email_on)
+    for clinic_id, zone in clinics:
+        local = now.astimezone(ZoneInfo(zone))
+        if local.time() >= DIGEST_AT:
+            made += await _clinic_digest(db, clinic_id, local.date(), now, email_on)
     return made

@@ -69,7 +69,7 @@ def _pending(
 
 
 async def queue_deliveries(session: WriteSession, created_at: datetime, *, email_on: bool) -> None:
-    insert = insert_or_ignore(Delivery, session.get_bind().dialect.name)
+    insert = insert_or_ignore(session, Delivery)
     push = _pending(
         created_at,
         "push",

@@ -36,6 +36,7 @@ from api.treatments.models import TreatmentSession
 from api.treatments.plan import due_today_sql
 
 REMIND_AFTER = timedelta(hours=3)
+ZONES_PER_STATEMENT = 400
 # Given the zones' clocks and the instant: the patient id and local date columns, and the
 # statement whose rows are the prompts to make (its selected columns are replaced).
 PromptSource = Callable[[Subquery, datetime], tuple[Any, Any, Select[Any]]]
@@ -54,7 +55,7 @@ COPY = {
 
 async def _zones_in_use(session: WriteSession) -> list[str]:
     rows = await session.scalars(select(Patient.timezone).where(Patient.active).distinct())
-    return list(rows)
+    return sorted(rows)
 
 
 def _not_checked_in(patient_id: Any, day: Any) -> ColumnElement[bool]:
@@ -100,8 +101,7 @@ async def _notify(
         "created_at",
         "expires_at",
     )
-    dialect = session.get_bind().dialect.name
-    await session.execute(insert_or_ignore(Notification, dialect).from_select(columns, rows))
+    await session.execute(insert_or_ignore(session, Notification).from_select(columns, rows))
     await queue_deliveries(session, now, email_on=email_on)
 
 
@@ -109,27 +109,29 @@ async def _make_prompts(
     db: Database, now: datetime, email_on: bool, kind: str, source: PromptSource
 ) -> int:
     """Insert the prompts `source` selects (patient id, local date) with their notifications."""
+    made = 0
     async with db.write() as session:
         zones = await _zones_in_use(session)
-        if not zones:
-            return 0
-        clocks = zone_clocks(now, zones)
-        patient_id, local_date, rows = source(clocks, now)
-        prompts = rows.with_only_columns(
-            new_uuid(),
-            patient_id,
-            local_date,
-            literal(kind),
-            literal(now, Prompt.created_at.type),
-            maintain_column_froms=True,
-        )
-        insert = insert_or_ignore(Prompt, session.get_bind().dialect.name).from_select(
-            ("id", "patient_id", "local_date", "kind", "created_at"), prompts
-        )
-        made = rowcount(await session.execute(insert))
-        if made:
-            await _notify(session, clocks, now, email_on=email_on)
-        return made
+        # SQLite allows 500 terms in a compound SELECT: the zones' clocks go in slices.
+        for start in range(0, len(zones), ZONES_PER_STATEMENT):
+            clocks = zone_clocks(now, zones[start : start + ZONES_PER_STATEMENT])
+            patient_id, local_date, rows = source(clocks, now)
+            prompts = rows.with_only_columns(
+                new_uuid(),
+                patient_id,
+                local_date,
+                literal(kind),
+                literal(now, Prompt.created_at.type),
+                maintain_column_froms=True,
+            )
+            insert = insert_or_ignore(session, Prompt).from_select(
+                ("id", "patient_id", "local_date", "kind", "created_at"), prompts
+            )
+            made_here = rowcount(await session.execute(insert))
+            if made_here:
+                await _notify(session, clocks, now, email_on=email_on)
+            made += made_here
+    return made
 
 
 def _due_patients(clocks: Subquery, now: datetime) -> tuple[Any, Any, Select[Any]]:

@@ -60,7 +60,8 @@ class InboxController(Controller):
     async def unsubscribe(
         self, db: DB, actor: Actor, endpoint: FromQuery[str | None] = None
     ) -> None:
-        """Without `?endpoint=`, every subscription of this user (sign-out on a device)."""
+        """One browser's subscription (`?endpoint=`), or without it all of this user's
+        (push turned off everywhere)."""
         await service.delete_push_subscription(db, actor.user_id, endpoint)
 
 

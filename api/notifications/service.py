@@ -127,7 +127,7 @@ async def save_push_subscription(
 
 
 async def delete_push_subscription(db: Database, user_id: uuid.UUID, endpoint: str | None) -> None:
-    """Forget one endpoint of this user's (or all of them); unknown endpoints are a no-op."""
+    """Forget one endpoint of this user's, or all of them; unknown endpoints are a no-op."""
     statement = delete(PushSubscription).where(PushSubscription.user_id == user_id)
     if endpoint is not None:
         statement = statement.where(PushSubscription.endpoint == endpoint)
@@ -135,7 +135,8 @@ async def delete_push_subscription(db: Database, user_id: uuid.UUID, endpoint: s
         await session.execute(statement)
 
 
-def _preferences_out(patient: Patient, email_available: bool) -> PreferencesOut:
+def _preferences_out(patient: Any, email_available: bool) -> PreferencesOut:
+    """From an ORM object or a Core row: both carry the columns as attributes."""
     return PreferencesOut(
         timezone=patient.timezone,
         checkin_time=format_hhmm(patient.checkin_time),
@@ -154,8 +155,11 @@ async def _patient(session: WriteSession, patient_id: uuid.UUID) -> Patient:
 async def get_preferences(
     db: Database, patient_id: uuid.UUID, email_available: bool
 ) -> PreferencesOut:
-    async with db.write() as session:
-        return _preferences_out(await _patient(session, patient_id), email_available)
+    async with db.read() as conn:
+        row = (await conn.execute(select(Patient).where(Patient.id == patient_id))).first()
+    if row is None:
+        raise NotFoundError()
+    return _preferences_out(row, email_available)
 
 
 async def update_preferences(

@@ -9,8 +9,11 @@ have subscribed: back up the data directory (or set the variable) in production.
 from __future__ import annotations
 
 import base64
+import logging
 import os
+import tempfile
 import time
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,6 +21,8 @@ from cryptography.hazmat.primitives import serialization
 from py_vapid import Vapid
 
 from api.core.settings import Settings
+
+log = logging.getLogger("afterline.notifications")
 
 KEY_FILE = "vapid_private.pem"
 TOKEN_LIFETIME_S = 12 * 3600  # push services refuse tokens valid for more than 24 hours
@@ -40,12 +45,23 @@ def ensure_key_file(settings: Settings) -> tuple[Path, bool]:
     path.parent.mkdir(parents=True, exist_ok=True)
     vapid = Vapid()
     vapid.generate_keys()
+    # Written to a private temporary file, then linked into place: a process starting at the
+    # same moment sees either no key or a whole one, and only one key ever wins.
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".vapid-")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(vapid.private_pem())
+        os.link(temporary, path)
     except FileExistsError:  # another process created it first: use theirs
         return path, False
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(vapid.private_pem())
+    finally:
+        os.unlink(temporary)
+    if settings.is_production:
+        log.warning(
+            "generated a Web Push key in %s: with several API hosts, set "
+            "AFTERLINE_VAPID_PRIVATE_KEY so they all hand out the same public key",
+            path,
+        )
     return path, True
 
 
@@ -77,7 +93,7 @@ def subject(settings: Settings) -> str:
     if settings.vapid_subject:
         return settings.vapid_subject
     if settings.smtp is not None:
-        return f"mailto:{settings.smtp.sender}"
+        return f"mailto:{parseaddr(settings.smtp.sender)[1]}"
     host = urlsplit(settings.base_url).hostname or "localhost"
     if settings.base_url.startswith("https://"):
         return f"https://{host}"

@@ -42,13 +42,25 @@ def plan_covers_sql(session: Any, day: ColumnElement[Any]) -> ColumnElement[bool
 
 
 def is_latest_session_sql(session: Any, day: ColumnElement[Any]) -> ColumnElement[bool]:
-    """No later session of the same patient has happened by `day`."""
+    """No later session of the same patient has happened by `day`.
+
+    Two sessions on one date: the one recorded last decides (its plan is the current one).
+    """
     later = aliased(TreatmentSession)
     return ~exists(
         select(later.id).where(
             later.patient_id == session.patient_id,
-            later.performed_on > session.performed_on,
             later.performed_on <= day,
+            or_(
+                later.performed_on > session.performed_on,
+                and_(
+                    later.performed_on == session.performed_on,
+                    or_(
+                        later.created_at > session.created_at,
+                        and_(later.created_at == session.created_at, later.id > session.id),
+                    ),
+                ),
+            ),
         )
     )
 
