@@ -13,7 +13,7 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
-from typing import Literal
+from typing import Any, Literal
 
 import aiohttp
 import aiosmtplib
@@ -63,6 +63,20 @@ def _retry_after(value: str | None) -> float | None:
         return None  # an HTTP date: the exponential backoff will do
 
 
+class _NoRedirects:
+    """The session pywebpush posts through, with redirects off.
+
+    The endpoint was checked against the allow-list; a redirect from it must not lead the
+    server's POST anywhere else.
+    """
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
+
+    def post(self, url: str, **kwargs: Any) -> Any:
+        return self._session.post(url, allow_redirects=False, **kwargs)
+
+
 class PushChannel:
     """Sends Web Push messages through one shared aiohttp session."""
 
@@ -84,7 +98,7 @@ class PushChannel:
             )
         pusher = WebPusher(
             {"endpoint": target.endpoint, "keys": {"p256dh": target.p256dh, "auth": target.auth}},
-            aiohttp_session=self._session,
+            aiohttp_session=_NoRedirects(self._session),
         )
         headers = {**self._signer.headers(target.endpoint), "Topic": topic, "Urgency": "normal"}
         try:
@@ -102,7 +116,7 @@ class PushChannel:
         reason = f"push service answered {status} {response.reason or ''}".strip()
         if status in GONE_PUSH_STATUSES:
             return SendResult("gone", reason)
-        if status in PERMANENT_PUSH_STATUSES:
+        if status in PERMANENT_PUSH_STATUSES or 300 <= status < 400:  # redirects not followed
             return SendResult("give_up", reason)
         return SendResult("retry", reason, _retry_after(response.headers.get("Retry-After")))
 
