@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from datetime import time
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from functools import lru_cache
 from zoneinfo import available_timezones
 
@@ -40,9 +42,18 @@ def format_hhmm(value: time) -> str:
 
 def check_email(value: str, field: str = "email") -> str:
     email = value.strip().lower()
-    if len(email) > 320 or _EMAIL.match(email) is None:
+    if len(email) > 320 or _EMAIL.match(email) is None or not _writable(email):
         raise FieldError(field, "is not a valid email address")
     return email
+
+
+def _writable(email: str) -> bool:
+    """Whether an email To: header can carry it (no stray dots, ASCII local part, …)."""
+    try:
+        Address(addr_spec=email)
+    except (ValueError, HeaderParseError):
+        return False
+    return email.isascii()
 
 
 def check_text(value: str, field: str, *, max_length: int, required: bool = True) -> str:

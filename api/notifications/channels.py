@@ -11,6 +11,7 @@ import html
 import logging
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
+from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from typing import Any, Literal
@@ -169,8 +170,12 @@ class EmailChannel:
 
     async def _send_one(self, client: aiosmtplib.SMTP, spec: EmailMessageSpec) -> SendResult:
         try:
+            message = self._message(spec)
+        except (ValueError, MessageError) as exc:
+            return SendResult("give_up", f"invalid address {spec.to!r}: {exc}")
+        try:
             # Recipients given explicitly: never parsed back out of the To header.
-            await client.send_message(self._message(spec), recipients=[spec.to])
+            await client.send_message(message, recipients=[spec.to])
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [refusal.code for refusal in exc.recipients]
             permanent = all(code >= 500 for code in codes)
@@ -180,6 +185,8 @@ class EmailChannel:
             return SendResult(outcome, f"SMTP {exc.code}: {exc.message}")
         except (aiosmtplib.SMTPException, OSError) as exc:
             return SendResult("retry", f"SMTP error: {exc}")
+        except Exception as exc:  # one odd message must not end the batch's connection loop
+            return SendResult("retry", f"unexpected error: {type(exc).__name__}: {exc}")
         return SendResult("sent")
 
 

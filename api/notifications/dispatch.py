@@ -43,6 +43,7 @@ from sqlalchemy import Table, and_, bindparam, delete, func, or_, select, update
 from api.auth.models import User
 from api.checkins.reads import checked_in_sql
 from api.core.db import Database, WriteSession
+from api.core.sql import rowcount
 from api.notifications.channels import Channels, PushTarget, SendResult, render_email
 from api.notifications.models import Delivery, Notification, Prompt, PushSubscription
 from api.patients.models import Patient
@@ -105,9 +106,9 @@ def _retryable(now: datetime) -> Any:
     )
 
 
-async def _give_up_lost(session: WriteSession, now: datetime) -> None:
+async def _give_up_lost(session: WriteSession, now: datetime) -> int:
     """Rows whose last allowed attempt was claimed but never recorded (the sender died)."""
-    await session.execute(
+    result = await session.execute(
         update(Delivery)
         .where(_retryable(now), Delivery.attempts >= MAX_ATTEMPTS)
         .values(
@@ -118,13 +119,18 @@ async def _give_up_lost(session: WriteSession, now: datetime) -> None:
         )
         .execution_options(synchronize_session=False)
     )
+    return rowcount(result)
 
 
-async def _claim(db: Database, now: datetime, limit: int, email_on: bool) -> list[Claimed]:
+async def _claim(
+    db: Database, now: datetime, limit: int, email_on: bool, report: DispatchReport | None = None
+) -> list[Claimed]:
     """Lease up to `limit` due deliveries to this dispatcher and load what sending needs."""
     lease = now + LEASE
     async with db.write() as session:
-        await _give_up_lost(session, now)
+        lost = await _give_up_lost(session, now)
+        if report is not None:
+            report.gave_up += lost
         candidates = (
             select(Delivery.id)
             .where(_retryable(now), Delivery.next_attempt_at <= now)
@@ -386,7 +392,7 @@ async def dispatch_deliveries(
     started = time.monotonic()
     batch_now = now
     while True:
-        claimed = await _claim(db, batch_now, batch, channels.email is not None)
+        claimed = await _claim(db, batch_now, batch, channels.email is not None, report)
         if not claimed:
             return report
         await _send_and_record(db, claimed, channels, batch_now, report)
