@@ -20,10 +20,12 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from litestar import Litestar
 
 from api.app import CSRF_COOKIE, CSRF_HEADER, create_app
 from api.auth.service import create_practitioner
+from api.core import security
 from api.core.clock import FrozenClock
 from api.core.db import Database
 from api.core.migrate import upgrade
@@ -126,8 +128,21 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, clock: FrozenClock, db: Database) -> Litestar:
+def app(
+    request: pytest.FixtureRequest, settings: Settings, clock: FrozenClock, db: Database
+) -> Litestar:
+    """The app; tests marked `channels` get `channel_settings` (email on, test push allowed)."""
+    if request.node.get_closest_marker("channels") is not None:
+        settings = request.getfixturevalue("channel_settings")
     return create_app(settings=settings, clock=clock, db=db)
+
+
+@pytest.fixture
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For tests that sign in many people and are not about hashing: argon2 at minimum cost."""
+    monkeypatch.setattr(
+        security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
 
 
 @pytest.fixture

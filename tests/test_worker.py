@@ -25,12 +25,9 @@ import httpx
 import pytest
 from aiohttp import web
 from aiosmtpd.controller import Controller
-from argon2 import PasswordHasher
-from litestar import Litestar
 from sqlalchemy import func, select
 
 from api.app import create_app
-from api.core import security
 from api.core.clock import FrozenClock
 from api.core.db import Database
 from api.core.settings import Settings
@@ -47,12 +44,7 @@ PROCESS_TIMEOUT_S = 60.0
 TICK_JOB_IDS = ("fan_out_prompts", "remind_missed", "practitioner_digest", "dispatch_deliveries")
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests here sign in many patients; hashing cost is not what they are about."""
-    monkeypatch.setattr(
-        security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
+pytestmark = [pytest.mark.channels, pytest.mark.usefixtures("cheap_password_hashing")]
 
 
 # --- Receivers that can hold a message in flight ---------------------------------------------
@@ -143,12 +135,6 @@ async def smtp_server() -> AsyncIterator[HoldingSmtp]:
     yield sink
     sink.release.set()
     sink.stop()
-
-
-@pytest.fixture
-def app(channel_settings: Settings, clock: FrozenClock, db: Database) -> Litestar:
-    """The app with email on and the test push service allowed, so patients can subscribe."""
-    return create_app(settings=channel_settings, clock=clock, db=db)
 
 
 # --- Running `afterline` ---------------------------------------------------------------------

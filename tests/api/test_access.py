@@ -27,14 +27,12 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 import pytest
-from argon2 import PasswordHasher
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 from sqlalchemy import select
 
 from api.audit.models import AuditEvent
 from api.auth.sessions import SESSION_COOKIE
-from api.core import security
 from api.core.db import Database
 from tests.conftest import (
     START,
@@ -44,6 +42,10 @@ from tests.conftest import (
     push_subscription_body,
     session_body,
 )
+
+# Each test signs in six people; this file is about who sees what, not about hashing.
+pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
+
 
 SESSION_DAY = date(2026, 3, 3)
 CHECKIN_DAY = date(2026, 3, 9)
@@ -275,14 +277,6 @@ async def _add_patient(world: World, clinic: Clinic, local: str, pain: int) -> N
             session_id=session["id"],
             checkin_id=put.json()["id"],
         )
-    )
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test signs in six people; this file is about who sees what, not about hashing."""
-    monkeypatch.setattr(
-        security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     )
 
 

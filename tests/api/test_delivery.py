@@ -18,12 +18,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
-from litestar import Litestar
 from sqlalchemy import func, select
 
-from api.app import create_app
-from api.core import security
 from api.core.clock import FrozenClock
 from api.core.db import Database
 from api.core.settings import Settings
@@ -46,18 +42,7 @@ CHECKIN_COPY = (
 PAYLOAD_KEYS = {"title", "body", "url", "kind", "local_date"}
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests here sign in several people; they are about delivery, not hashing."""
-    monkeypatch.setattr(
-        security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
-
-
-@pytest.fixture
-def app(channel_settings: Settings, clock: FrozenClock, db: Database) -> Litestar:
-    """The API with the test push service allowed as an endpoint and SMTP configured."""
-    return create_app(settings=channel_settings, clock=clock, db=db)
+pytestmark = [pytest.mark.channels, pytest.mark.usefixtures("cheap_password_hashing")]
 
 
 def secs(seconds: int) -> timedelta:

@@ -19,14 +19,10 @@ from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
-from argon2 import PasswordHasher
-from litestar import Litestar
 from sqlalchemy import insert, select, update
 
-from api.app import create_app
 from api.auth.models import User
 from api.bench.seed import session_row
-from api.core import security
 from api.core.clock import FrozenClock
 from api.core.db import Database
 from api.core.settings import Settings, SettingsError, SmtpSettings, load_settings
@@ -76,19 +72,7 @@ from tests.api.test_patients import assert_names_field, counts
 from tests.conftest import World, session_body
 from tests.receivers import PushService, SmtpSink
 
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests here sign in several people; they are about delivery, not hashing."""
-    monkeypatch.setattr(
-        security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
-
-
-@pytest.fixture
-def app(channel_settings: Settings, clock: FrozenClock, db: Database) -> Litestar:
-    """The API with the test push service allowed as an endpoint and SMTP configured."""
-    return create_app(settings=channel_settings, clock=clock, db=db)
+pytestmark = [pytest.mark.channels, pytest.mark.usefixtures("cheap_password_hashing")]
 
 
 def secs(seconds: float) -> timedelta:

@@ -17,14 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from cryptography.hazmat.primitives import serialization
 from litestar import Litestar
 from py_vapid import Vapid
 from sqlalchemy import func, select
 
 from api.app import create_app
-from api.core import security
 from api.core.clock import FrozenClock
 from api.core.db import Database
 from api.core.settings import Settings, SmtpSettings
@@ -42,12 +40,7 @@ PROMPT_AT = datetime.fromisoformat("2026-03-10T19:00:00+00:00")
 REMINDER_AT = PROMPT_AT + timedelta(hours=3)
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests here sign in several people; they are about notifications, not hashing."""
-    monkeypatch.setattr(
-        security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
+pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
 
 
 def b64url(raw: bytes) -> str:

@@ -15,10 +15,8 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import Date, literal, select
 
-from api.core import security
 from api.core.db import Database
 from api.treatments.models import TreatmentSession
 from api.treatments.plan import plan_covers, plan_covers_sql
@@ -28,12 +26,7 @@ SESSION_DAY = date(2026, 3, 3)
 REVIEW_DAY = SESSION_DAY + timedelta(weeks=8)  # day 56
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests are about the plan, not about password hashing."""
-    monkeypatch.setattr(
-        security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
+pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
 
 
 def day(n: int) -> date:

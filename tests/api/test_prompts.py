@@ -29,15 +29,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from argon2 import PasswordHasher
-from litestar import Litestar
 from sqlalchemy import func, select
 
-from api.app import create_app
-from api.core import security
 from api.core.clock import FrozenClock
 from api.core.db import Database
-from api.core.settings import Settings
 from api.notifications.models import Delivery, Notification, Prompt
 from api.notifications.prompts import fan_out_prompts, remind_missed
 from jobs.ticks import JobContext, run_all_ticks
@@ -51,12 +46,7 @@ TODAY = date(2026, 3, 10)
 YESTERDAY = date(2026, 3, 9)
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test enrols patients (who set a password); this file is about prompts."""
-    monkeypatch.setattr(
-        security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
+pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -630,12 +620,9 @@ async def test_reminder_across_the_patients_midnight_is_not_sent(
 # --- idempotence ----------------------------------------------------------------------------
 
 
+@pytest.mark.channels
 class TestWholeTickTwice:
     """The app must accept the test push service's endpoint, so it gets the channel settings."""
-
-    @pytest.fixture
-    def app(self, channel_settings: Settings, clock: FrozenClock, db: Database) -> Litestar:
-        return create_app(settings=channel_settings, clock=clock, db=db)
 
     async def test_same_instant_twice_sends_nothing_twice(
         self,
