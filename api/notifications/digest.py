@@ -20,10 +20,11 @@ from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, func, select
 
 from api.auth.models import User
 from api.checkins.models import GRADED_SYMPTOMS, Checkin
+from api.checkins.reads import checked_in_sql
 from api.core.db import Database, WriteSession
 from api.core.sql import insert_or_ignore
 from api.notifications.models import Notification, Prompt
@@ -45,11 +46,6 @@ Who = tuple[str, uuid.UUID]
 
 
 async def _missed(session: WriteSession, clinic_id: uuid.UUID, day: date) -> dict[Who, int]:
-    answered = exists(
-        select(Checkin.id).where(
-            Checkin.patient_id == Prompt.patient_id, Checkin.local_date == Prompt.local_date
-        )
-    )
     rows = await session.execute(
         select(Patient.id, User.name, func.count(Prompt.id).label("missed"))
         .select_from(Prompt)
@@ -61,7 +57,7 @@ async def _missed(session: WriteSession, clinic_id: uuid.UUID, day: date) -> dic
             Prompt.kind == "checkin",
             Prompt.local_date >= day - LOOKBACK,
             Prompt.local_date < day,
-            ~answered,
+            ~checked_in_sql(Prompt.patient_id, Prompt.local_date),
         )
         .group_by(Patient.id, User.name)
     )

@@ -21,12 +21,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, case, exists, literal, select
-from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy import Select, case, literal, select
 from sqlalchemy.sql.selectable import Subquery
 
 from api.auth.models import User
-from api.checkins.models import Checkin
+from api.checkins.reads import checked_in_sql
 from api.core.db import Database, WriteSession
 from api.core.sql import insert_or_ignore, new_uuid, rowcount, zone_clocks
 from api.notifications.models import Notification, Prompt
@@ -56,12 +55,6 @@ COPY = {
 async def _zones_in_use(session: WriteSession) -> list[str]:
     rows = await session.scalars(select(Patient.timezone).where(Patient.active).distinct())
     return sorted(rows)
-
-
-def _not_checked_in(patient_id: Any, day: Any) -> ColumnElement[bool]:
-    return ~exists(
-        select(Checkin.id).where(Checkin.patient_id == patient_id, Checkin.local_date == day)
-    )
 
 
 async def _notify(
@@ -147,7 +140,7 @@ def _due_patients(clocks: Subquery, now: datetime) -> tuple[Any, Any, Select[Any
             User.password_hash.is_not(None),
             Patient.checkin_time <= clocks.c.local_time,
             due_today_sql(TreatmentSession, clocks.c.local_date),
-            _not_checked_in(Patient.id, clocks.c.local_date),
+            ~checked_in_sql(Patient.id, clocks.c.local_date),
         )
     )
     return Patient.id, clocks.c.local_date, rows
@@ -168,7 +161,7 @@ def _unanswered_prompts(clocks: Subquery, now: datetime) -> tuple[Any, Any, Sele
             Prompt.created_at > cutoff - timedelta(days=1),
             Prompt.created_at <= cutoff,
             Patient.active,
-            _not_checked_in(Prompt.patient_id, Prompt.local_date),
+            ~checked_in_sql(Prompt.patient_id, Prompt.local_date),
         )
     )
     return Prompt.patient_id, Prompt.local_date, rows
