@@ -11,7 +11,8 @@ from api.core.clock import Clock
 from api.core.db import Database
 from api.notifications.channels import Channels
 from api.notifications.digest import practitioner_digest
-from api.notifications.dispatch import DispatchReport, dispatch_deliveries
+from api.notifications.dispatch import dispatch_deliveries
+from api.notifications.leases import DispatchReport
 from api.notifications.prompts import fan_out_prompts, remind_missed
 
 

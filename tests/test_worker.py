@@ -31,7 +31,7 @@ from api.app import create_app
 from api.core.clock import FrozenClock
 from api.core.db import Database
 from api.core.settings import Settings
-from api.notifications.dispatch import LEASE
+from api.notifications.leases import LEASE
 from api.notifications.models import Delivery, Notification, Prompt
 from tests.conftest import ApiClient, World
 from tests.receivers import PushService, SmtpSink, _Collect

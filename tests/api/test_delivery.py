@@ -24,7 +24,8 @@ from api.core.clock import FrozenClock
 from api.core.db import Database
 from api.core.settings import Settings
 from api.notifications.channels import Channels
-from api.notifications.dispatch import MAX_ATTEMPTS, DispatchReport, dispatch_deliveries
+from api.notifications.dispatch import dispatch_deliveries
+from api.notifications.leases import MAX_ATTEMPTS, DispatchReport
 from api.notifications.models import Delivery, Notification, PushSubscription
 from jobs.ticks import JobContext, fan_out_prompts_job, remind_missed_job, run_all_ticks
 from tests.conftest import ApiClient, World, checkin_body

@@ -35,15 +35,8 @@ from api.notifications.channels import (
     SendResult,
     render_email,
 )
-from api.notifications.dispatch import (
-    LEASE,
-    MAX_ATTEMPTS,
-    PUSH_BODY_MAX,
-    DispatchReport,
-    _claim,
-    _record,
-    dispatch_deliveries,
-)
+from api.notifications.dispatch import PUSH_BODY_MAX, dispatch_deliveries
+from api.notifications.leases import LEASE, MAX_ATTEMPTS, DispatchReport, claim, record
 from api.notifications.models import Delivery, Notification, Prompt
 from api.notifications.outbox import queue_deliveries
 from api.notifications.prompts import ZONES_PER_STATEMENT, fan_out_prompts
@@ -220,12 +213,12 @@ async def test_a_delivery_whose_sixth_lease_ran_out_unrecorded_is_given_up_unsen
 
     at = T
     for attempt in range(1, MAX_ATTEMPTS + 1):
-        claimed = await _claim(jobs.db, at, 10, True)  # a dispatcher that dies mid-send
+        claimed = await claim(jobs.db, at, 10, True)  # a dispatcher that dies mid-send
         assert sorted(item.channel for item in claimed) == ["email", "push"]
         assert {item.attempts for item in claimed} == {attempt}
         assert {item.claimed_until for item in claimed} == {at + LEASE}
         # While the lease runs, nobody else takes them (or gives them up).
-        assert await _claim(jobs.db, at + LEASE - secs(1), 10, True) == []
+        assert await claim(jobs.db, at + LEASE - secs(1), 10, True) == []
         at += LEASE
 
     rows = await deliveries(jobs.db)
@@ -241,7 +234,7 @@ async def test_a_delivery_whose_sixth_lease_ran_out_unrecorded_is_given_up_unsen
         assert row.sent_at is None
     assert push_service.received == []
     assert smtp_server.messages == []
-    assert await _claim(jobs.db, at + timedelta(hours=1), 10, True) == []
+    assert await claim(jobs.db, at + timedelta(hours=1), 10, True) == []
 
 
 async def test_an_outcome_from_a_lease_that_ran_out_changes_nothing(
@@ -252,7 +245,7 @@ async def test_an_outcome_from_a_lease_that_ran_out_changes_nothing(
     smtp_server: SmtpSink,
 ) -> None:
     await prompted_subscriber(world, jobs, push_service)
-    slow = await _claim(jobs.db, T, 10, True)
+    slow = await claim(jobs.db, T, 10, True)
     assert len(slow) == 2
 
     # The first dispatcher stalls past its lease; a second one sends both.
@@ -262,7 +255,7 @@ async def test_an_outcome_from_a_lease_that_ran_out_changes_nothing(
     assert len(smtp_server.messages) == 1
 
     late = DispatchReport()
-    await _record(jobs.db, [(item, SendResult("retry", "late")) for item in slow], T, late)
+    await record(jobs.db, [(item, SendResult("retry", "late")) for item in slow], T, late)
     rows = await deliveries(jobs.db)
     assert [(row.status, row.attempts, row.last_error) for row in rows] == [("sent", 2, None)] * 2
     assert {row.sent_at for row in rows} == {T + timedelta(minutes=6)}
@@ -274,19 +267,19 @@ async def test_a_late_outcome_does_not_touch_the_lease_of_the_dispatcher_that_to
     world: World, jobs: JobContext, clock: FrozenClock, push_service: PushService
 ) -> None:
     await prompted_subscriber(world, jobs, push_service)
-    first = await _claim(jobs.db, T, 10, True)
-    second = await _claim(jobs.db, T + timedelta(minutes=6), 10, True)
+    first = await claim(jobs.db, T, 10, True)
+    second = await claim(jobs.db, T + timedelta(minutes=6), 10, True)
     assert {item.attempts for item in second} == {2}
     took_over = T + timedelta(minutes=6) + LEASE
 
-    await _record(jobs.db, [(item, SendResult("sent")) for item in first], T, DispatchReport())
+    await record(jobs.db, [(item, SendResult("sent")) for item in first], T, DispatchReport())
     rows = await rows_by_recipient(jobs.db)
     for row in rows.values():
         assert (row.status, row.claimed_until, row.sent_at) == ("pending", took_over, None)
     # Still leased to the second dispatcher: a third finds nothing to claim.
-    assert await _claim(jobs.db, T + timedelta(minutes=7), 10, True) == []
+    assert await claim(jobs.db, T + timedelta(minutes=7), 10, True) == []
 
-    await _record(
+    await record(
         jobs.db,
         [(item, SendResult("retry", "the second one's answer")) for item in second],
         T + timedelta(minutes=6),
