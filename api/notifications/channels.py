@@ -97,16 +97,18 @@ class PushChannel:
             self._session = aiohttp.ClientSession(
                 timeout=aiohttp.ClientTimeout(total=PUSH_TIMEOUT_S)
             )
-        pusher = WebPusher(
-            {"endpoint": target.endpoint, "keys": {"p256dh": target.p256dh, "auth": target.auth}},
-            aiohttp_session=_NoRedirects(self._session),
-        )
         headers = {**self._signer.headers(target.endpoint), "Topic": topic, "Urgency": "normal"}
+        keys = {"p256dh": target.p256dh, "auth": target.auth}
         try:
+            pusher = WebPusher(
+                {"endpoint": target.endpoint, "keys": keys},
+                aiohttp_session=_NoRedirects(self._session),
+            )
             response = await pusher.send_async(
                 payload, headers, ttl=max(ttl_s, 60), content_encoding="aes128gcm"
             )
         except WebPushException as exc:
+            # Keys pywebpush cannot use never will be: giving up beats six retries.
             return SendResult("give_up", f"push encryption failed: {exc.message}")
         except (aiohttp.ClientError, TimeoutError) as exc:
             return SendResult("retry", f"push service unreachable: {type(exc).__name__} {exc}")
