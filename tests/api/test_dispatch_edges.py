@@ -57,6 +57,7 @@ from tests.api.test_delivery import (
     T,
     deliveries,
     dispatch,
+    nothing,
     patient,
     prompted_subscriber,
     subscribe,
@@ -259,7 +260,7 @@ async def test_an_outcome_from_a_lease_that_ran_out_changes_nothing(
     rows = await deliveries(jobs.db)
     assert [(row.status, row.attempts, row.last_error) for row in rows] == [("sent", 2, None)] * 2
     assert {row.sent_at for row in rows} == {T + timedelta(minutes=6)}
-    assert nothing_due(await dispatch(jobs, T + timedelta(minutes=30)))
+    assert nothing(await dispatch(jobs, T + timedelta(minutes=30)))
     assert len(push_service.received) == 1
 
 
@@ -295,10 +296,6 @@ async def test_a_late_outcome_does_not_touch_the_lease_of_the_dispatcher_that_to
         assert row.claimed_until is None
 
 
-def nothing_due(report: DispatchReport) -> bool:
-    return (report.sent, report.retrying, report.gave_up) == (0, 0, 0)
-
-
 # --- 4. A dispatcher without SMTP -----------------------------------------------------------
 
 
@@ -319,7 +316,7 @@ async def test_a_dispatcher_without_smtp_leaves_email_to_one_with_smtp(
         assert (report.sent, report.retrying, report.gave_up) == (1, 0, 0)
         # Not claimed, so not counted as an attempt, and free for the next dispatcher.
         again = await dispatch_deliveries(jobs.db, channels, T + timedelta(minutes=10))
-        assert nothing_due(again)
+        assert nothing(again)
     finally:
         await channels.close()
     rows = await rows_by_recipient(jobs.db)
