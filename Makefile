@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install tools run test lint test-sqlite test-postgres bench clean
+.PHONY: install tools frontend test-frontend run test lint test-sqlite test-postgres bench clean
+FRONTEND_STAMP := frontend/node_modules/.installed-stamp
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,18 +15,30 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The PWA: `npm ci` from the lock file, then a type-checked Vite build into frontend/dist,
+# which the API serves at `/`.
+$(FRONTEND_STAMP): frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $(FRONTEND_STAMP)
+
+frontend: $(FRONTEND_STAMP)
+	cd frontend && npm run build
+
+test-frontend: $(FRONTEND_STAMP)
+	cd frontend && npm test
+
 # wrk drives `afterline bench` (and its smoke test); Debian packages it.
 tools:
 	@command -v wrk >/dev/null || { echo "installing wrk from Debian"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
-run: install
+run: install frontend
 	mkdir -p var
 	$(BIN)/afterline migrate
 	$(BIN)/afterline seed-demo --if-empty
 	$(BIN)/afterline serve --host 127.0.0.1 --port 8000
 
-test: install tools lint test-sqlite test-postgres
+test: install tools lint test-frontend frontend test-sqlite test-postgres
 
 lint: install
 	$(BIN)/ruff check .
@@ -42,4 +55,4 @@ bench: install tools
 	$(BIN)/afterline bench
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache frontend/node_modules frontend/dist

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
-from litestar import Litestar, get
+from litestar import Litestar, Router, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
+from litestar.static_files import create_static_files_router
 
 from api.auth.middleware import auth_middleware
 from api.auth.routes import AuthController
@@ -17,6 +19,7 @@ from api.core.clock import Clock, SystemClock
 from api.core.db import Database
 from api.core.deps import DEPENDENCIES
 from api.core.errors import EXCEPTION_HANDLERS
+from api.core.migrate import PROJECT_ROOT
 from api.core.settings import Settings, load_settings
 from api.notifications.routes import InboxController, PreferencesController, vapid_public_key
 from api.notifications.vapid import load_vapid, public_key
@@ -25,6 +28,28 @@ from api.treatments.routes import MySessionsController, TreatmentsController
 
 CSRF_COOKIE = "csrftoken"
 CSRF_HEADER = "x-csrftoken"
+
+
+FRONTEND_DIST = PROJECT_ROOT / "frontend" / "dist"
+
+
+def frontend_router(dist: Path = FRONTEND_DIST) -> list[Router]:
+    """The built PWA at `/` (index.html for `/`), when it has been built (`npm run build`).
+
+    The app uses hash routes, so `/` and the built files are the only paths it needs; the
+    API stays under `/api`. Public, like any web page: the data behind it is not.
+    """
+    if not (dist / "index.html").exists():
+        return []
+    return [
+        create_static_files_router(
+            path="/",
+            directories=[dist],
+            html_mode=True,
+            name="frontend",
+            opt={"exclude_from_auth": True, "frontend": True},
+        )
+    ]
 
 
 @get("/api/health", tags=["health"], exclude_from_auth=True)
@@ -72,6 +97,7 @@ def create_app(
             InboxController,
             PreferencesController,
             vapid_public_key,
+            *frontend_router(),
         ],
         state=State(
             {

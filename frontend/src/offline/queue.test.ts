@@ -1,0 +1,95 @@
+import "fake-indexeddb/auto";
+import { describe, expect, it } from "vitest";
+import type { CheckinBody } from "../types";
+import { CheckinQueue, type QueuedCheckin, type SendOutcome } from "./queue";
+
+let counter = 0;
+const fresh = () => new CheckinQueue(`test-${++counter}`);
+
+function body(recordedAt: string, pain = 3): CheckinBody {
+  return {
+    pain,
+    swelling: 1,
+    bruising: 1,
+    discolouration: 0,
+    hardening: 0,
+    itching: 0,
+    recorded_at: recordedAt,
+  };
+}
+
+describe("CheckinQueue", () => {
+  it("keeps one entry per date, the newest edit winning", async () => {
+    const queue = fresh();
+    await queue.put({ local_date: "2026-03-10", body: body("2026-03-10T19:00:00Z", 3) });
+    await queue.put({ local_date: "2026-03-10", body: body("2026-03-10T19:05:00Z", 5) });
+    await queue.put({ local_date: "2026-03-10", body: body("2026-03-10T18:00:00Z", 9) });
+    const all = await queue.all();
+    expect(all).toHaveLength(1);
+    expect(all[0].body.pain).toBe(5);
+    expect(all[0].body.recorded_at).toBe("2026-03-10T19:05:00Z");
+  });
+
+  it("sends oldest date first with the original recorded_at and empties on success", async () => {
+    const queue = fresh();
+    await queue.put({ local_date: "2026-03-11", body: body("2026-03-11T19:00:00Z") });
+    await queue.put({ local_date: "2026-03-10", body: body("2026-03-10T19:00:00Z") });
+    const sent: QueuedCheckin[] = [];
+    const result = await queue.flush(async (item) => {
+      sent.push(item);
+      return "done";
+    });
+    expect(sent.map((item) => [item.local_date, item.body.recorded_at])).toEqual([
+      ["2026-03-10", "2026-03-10T19:00:00Z"],
+      ["2026-03-11", "2026-03-11T19:00:00Z"],
+    ]);
+    expect(result).toEqual({ sent: ["2026-03-10", "2026-03-11"], kept: [] });
+    expect(await queue.all()).toEqual([]);
+  });
+
+  it("stops at the first retry and keeps that entry and the rest", async () => {
+    const queue = fresh();
+    for (const day of ["2026-03-10", "2026-03-11", "2026-03-12"]) {
+      await queue.put({ local_date: day, body: body(`${day}T19:00:00Z`) });
+    }
+    const outcomes: SendOutcome[] = ["done", "retry", "done"];
+    const calls: string[] = [];
+    const result = await queue.flush(async (item) => {
+      calls.push(item.local_date);
+      return outcomes[calls.length - 1];
+    });
+    expect(calls).toEqual(["2026-03-10", "2026-03-11"]);
+    expect(result).toEqual({ sent: ["2026-03-10"], kept: ["2026-03-11", "2026-03-12"] });
+    expect((await queue.all()).map((item) => item.local_date)).toEqual([
+      "2026-03-11",
+      "2026-03-12",
+    ]);
+  });
+
+  it("two flushes at once send each entry once", async () => {
+    const queue = fresh();
+    await queue.put({ local_date: "2026-03-10", body: body("2026-03-10T19:00:00Z") });
+    let sends = 0;
+    const send = async (): Promise<SendOutcome> => {
+      sends += 1;
+      return "done";
+    };
+    const [first, second] = await Promise.all([queue.flush(send), queue.flush(send)]);
+    expect(sends).toBe(1);
+    expect(first).toBe(second);
+  });
+
+  it("an edit queued while its older version is being sent is not lost", async () => {
+    const queue = fresh();
+    await queue.put({ local_date: "2026-03-10", body: body("2026-03-10T19:00:00Z", 3) });
+    const result = await queue.flush(async () => {
+      // The patient edits the same day again while the first PUT is in flight.
+      await queue.put({ local_date: "2026-03-10", body: body("2026-03-10T19:02:00Z", 6) });
+      return "done";
+    });
+    expect(result.sent).toEqual(["2026-03-10"]);
+    const left = await queue.all();
+    expect(left).toHaveLength(1);
+    expect(left[0].body.pain).toBe(6);
+  });
+});
