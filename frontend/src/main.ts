@@ -1,51 +1,92 @@
-// Entry point: hash routes, so every screen has a URL that survives a reload offline.
-import { api, ApiError } from "./api";
+// The app shell: header and navigation by role, the offline banner, and the router.
+import { h } from "./dom";
+import { registerPwa } from "./pwa";
+import { currentPath, go, match, route } from "./router";
+import { me, signOut } from "./session";
+import { flushQueue } from "./views/patient/sync";
+import { registerAuthRoutes } from "./views/auth";
+import { registerPatientRoutes } from "./views/patient";
+import { registerPractitionerRoutes } from "./views/practitioner";
 import "./style.css";
-
-interface Me {
-  id: string;
-  email: string;
-  name: string;
-  role: "patient" | "practitioner";
-}
 
 const app = document.getElementById("app") as HTMLElement;
 
-function signInScreen(): void {
-  app.innerHTML = `
-    <main class="screen">
-      <h1>Afterline</h1>
-      <form id="sign-in" novalidate>
-        <label for="email">Email</label>
-        <input id="email" name="email" type="email" autocomplete="username" required />
-        <label for="password">Password</label>
-        <input id="password" name="password" type="password" autocomplete="current-password" required />
-        <p class="error" id="sign-in-error" role="alert"></p>
-        <button type="submit">Sign in</button>
-      </form>
-    </main>`;
-  const form = document.getElementById("sign-in") as HTMLFormElement;
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const data = new FormData(form);
-    try {
-      await api("POST", "/api/auth/login", { email: data.get("email"), password: data.get("password") });
-      await route();
-    } catch (error) {
-      const message = error instanceof ApiError ? error.detail : "You seem to be offline.";
-      (document.getElementById("sign-in-error") as HTMLElement).textContent = message;
-    }
-  });
+registerAuthRoutes();
+registerPatientRoutes();
+registerPractitionerRoutes();
+route("/", async () => h("div"));
+
+const PUBLIC = [/^\/sign-in$/, /^\/invite\//];
+
+function nav(role: "patient" | "practitioner"): HTMLElement {
+  const links: [string, string][] =
+    role === "patient"
+      ? [
+          ["#/today", "Today"],
+          ["#/history", "History"],
+          ["#/recovery", "My recovery"],
+          ["#/notifications", "Notifications"],
+        ]
+      : [["#/patients", "Patients"]];
+  const current = `#${currentPath()}`;
+  return h(
+    "nav",
+    { "aria-label": "Main" },
+    ...links.map(([href, label]) =>
+      h("a", { href, "aria-current": current.startsWith(href) ? "page" : null }, label),
+    ),
+    h(
+      "button",
+      {
+        type: "button",
+        class: "link",
+        onclick: async () => {
+          await signOut();
+          go("/sign-in");
+        },
+      },
+      "Sign out",
+    ),
+  );
 }
 
-async function route(): Promise<void> {
-  try {
-    const me = await api<Me>("GET", "/api/auth/me");
-    app.innerHTML = `<main class="screen"><h1>Hello ${me.name}</h1></main>`;
-  } catch {
-    signInScreen();
+function offlineBanner(): HTMLElement {
+  const banner = h("p", { class: "offline", role: "status", hidden: navigator.onLine });
+  banner.textContent = "You are offline. Check-ins you save are kept and sent when you're back.";
+  window.addEventListener("online", () => (banner.hidden = true));
+  window.addEventListener("offline", () => (banner.hidden = false));
+  return banner;
+}
+
+const banner = offlineBanner();
+
+async function render(): Promise<void> {
+  const path = currentPath();
+  const user = PUBLIC.some((pattern) => pattern.test(path)) ? null : await me().catch(() => null);
+  if (!user && !PUBLIC.some((pattern) => pattern.test(path))) {
+    go("/sign-in");
+    return;
   }
+  if (user && (path === "/" || path === "/sign-in")) {
+    go(user.role === "patient" ? "/today" : "/patients");
+    return;
+  }
+  const found = match(path);
+  const content = found
+    ? await found.view(found.params).catch((error: unknown) =>
+        h("main", { class: "screen" }, h("h1", {}, "Something went wrong"), h("p", {}, String(error))),
+      )
+    : h("main", { class: "screen" }, h("h1", {}, "Not found"), h("a", { href: "#/" }, "Home"));
+  app.replaceChildren(
+    h("header", { class: "top" }, h("span", { class: "brand" }, "Afterline"), user ? nav(user.role) : null),
+    banner,
+    content,
+  );
+  content.querySelector<HTMLElement>("h1")?.focus();
 }
 
-window.addEventListener("hashchange", () => void route());
-void route();
+window.addEventListener("hashchange", () => void render());
+window.addEventListener("online", () => void flushQueue());
+void render();
+void flushQueue();
+registerPwa();

@@ -1,0 +1,2 @@
+// Patient screens (filled in by views/patient/*.ts).
+export function registerPatientRoutes(): void {}

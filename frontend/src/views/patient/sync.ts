@@ -1,0 +1,20 @@
+// Sends check-ins queued offline: on load, when the browser says it is online again, and
+// after each save. A 4xx other than 401 will never succeed, so the entry is dropped (and
+// the patient sees the day as not saved); 401 and network errors keep it for later.
+import { api, ApiError, OfflineError } from "../../api";
+import { CheckinQueue, type FlushResult, type SendOutcome } from "../../offline/queue";
+
+export const queue = new CheckinQueue();
+
+export async function flushQueue(): Promise<FlushResult> {
+  return queue.flush(async (item): Promise<SendOutcome> => {
+    try {
+      await api("PUT", `/api/me/checkins/${item.local_date}`, item.body);
+      return "done";
+    } catch (error) {
+      if (error instanceof OfflineError) return "retry";
+      if (error instanceof ApiError && (error.status === 401 || error.status >= 500)) return "retry";
+      return "done";
+    }
+  });
+}

@@ -1,0 +1,2 @@
+// Practitioner screens (filled in by views/practitioner/*.ts).
+export function registerPractitionerRoutes(): void {}
