@@ -1,2 +1,14 @@
-// Patient screens (filled in by views/patient/*.ts).
-export function registerPatientRoutes(): void {}
+// Patient screens.
+import { route } from "../../router";
+import { editDayView, historyView } from "./history";
+import { notificationsView } from "./notifications";
+import { recoveryView } from "./recovery";
+import { todayView } from "./today";
+
+export function registerPatientRoutes(): void {
+  route("/today", todayView);
+  route("/history", historyView);
+  route("/checkin/:date", editDayView);
+  route("/recovery", recoveryView);
+  route("/notifications", notificationsView);
+}

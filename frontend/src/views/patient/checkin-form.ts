@@ -1,0 +1,153 @@
+// The daily check-in form, for today or an earlier day. Seven taps for a full check-in
+// (pain, five symptoms, save), eight while the compression question is asked.
+import { api, ApiError, OfflineError } from "../../api";
+import { h, showError } from "../../dom";
+import { GRADED, type CheckinBody, type Symptom } from "../../types";
+import { LABELS } from "../../chart/shape";
+import { flushQueue, queue } from "./sync";
+
+const GRADES = ["None", "Mild", "Moderate", "Severe"];
+
+export const WARNING_SIGNS: [string, string][] = [
+  ["chest_pain_or_breathless", "Chest pain or breathlessness"],
+  ["vision_speech_or_weakness", "Sudden change in vision, speech or strength"],
+  ["allergic_reaction", "Hives, facial swelling or trouble breathing"],
+  ["leg_swelling_with_pain", "Calf or whole-leg swelling with pain"],
+  ["ulcer_blister_or_blackening", "Ulcer, blister or dark skin at an injection site"],
+  ["spreading_redness_or_fever", "Spreading redness, heat or fever"],
+];
+
+export interface SavedCheckin extends CheckinBody {
+  local_date: string;
+}
+
+function scale(symptom: Symptom, options: string[], value: number | undefined): HTMLElement {
+  const legendId = `legend-${symptom}`;
+  return h(
+    "fieldset",
+    { class: "scale", role: "radiogroup", "aria-labelledby": legendId },
+    h("legend", { id: legendId }, LABELS[symptom]),
+    h(
+      "div",
+      { class: "options" },
+      ...options.map((label, index) =>
+        h(
+          "label",
+          { class: "option" },
+          h("input", {
+            type: "radio",
+            name: symptom,
+            value: String(index),
+            checked: value === index,
+            required: true,
+          }),
+          h("span", {}, label),
+        ),
+      ),
+    ),
+    h("p", { class: "field-error", "data-error-for": symptom, role: "alert" }),
+  );
+}
+
+function summary(body: CheckinBody): HTMLElement {
+  return h(
+    "ul",
+    { class: "saved-values" },
+    h("li", {}, `Pain: ${body.pain} of 10`),
+    ...GRADED.map((s) => h("li", {}, `${LABELS[s]}: ${GRADES[body[s]]}`)),
+  );
+}
+
+/**
+ * The form for `localDate`, prefilled from `existing`. `askCompression`: the session's
+ * compression period is still running.
+ */
+export function checkinForm(
+  localDate: string,
+  existing: Partial<CheckinBody> | null,
+  askCompression: boolean,
+  queued: boolean,
+): HTMLElement {
+  const status = h("p", { class: "status", role: "status" });
+  if (queued) status.textContent = "Queued: it will be sent when you're back online.";
+  else if (existing?.pain !== undefined) status.textContent = "Saved.";
+  const values = h("div", { class: "values" });
+  const form = h(
+    "form",
+    { class: "checkin", novalidate: true },
+    scale("pain", Array.from({ length: 11 }, (_, i) => String(i)), existing?.pain),
+    ...GRADED.map((s) => scale(s, GRADES, existing?.[s])),
+    askCompression
+      ? h(
+          "label",
+          { class: "check" },
+          h("input", { type: "checkbox", name: "compression_worn", checked: existing?.compression_worn === true }),
+          " Compression garment worn today",
+        )
+      : null,
+    h(
+      "fieldset",
+      { class: "warnings" },
+      h("legend", {}, "Any of these? (tick all that apply)"),
+      ...WARNING_SIGNS.map(([code, label]) =>
+        h(
+          "label",
+          { class: "check" },
+          h("input", {
+            type: "checkbox",
+            name: "warning_signs",
+            value: code,
+            checked: existing?.warning_signs?.includes(code) ?? false,
+          }),
+          ` ${label}`,
+        ),
+      ),
+      h("p", { class: "field-error", "data-error-for": "warning_signs", role: "alert" }),
+    ),
+    h("label", { for: "note" }, "Note (optional)"),
+    h("textarea", { id: "note", name: "note", maxlength: 1000, rows: 3 }, existing?.note ?? ""),
+    h("p", { class: "field-error", "data-error-for": "note", role: "alert" }),
+    h("p", { class: "field-error", "data-error-for": "form", role: "alert" }),
+    h("button", { type: "submit" }, "Save check-in"),
+    status,
+    values,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const missing = (["pain", ...GRADED] as Symptom[]).find((s) => data.get(s) === null);
+    if (missing) {
+      showError(form, missing, `Choose a value for ${LABELS[missing].toLowerCase()}.`);
+      return;
+    }
+    const body: CheckinBody = {
+      pain: Number(data.get("pain")),
+      swelling: Number(data.get("swelling")),
+      bruising: Number(data.get("bruising")),
+      discolouration: Number(data.get("discolouration")),
+      hardening: Number(data.get("hardening")),
+      itching: Number(data.get("itching")),
+      compression_worn: askCompression ? data.get("compression_worn") !== null : null,
+      warning_signs: data.getAll("warning_signs").map(String),
+      note: String(data.get("note") ?? "").trim() || null,
+      recorded_at: new Date().toISOString(),
+    };
+    showError(form, null, "");
+    try {
+      await flushQueue(); // older queued days first, so they are not overtaken
+      await api("PUT", `/api/me/checkins/${localDate}`, body);
+      status.textContent = "Saved.";
+    } catch (error) {
+      if (error instanceof ApiError && error.status !== 401) {
+        showError(form, error.field, error.detail);
+        status.textContent = "";
+        return;
+      }
+      if (!(error instanceof OfflineError || error instanceof ApiError)) throw error;
+      await queue.put({ local_date: localDate, body });
+      status.textContent = "Queued: it will be sent when you're back online.";
+    }
+    values.replaceChildren(summary(body));
+  });
+  return form;
+}
