@@ -48,8 +48,9 @@ lint: install
 test-sqlite: install tools
 	env -u AFTERLINE_TEST_DATABASE_URL $(BIN)/pytest
 
+# The browser tests always run on SQLite (they test the PWA, not the database): once is enough.
 test-postgres: install tools
-	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/with-postgres.sh $(BIN)/pytest
+	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/with-postgres.sh $(BIN)/pytest --ignore=tests/e2e
 
 bench: install tools
 	$(BIN)/afterline bench
