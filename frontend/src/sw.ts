@@ -4,13 +4,25 @@
 // notifications that open the check-in.
 
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from "workbox-precaching";
+import { BackgroundSyncPlugin } from "workbox-background-sync";
 import { NavigationRoute, registerRoute } from "workbox-routing";
+import { NetworkOnly } from "workbox-strategies";
 
 declare const self: ServiceWorkerGlobalScope;
 
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 registerRoute(new NavigationRoute(createHandlerBoundToURL("/index.html"), { denylist: [/^\/api\//, /^\/schema/] }));
+
+// Where the browser has Background Sync, a check-in PUT that fails for want of a network is
+// also replayed by the worker, even with the app closed. The page's own IndexedDB queue
+// does the same where it has not; replaying twice is harmless (same body: "unchanged"; an
+// older one: "stale"), so the two never make a second check-in.
+registerRoute(
+  ({ url, request }) => request.method === "PUT" && url.pathname.startsWith("/api/me/checkins/"),
+  new NetworkOnly({ plugins: [new BackgroundSyncPlugin("checkins", { maxRetentionTime: 7 * 24 * 60 })] }),
+  "PUT",
+);
 
 self.addEventListener("install", () => {
   void self.skipWaiting();
