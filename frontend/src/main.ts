@@ -74,9 +74,9 @@ async function render(): Promise<void> {
   const found = match(path);
   const content = found
     ? await found.view(found.params).catch((error: unknown) =>
-        h("main", { class: "screen" }, h("h1", {}, "Something went wrong"), h("p", {}, String(error))),
+        h("main", { class: "screen" }, h("h1", { tabindex: -1 }, "Something went wrong"), h("p", {}, String(error))),
       )
-    : h("main", { class: "screen" }, h("h1", {}, "Not found"), h("a", { href: "#/" }, "Home"));
+    : h("main", { class: "screen" }, h("h1", { tabindex: -1 }, "Not found"), h("a", { href: "#/" }, "Home"));
   app.replaceChildren(
     h("header", { class: "top" }, h("span", { class: "brand" }, "Afterline"), user ? nav(user.role) : null),
     banner,

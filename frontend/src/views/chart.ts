@@ -75,7 +75,11 @@ function table(timeline: Timeline): HTMLElement {
 }
 
 /** The chart and its table; `title` names the chart for assistive technology. */
-export function renderRecoveryChart(timeline: Timeline, title = "Recovery chart"): HTMLElement {
+export function renderRecoveryChart(
+  timeline: Timeline,
+  title = "Recovery chart",
+  axisTitle = "Weeks since your first session",
+): HTMLElement {
   const shaped = shapeTimeline(timeline);
   if (shaped.series.length === 0) {
     return h("p", {}, "The chart starts once a treatment session is recorded.");
@@ -107,7 +111,7 @@ export function renderRecoveryChart(timeline: Timeline, title = "Recovery chart"
           type: "linear",
           min: 0,
           max: Math.ceil(shaped.maxX),
-          title: { display: true, text: "Weeks since your first session" },
+          title: { display: true, text: axisTitle },
         },
         pain: { position: "left", min: 0, max: 10, title: { display: true, text: "Pain (0-10)" } },
         grade: {

@@ -1,2 +1,15 @@
-// Practitioner screens (filled in by views/practitioner/*.ts).
-export function registerPractitionerRoutes(): void {}
+// Practitioner screens: the patient list, adding a patient, recording a session, and one
+// patient's recovery timeline.
+import { route } from "../../router";
+import { patientsView } from "./list";
+import { newPatientView } from "./newPatient";
+import { newSessionView } from "./newSession";
+import { timelineView } from "./timeline";
+
+export function registerPractitionerRoutes(): void {
+  route("/patients", patientsView);
+  // Before "/patients/:id", which would otherwise take "new" for an id.
+  route("/patients/new", newPatientView);
+  route("/patients/:id/sessions/new", newSessionView);
+  route("/patients/:id", timelineView);
+}

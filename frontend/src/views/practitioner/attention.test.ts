@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import { assess, attentionOrder, daysBetween, inTreatment } from "./attention";
+import type { PatientSummary } from "./model";
+
+const TODAY = "2025-03-20";
+
+const calm = { pain: 1, swelling: 0, bruising: 1, discolouration: 0, hardening: 0, itching: 0 };
+
+function patient(name: string, overrides: Partial<PatientSummary> = {}): PatientSummary {
+  return {
+    id: `id-${name}`,
+    name,
+    email: `${name.toLowerCase()}@example.test`,
+    timezone: "Europe/London",
+    checkin_time: "19:00",
+    active: true,
+    last_session_on: "2025-03-10",
+    last_checkin_on: "2025-03-19",
+    adherence_7d: 1,
+    latest: { local_date: "2025-03-19", ...calm },
+    ...overrides,
+  };
+}
+
+const names = (list: { patient: PatientSummary }[]): string[] => list.map((row) => row.patient.name);
+
+describe("daysBetween", () => {
+  it("counts calendar days across a month and a clock change", () => {
+    expect(daysBetween("2025-03-28", "2025-04-02")).toBe(5);
+    expect(daysBetween("2025-03-20", "2025-03-20")).toBe(0);
+    expect(daysBetween("2025-03-21", "2025-03-20")).toBe(-1);
+  });
+});
+
+describe("inTreatment", () => {
+  it("is an active patient whose last session is at most 8 weeks old", () => {
+    expect(inTreatment(patient("A", { last_session_on: "2025-01-23" }), TODAY)).toBe(true); // 56 days
+    expect(inTreatment(patient("A", { last_session_on: "2025-01-22" }), TODAY)).toBe(false); // 57 days
+    expect(inTreatment(patient("A", { active: false }), TODAY)).toBe(false);
+    expect(inTreatment(patient("A", { last_session_on: null }), TODAY)).toBe(false);
+  });
+});
+
+describe("assess", () => {
+  it("flags low adherence with the percentage", () => {
+    const result = assess(patient("Low", { adherence_7d: 0.43 }), TODAY);
+    expect(result.missed).toBe(true);
+    expect(result.reasons).toEqual(["43% of check-ins this week"]);
+  });
+
+  it("does not flag adherence of exactly 60%", () => {
+    expect(assess(patient("Edge", { adherence_7d: 0.6 }), TODAY).missed).toBe(false);
+  });
+
+  it("flags more than two days without a check-in, but not exactly two", () => {
+    expect(assess(patient("Two", { last_checkin_on: "2025-03-18" }), TODAY).missed).toBe(false);
+    const three = assess(patient("Three", { last_checkin_on: "2025-03-17" }), TODAY);
+    expect(three.missed).toBe(true);
+    expect(three.reasons).toEqual(["No check-in for 3 days"]);
+  });
+
+  it("counts from the session when no check-in came in after it", () => {
+    const fresh = patient("Fresh", {
+      last_session_on: "2025-03-15",
+      last_checkin_on: "2025-01-02", // from an earlier course of treatment
+      adherence_7d: null,
+    });
+    const result = assess(fresh, TODAY);
+    expect(result.missed).toBe(true);
+    expect(result.reasons).toEqual(["No check-in since the session 5 days ago"]);
+  });
+
+  it("does not expect check-ins from someone out of treatment or inactive", () => {
+    const done = patient("Done", { last_session_on: "2024-10-01", last_checkin_on: "2024-11-01", adherence_7d: 0 });
+    expect(assess(done, TODAY).missed).toBe(false);
+    const paused = patient("Paused", { active: false, last_checkin_on: "2025-03-01", adherence_7d: 0.1 });
+    expect(assess(paused, TODAY).missed).toBe(false);
+  });
+
+  it("flags pain of 7 or more and any severe graded symptom", () => {
+    const six = patient("Six", { latest: { local_date: "2025-03-19", ...calm, pain: 6 } });
+    expect(assess(six, TODAY).worsening).toBe(false);
+    const seven = assess(patient("Seven", { latest: { local_date: "2025-03-19", ...calm, pain: 7 } }), TODAY);
+    expect(seven.worsening).toBe(true);
+    expect(seven.reasons).toEqual(["Pain 7/10"]);
+    const severe = assess(
+      patient("Severe", { latest: { local_date: "2025-03-19", ...calm, swelling: 3, itching: 3, bruising: 2 } }),
+      TODAY,
+    );
+    expect(severe.worsening).toBe(true);
+    expect(severe.reasons).toEqual(["Severe swelling and itching"]);
+  });
+
+  it("has no reasons for a patient who is doing fine, or who has never checked in or been treated", () => {
+    expect(assess(patient("Fine"), TODAY).reasons).toEqual([]);
+    const fresh = patient("New", { last_session_on: null, last_checkin_on: null, adherence_7d: null, latest: null });
+    expect(assess(fresh, TODAY)).toMatchObject({ missed: false, worsening: false, reasons: [], daysSinceSession: null });
+  });
+});
+
+describe("attentionOrder", () => {
+  it("puts missed check-ins first, then worsening scores, then the most recent session", () => {
+    const list = [
+      patient("Recent", { last_session_on: "2025-03-18" }),
+      patient("Older", { last_session_on: "2025-02-01" }),
+      patient("Untreated", { last_session_on: null, last_checkin_on: null, adherence_7d: null, latest: null }),
+      patient("Painful", { latest: { local_date: "2025-03-19", ...calm, pain: 8 } }),
+      patient("Silent", { last_checkin_on: "2025-03-12", adherence_7d: 0.2 }),
+    ];
+    expect(names(attentionOrder(list, TODAY))).toEqual(["Silent", "Painful", "Recent", "Older", "Untreated"]);
+  });
+
+  it("ranks missed-and-worsening above missed only, and worsening only below both", () => {
+    const list = [
+      patient("WorseOnly", { latest: { local_date: "2025-03-19", ...calm, hardening: 3 } }),
+      patient("MissedOnly", { adherence_7d: 0.5 }),
+      patient("Both", { adherence_7d: 0.5, latest: { local_date: "2025-03-19", ...calm, pain: 9 } }),
+    ];
+    expect(names(attentionOrder(list, TODAY))).toEqual(["Both", "MissedOnly", "WorseOnly"]);
+  });
+
+  it("within a group sorts by days since the last session, then by name", () => {
+    const list = [
+      patient("bea", { adherence_7d: 0.1, last_session_on: "2025-03-01" }),
+      patient("Ann", { adherence_7d: 0.1, last_session_on: "2025-03-01" }),
+      patient("Cal", { adherence_7d: 0.1, last_session_on: "2025-03-15" }),
+    ];
+    expect(names(attentionOrder(list, TODAY))).toEqual(["Cal", "Ann", "bea"]);
+  });
+
+  it("does not reorder the array it was given", () => {
+    const list = [patient("B", { last_session_on: "2025-01-30" }), patient("A", { last_session_on: "2025-03-19" })];
+    attentionOrder(list, TODAY);
+    expect(names(list.map((p) => ({ patient: p })))).toEqual(["B", "A"]);
+  });
+
+  it("handles an empty clinic", () => {
+    expect(attentionOrder([], TODAY)).toEqual([]);
+  });
+});

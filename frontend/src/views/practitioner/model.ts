@@ -1,0 +1,68 @@
+// Shapes of the practitioner API's JSON (see api/patients/schemas.py, api/treatments/schemas.py
+// and api/checkins/schemas.py). Dates are YYYY-MM-DD strings.
+import type { Scores } from "../../types";
+
+export interface LatestScores extends Scores {
+  local_date: string;
+}
+
+/** A row of GET /api/patients. */
+export interface PatientSummary {
+  id: string;
+  name: string;
+  email: string;
+  timezone: string;
+  checkin_time: string;
+  active: boolean;
+  last_session_on: string | null;
+  last_checkin_on: string | null;
+  /** Share of expected check-ins made in the last 7 local days, 0..1; null when none were expected. */
+  adherence_7d: number | null;
+  latest: LatestScores | null;
+}
+
+/** GET /api/patients/{id}. */
+export interface Patient {
+  id: string;
+  name: string;
+  email: string;
+  timezone: string;
+  checkin_time: string;
+  active: boolean;
+  created_at: string;
+  has_password: boolean;
+}
+
+/** POST /api/patients answer: the patient plus the one-time invite. */
+export interface PatientCreated extends Patient {
+  invite_token: string;
+  invite_url: string;
+  invite_expires_at: string;
+}
+
+/** GET /api/patients/{id}/sessions. */
+export interface TreatmentSession {
+  id: string;
+  patient_id: string;
+  performed_on: string;
+  areas: string[];
+  sclerosant: string;
+  concentration_pct: number;
+  volume_ml: number;
+  injections: number;
+  compression_days: number;
+  restriction_days: number;
+  review_on: string;
+  daily_days: number;
+  notes: string | null;
+}
+
+/** GET /api/patients/{id}/checkins. */
+export interface Checkin extends Scores {
+  id: string;
+  local_date: string;
+  compression_worn: boolean | null;
+  warning_signs: string[];
+  note: string | null;
+  recorded_at: string;
+}
