@@ -27,10 +27,13 @@ frontend: $(FRONTEND_STAMP)
 test-frontend: $(FRONTEND_STAMP)
 	cd frontend && npm test
 
-# wrk drives `afterline bench` (and its smoke test); Debian packages it.
+# wrk drives `afterline bench` (and its smoke test); Chromium runs the browser tests in
+# tests/e2e through Playwright (never `playwright install`). Debian packages both.
 tools:
 	@command -v wrk >/dev/null || { echo "installing wrk from Debian"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	@test -x /usr/bin/chromium || { echo "installing chromium from Debian"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 run: install frontend
 	mkdir -p var

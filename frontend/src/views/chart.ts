@@ -35,7 +35,10 @@ function markers(chart: RecoveryChart): Plugin<"line"> {
       ctx.moveTo(x, chartArea.top);
       ctx.lineTo(x, chartArea.bottom);
       ctx.stroke();
-      ctx.fillText(mark.label, x + 4, chartArea.top + 12);
+      // Labels near the right edge go on the line's left, clear of the axis labels.
+      const width = ctx.measureText(mark.label).width;
+      const labelX = x + 4 + width > chartArea.right ? x - 4 - width : x + 4;
+      ctx.fillText(mark.label, labelX, chartArea.top + 12);
     }
     ctx.restore();
   };

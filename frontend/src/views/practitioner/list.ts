@@ -114,7 +114,9 @@ export async function patientsView(): Promise<HTMLElement> {
     none.hidden = shown > 0;
     list.hidden = shown === 0;
     status.textContent =
-      query === "" ? `${items.length} patients, ${waiting} needing attention.` : `Showing ${shown} of ${items.length} patients.`;
+      query === ""
+        ? `${plural(items.length, "patient")}, ${waiting} needing attention.`
+        : `Showing ${shown} of ${plural(items.length, "patient")}.`;
   };
   search.addEventListener("input", filter);
   filter();
@@ -127,4 +129,8 @@ export async function patientsView(): Promise<HTMLElement> {
     none,
     list,
   );
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }

@@ -1,0 +1,189 @@
+"""Browser tests: Playwright driving Debian's Chromium against the real `afterline serve`.
+
+Each test gets its own server on a fresh database: a temp dir, `afterline migrate`, then
+`afterline serve --no-scheduler` on a free port, torn down after the test. The database is
+always SQLite, also in `make test`'s PostgreSQL run (`AFTERLINE_TEST_DATABASE_URL` is
+ignored here): these tests exercise the browser and the PWA, and the API's behaviour on
+PostgreSQL is covered by the rest of the suite.
+
+The PWA must be built first (`cd frontend && npm run build`; `make test` does it): without
+`frontend/dist/index.html` the tests fail, they never skip. Chromium comes from Debian
+(`make tools` installs it); `playwright install` is never used.
+
+Fixtures: `server` (a `support.Server`), `browser`, and the pages `phone` (360x740 at 2x,
+mobile, touch) and `desktop` (1280x800). Every console error and uncaught exception on a page
+fails its test at teardown unless the test allowed it with `support.allow_console_error`.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from tests.e2e.support import (
+    BIN,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DIST_INDEX,
+    REPO,
+    WATCHES,
+    ConsoleWatch,
+    Server,
+)
+
+SERVER_START_SECONDS = 30.0
+# Playwright's defaults (30 s actions, 5 s assertions) are generous for a local server.
+ACTION_TIMEOUT_MS = 15_000
+
+
+def _require_built_frontend() -> None:
+    if not DIST_INDEX.is_file():
+        pytest.fail(
+            f"{DIST_INDEX.relative_to(REPO)} is missing: build the PWA first "
+            "(`cd frontend && npm ci && npm run build`, or `make frontend`)",
+            pytrace=False,
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _server_env(tmp: Path, base_url: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("AFTERLINE_", "SMTP_")) and key != "DATABASE_URL"
+    }
+    env.update(
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp / 'e2e.db'}",
+        AFTERLINE_DATA_DIR=str(tmp / "data"),
+        AFTERLINE_ENV="development",
+        AFTERLINE_BASE_URL=base_url,
+    )
+    return env
+
+
+def _wait_healthy(proc: subprocess.Popen[bytes], server: Server) -> None:
+    """Poll GET /api/health until it answers 200, the process dies, or the deadline passes."""
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{server.base_url}/api/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        try:  # doubles as the pause between polls: returns early only if the server died
+            proc.wait(timeout=0.1)
+        except subprocess.TimeoutExpired:
+            continue
+        pytest.fail(f"afterline serve exited {proc.returncode}:\n{server.log()}", pytrace=False)
+    pytest.fail(
+        f"afterline serve did not answer /api/health in {SERVER_START_SECONDS:.0f}s:\n"
+        f"{server.log()}",
+        pytrace=False,
+    )
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    _require_built_frontend()
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = _server_env(tmp_path, base_url)
+    srv = Server(
+        base_url=base_url,
+        database_url=env["DATABASE_URL"],
+        db_path=tmp_path / "e2e.db",
+        env=env,
+        log_path=tmp_path / "server.log",
+    )
+    srv.afterline("migrate")
+    command = [str(BIN / "afterline"), "serve", "--no-scheduler"]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    with srv.log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            command,
+            env=env,
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_healthy(proc, srv)
+        yield srv
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's Chromium (`make tools`, or "
+            "`apt-get install -y chromium`)",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _watched_page(context: BrowserContext, name: str) -> Iterator[Page]:
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    page = context.new_page()
+    watch = ConsoleWatch(page, name)
+    WATCHES[page] = watch
+    try:
+        yield page
+    finally:
+        context.close()
+        WATCHES.pop(page, None)
+    unexplained = watch.unexplained()
+    assert not unexplained, f"console errors on the {name} page:\n" + "\n".join(unexplained)
+
+
+@pytest.fixture
+def phone(browser: Browser, server: Server) -> Iterator[Page]:
+    """A phone-sized page (360x740 CSS px at 2x, mobile viewport, touch)."""
+    context = browser.new_context(
+        base_url=server.base_url,
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="en-GB",
+        timezone_id="Europe/London",
+    )
+    yield from _watched_page(context, "phone")
+
+
+@pytest.fixture
+def desktop(browser: Browser, server: Server) -> Iterator[Page]:
+    """A desktop-sized page (1280x800)."""
+    context = browser.new_context(
+        base_url=server.base_url,
+        viewport={"width": 1280, "height": 800},
+        locale="en-GB",
+        timezone_id="Europe/London",
+    )
+    yield from _watched_page(context, "desktop")

@@ -1,0 +1,178 @@
+"""Helpers for the browser tests: the server under test, console watching, API set-up.
+
+The fixtures that use these live in `conftest.py`; tests import the helpers from here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import sqlite3
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+from playwright.sync_api import ConsoleMessage, Page
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = REPO / ".venv" / "bin"
+DIST_INDEX = REPO / "frontend" / "dist" / "index.html"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "correct horse battery"
+CSRF_COOKIE = "csrftoken"
+CSRF_HEADER = "X-CSRFToken"
+
+
+@dataclasses.dataclass
+class Server:
+    """A running `afterline serve` on its own fresh SQLite database."""
+
+    base_url: str
+    database_url: str
+    db_path: Path
+    env: dict[str, str]
+    log_path: Path
+
+    def afterline(self, *args: str, stdin: str | None = None) -> str:
+        """Run the `afterline` CLI against this server's database; its stdout."""
+        done = subprocess.run(
+            [str(BIN / "afterline"), *args],
+            input=stdin,
+            env=self.env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise AssertionError(
+                f"afterline {' '.join(args)} exited {done.returncode}:\n{done.stdout}{done.stderr}"
+            )
+        return done.stdout
+
+    def create_practitioner(
+        self,
+        email: str = "dr.ward@example.org",
+        name: str = "Dr Ward",
+        clinic: str = "Harbour Vein Clinic",
+        password: str = PASSWORD,
+    ) -> tuple[str, str]:
+        """`afterline create-practitioner … --password-stdin`; returns (email, password)."""
+        self.afterline(
+            "create-practitioner",
+            "--email",
+            email,
+            "--name",
+            name,
+            "--clinic",
+            clinic,
+            "--password-stdin",
+            stdin=password + "\n",
+        )
+        return email, password
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Read the server's database directly (read-only)."""
+        conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=10)
+        try:
+            return conn.execute(sql, tuple(params)).fetchall()
+        finally:
+            conn.close()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+class ApiClient:
+    """The JSON API as a signed-in user sees it: session cookie plus the CSRF echo."""
+
+    def __init__(self, base_url: str) -> None:
+        self.http = httpx.Client(base_url=base_url, timeout=30)
+        self.http.get("/api/health").raise_for_status()
+
+    def _headers(self) -> dict[str, str]:
+        return {CSRF_HEADER: self.http.cookies.get(CSRF_COOKIE) or ""}
+
+    def call(self, method: str, path: str, body: Any = None) -> Any:
+        response = self.http.request(method, path, json=body, headers=self._headers())
+        if response.is_error:
+            raise AssertionError(
+                f"{method} {path} answered {response.status_code}: {response.text}"
+            )
+        return response.json() if response.content else None
+
+    def sign_in(self, email: str, password: str) -> ApiClient:
+        self.call("POST", "/api/auth/login", {"email": email, "password": password})
+        return self
+
+    def close(self) -> None:
+        self.http.close()
+
+
+class ConsoleWatch:
+    """Every console error and uncaught exception of one page; none may be left unexplained.
+
+    A test that provokes an error on purpose (a 401 for a wrong password, a failed request
+    while offline) says so with `allow(pattern)`; anything else fails the test at teardown.
+    """
+
+    def __init__(self, page: Page, name: str) -> None:
+        self.name = name
+        self.errors: list[str] = []
+        self.allowed: list[re.Pattern[str]] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            where = message.location.get("url", "")
+            self.errors.append(f"console.error: {message.text} ({where})")
+
+    def allow(self, pattern: str) -> None:
+        self.allowed.append(re.compile(pattern))
+
+    def unexplained(self) -> list[str]:
+        return [e for e in self.errors if not any(p.search(e) for p in self.allowed)]
+
+
+WATCHES: dict[Page, ConsoleWatch] = {}
+
+
+def allow_console_error(page: Page, pattern: str) -> None:
+    """Expect console errors matching `pattern` (a regex) on `page`."""
+    WATCHES[page].allow(pattern)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def wait_for_service_worker_control(page: Page) -> None:
+    """Wait until the service worker is active and controls this page (reloading once)."""
+    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    if not page.evaluate("() => navigator.serviceWorker.controller !== null"):
+        # clients.claim() in `activate` usually takes the page over already; a reload is
+        # the documented way when it has not.
+        page.reload()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) from a PNG's IHDR; AssertionError when it is not a PNG."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    assert data[12:16] == b"IHDR", "PNG without IHDR first"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")

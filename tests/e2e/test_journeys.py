@@ -1,0 +1,235 @@
+"""The journeys of the PWA issue, end to end in a real browser on a fresh database.
+
+(a) A practitioner signs in, adds a patient and records a session; the patient accepts the
+invitation on a phone, checks in and sees the recovery chart; the practitioner sees the
+patient in the list and the check-in on their timeline.
+(b) A check-in saved offline is queued, and sent exactly once when the phone is back online.
+(c) Screenshots of Today, the recovery chart and the practitioner's list, phone and desktop.
+
+SQLite only, whatever `AFTERLINE_TEST_DATABASE_URL` says: see `conftest.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.support import (
+    PASSWORD,
+    ApiClient,
+    Server,
+    allow_console_error,
+    screenshot,
+    wait_for_service_worker_control,
+)
+
+ZONE = "Europe/London"
+PATIENT_PASSWORD = "a long patient password"
+# The check-in the patient makes in these tests: radiogroup name → option label.
+CHECKIN = {
+    "Pain": "3",
+    "Swelling": "Mild",
+    "Bruising": "Moderate",
+    "Discolouration": "None",
+    "Hardening": "None",
+    "Itching": "Mild",
+}
+
+
+def local_today() -> date:
+    return datetime.now(ZoneInfo(ZONE)).date()
+
+
+# --- steps, as a person does them ------------------------------------------------------------
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    page.goto("/#/sign-in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def add_patient(page: Page, name: str, email: str) -> str:
+    """From the patient list: add a patient; the invite link's path (`/#/invite/…`)."""
+    page.get_by_role("link", name="Add patient").click()
+    expect(page.get_by_role("heading", name="Add patient")).to_be_visible()
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Timezone").select_option(ZONE)
+    page.get_by_label("Check-in time").fill("19:00")
+    page.get_by_role("button", name="Add patient").click()
+    invite = page.get_by_label("Invite link")
+    expect(invite).to_have_value(re.compile(r"/#/invite/\S+$"))
+    url = invite.input_value()
+    base = page.evaluate("() => location.origin")
+    assert url.startswith(f"{base}/#/invite/"), url
+    return url.removeprefix(base)
+
+
+def record_session(page: Page, performed_on: date) -> None:
+    """From the invite panel or the timeline: record a session on the left calf."""
+    page.get_by_role("link", name="Record a session").click()
+    expect(page.get_by_role("heading", name="Record a session")).to_be_visible()
+    page.get_by_label("Session date").fill(performed_on.isoformat())
+    page.get_by_label("Left calf").check()
+    page.get_by_label("Sclerosant").select_option(label="Polidocanol")
+    page.get_by_label("Concentration (%)").fill("0.5")
+    page.get_by_label("Volume (ml)").fill("2")
+    page.get_by_label("Injections").fill("6")
+    page.get_by_role("button", name="Record session").click()
+
+
+def accept_invite(page: Page, invite_path: str, password: str) -> None:
+    page.goto(invite_path)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Set password").click()
+    expect(page).to_have_url(re.compile(r"#/today$"))
+    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
+
+
+def fill_checkin(page: Page, answers: dict[str, str] = CHECKIN) -> None:
+    for group, option in answers.items():
+        radiogroup = page.get_by_role("radiogroup", name=group, exact=True)
+        radiogroup.get_by_role("radio", name=option, exact=True).check()
+
+
+# --- set-up through the API, for the tests about something else ------------------------------
+
+
+def patient_with_session(server: Server, days_ago: int = 4) -> tuple[ApiClient, str]:
+    """A practitioner, and a patient treated `days_ago` days ago who has accepted the
+    invitation; (the patient's API client, their email)."""
+    email, password = server.create_practitioner()
+    clinic = ApiClient(server.base_url).sign_in(email, password)
+    patient = clinic.call(
+        "POST",
+        "/api/patients",
+        {"name": "Ann Patel", "email": "ann@example.org", "timezone": ZONE},
+    )
+    performed_on = local_today() - timedelta(days=days_ago)
+    clinic.call(
+        "POST",
+        f"/api/patients/{patient['id']}/sessions",
+        {
+            "performed_on": performed_on.isoformat(),
+            "areas": ["leg_left_calf", "leg_right_calf"],
+            "sclerosant": "polidocanol",
+            "concentration_pct": 0.5,
+            "volume_ml": 2.0,
+            "injections": 6,
+        },
+    )
+    clinic.close()
+    me = ApiClient(server.base_url)
+    me.call(
+        "POST",
+        "/api/auth/accept-invite",
+        {"token": patient["invite_token"], "password": PATIENT_PASSWORD},
+    )
+    return me, "ann@example.org"
+
+
+# --- the journeys ----------------------------------------------------------------------------
+
+
+def test_practitioner_adds_and_treats_a_patient_who_checks_in(
+    desktop: Page, phone: Page, server: Server
+) -> None:
+    email, password = server.create_practitioner()
+    sign_in(desktop, email, password)
+    expect(desktop).to_have_url(re.compile(r"#/patients$"))
+    expect(desktop.get_by_role("heading", name="Patients", exact=True)).to_be_visible()
+
+    invite_path = add_patient(desktop, "Ann Patel", "ann@example.org")
+    treated_on = local_today() - timedelta(days=2)
+    record_session(desktop, treated_on)
+    expect(desktop.get_by_role("heading", name="Ann Patel")).to_be_visible()
+
+    accept_invite(phone, invite_path, PATIENT_PASSWORD)
+    expect(phone.get_by_text(re.compile(r"^Day 2 after your session on"))).to_be_visible()
+    fill_checkin(phone)
+    phone.get_by_role("button", name="Save check-in").click()
+    expect(phone.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+
+    phone.goto("/#/recovery")
+    expect(phone.get_by_role("heading", name="My recovery")).to_be_visible()
+    expect(phone.get_by_role("img", name="Recovery chart")).to_be_visible()
+
+    desktop.goto("/#/patients")
+    desktop.get_by_role("link", name="Ann Patel").click()
+    expect(desktop.get_by_role("heading", name="Ann Patel")).to_be_visible()
+    expect(desktop.get_by_role("img", name="Recovery chart for Ann Patel")).to_be_visible()
+    checkins = desktop.get_by_role("region", name="Check-ins table")
+    expect(checkins.get_by_role("row")).to_have_count(2)  # the header and today's check-in
+    sessions = desktop.get_by_role("region", name="Sessions table")
+    expect(sessions).to_contain_text("Left calf")
+    expect(sessions).to_contain_text("Polidocanol")
+
+    rows = server.query("SELECT local_date, pain, swelling, bruising FROM checkin")
+    assert rows == [(local_today().isoformat(), 3, 1, 2)]
+
+
+def test_a_checkin_saved_offline_is_sent_once_when_back_online(phone: Page, server: Server) -> None:
+    _, email = patient_with_session(server)
+    sign_in(phone, email, PATIENT_PASSWORD)
+    expect(phone.get_by_role("heading", name="Today", exact=True)).to_be_visible()
+    wait_for_service_worker_control(phone)
+    expect(phone.get_by_role("button", name="Save check-in")).to_be_visible()
+
+    # The browser logs the PUT that fails while offline.
+    allow_console_error(phone, r"Failed to load resource: net::ERR_\w+ \(.*/api/me/checkins/")
+    phone.context.set_offline(True)
+    fill_checkin(phone)
+    phone.get_by_role("button", name="Save check-in").click()
+    expect(phone.get_by_role("status").filter(has_text="Queued")).to_be_visible()
+    assert server.query("SELECT count(*) FROM checkin") == [(0,)]
+
+    today = local_today().isoformat()
+    with phone.expect_response(
+        lambda r: r.url.endswith(f"/api/me/checkins/{today}") and r.request.method == "PUT"
+    ) as sent:
+        phone.context.set_offline(False)
+    assert sent.value.ok, sent.value.status
+
+    assert server.query("SELECT local_date, count(*) FROM checkin GROUP BY local_date") == [
+        (today, 1)
+    ]
+    phone.reload()
+    expect(phone.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    assert server.query("SELECT count(*) FROM checkin") == [(1,)]
+
+
+def test_screenshots_of_today_the_chart_and_the_patient_list(
+    phone: Page, desktop: Page, server: Server
+) -> None:
+    patient, email = patient_with_session(server, days_ago=6)
+    now = datetime.now(UTC).isoformat()
+    for days_ago, pain, grade in ((5, 6, 2), (4, 5, 2), (3, 4, 1), (2, 3, 1), (1, 2, 0)):
+        day = (local_today() - timedelta(days=days_ago)).isoformat()
+        scores = {s: grade for s in ("swelling", "bruising", "discolouration", "hardening")}
+        patient.call(
+            "PUT",
+            f"/api/me/checkins/{day}",
+            {"pain": pain, "itching": 0, "recorded_at": now, **scores},
+        )
+    patient.close()
+
+    for size, page in (("phone", phone), ("desktop", desktop)):
+        sign_in(page, email, PATIENT_PASSWORD)
+        expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
+        expect(page.get_by_role("button", name="Save check-in")).to_be_visible()
+        screenshot(page, f"today-{size}")
+        page.goto("/#/recovery")
+        expect(page.get_by_role("img", name="Recovery chart")).to_be_visible()
+        screenshot(page, f"recovery-{size}")
+
+    practitioner = ("dr.ward@example.org", PASSWORD)
+    for size, page in (("phone", phone), ("desktop", desktop)):
+        sign_in(page, *practitioner)
+        expect(page.get_by_role("heading", name="Patients", exact=True)).to_be_visible()
+        expect(page.get_by_role("link", name="Ann Patel")).to_be_visible()
+        screenshot(page, f"patients-{size}")
