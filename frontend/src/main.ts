@@ -1,4 +1,5 @@
 // The app shell: header and navigation by role, the offline banner, and the router.
+import { OfflineError } from "./api";
 import { h } from "./dom";
 import { registerPwa } from "./pwa";
 import { currentPath, go, match, route } from "./router";
@@ -74,7 +75,15 @@ async function render(): Promise<void> {
   const found = match(path);
   const content = found
     ? await found.view(found.params).catch((error: unknown) =>
-        h("main", { class: "screen" }, h("h1", { tabindex: -1 }, "Something went wrong"), h("p", {}, String(error))),
+        error instanceof OfflineError
+          ? h(
+              "main",
+              { class: "screen" },
+              h("h1", { tabindex: -1 }, "You are offline"),
+              h("p", {}, "This screen needs a connection. You can still save today's check-in on "),
+              h("a", { href: "#/today" }, "Today"),
+            )
+          : h("main", { class: "screen" }, h("h1", { tabindex: -1 }, "Something went wrong"), h("p", {}, String(error))),
       )
     : h("main", { class: "screen" }, h("h1", { tabindex: -1 }, "Not found"), h("a", { href: "#/" }, "Home"));
   app.replaceChildren(
