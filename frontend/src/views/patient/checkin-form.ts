@@ -4,7 +4,8 @@ import { api, ApiError, OfflineError } from "../../api";
 import { h, showError } from "../../dom";
 import { GRADED, type CheckinBody, type Symptom } from "../../types";
 import { LABELS } from "../../chart/shape";
-import { flushQueue, queue } from "./sync";
+import type { FlushResult } from "../../offline/queue";
+import { flushQueue, queue, SYNCED_EVENT } from "./sync";
 
 const GRADES = ["None", "Mild", "Moderate", "Severe"];
 
@@ -72,6 +73,15 @@ export function checkinForm(
   if (queued) status.textContent = "Queued: it will be sent when you're back online.";
   else if (existing?.pain !== undefined) status.textContent = "Saved.";
   const values = h("div", { class: "values" });
+  // A queued check-in sent in the background (back online) turns "Queued" into "Saved".
+  const onSynced = (event: Event): void => {
+    if (!status.isConnected) {
+      window.removeEventListener(SYNCED_EVENT, onSynced);
+      return;
+    }
+    if ((event as CustomEvent<FlushResult>).detail.sent.includes(localDate)) status.textContent = "Saved.";
+  };
+  window.addEventListener(SYNCED_EVENT, onSynced);
   const form = h(
     "form",
     { class: "checkin", novalidate: true },

@@ -6,7 +6,16 @@ import { CheckinQueue, type FlushResult, type SendOutcome } from "../../offline/
 
 export const queue = new CheckinQueue();
 
+/** Fired on `window` after a flush that sent something; `detail` is the FlushResult. */
+export const SYNCED_EVENT = "afterline:synced";
+
 export async function flushQueue(): Promise<FlushResult> {
+  const result = await sendQueued();
+  if (result.sent.length > 0) window.dispatchEvent(new CustomEvent(SYNCED_EVENT, { detail: result }));
+  return result;
+}
+
+function sendQueued(): Promise<FlushResult> {
   return queue.flush(async (item): Promise<SendOutcome> => {
     try {
       await api("PUT", `/api/me/checkins/${item.local_date}`, item.body);
