@@ -6,14 +6,18 @@ export interface LatestScores extends Scores {
   local_date: string;
 }
 
-/** A row of GET /api/patients. */
-export interface PatientSummary {
+/** What every patient record carries. */
+interface PatientBase {
   id: string;
   name: string;
   email: string;
   timezone: string;
   checkin_time: string;
   active: boolean;
+}
+
+/** A row of GET /api/patients. */
+export interface PatientSummary extends PatientBase {
   last_session_on: string | null;
   last_checkin_on: string | null;
   /** Share of expected check-ins made in the last 7 local days, 0..1; null when none were expected. */
@@ -22,13 +26,7 @@ export interface PatientSummary {
 }
 
 /** GET /api/patients/{id}. */
-export interface Patient {
-  id: string;
-  name: string;
-  email: string;
-  timezone: string;
-  checkin_time: string;
-  active: boolean;
+export interface Patient extends PatientBase {
   created_at: string;
   has_password: boolean;
 }
