@@ -1,14 +1,17 @@
 """Every model, imported in one place so Alembic sees the whole schema."""
 
+from api.alerts.models import Alert
 from api.audit.models import AuditEvent
 from api.auth.models import AuthSession, LoginFailure, User
 from api.checkins.models import Checkin, CheckinRevision
 from api.core.models import Base
 from api.notifications.models import Delivery, Notification, Prompt, PushSubscription
 from api.patients.models import Clinic, Invitation, Patient
+from api.screening.models import Screening
 from api.treatments.models import TreatmentSession
 
 __all__ = [
+    "Alert",
     "AuditEvent",
     "AuthSession",
     "Base",
@@ -22,6 +25,7 @@ __all__ = [
     "Patient",
     "Prompt",
     "PushSubscription",
+    "Screening",
     "TreatmentSession",
     "User",
 ]

@@ -16,6 +16,8 @@ class Clinic(UUIDPrimaryKey, Base):
 
     name: Mapped[str] = mapped_column(String(200), unique=True)
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    # Shown to patients who tick a warning sign that needs the clinic today.
+    phone: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime]
 
 
