@@ -12,6 +12,7 @@ from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 
+from api.alerts.routes import AlertsController
 from api.auth.middleware import auth_middleware
 from api.auth.routes import AuthController
 from api.checkins.routes import MyCheckinsController, PatientCheckinsController
@@ -23,7 +24,7 @@ from api.core.migrate import PROJECT_ROOT
 from api.core.settings import Settings, load_settings
 from api.notifications.routes import InboxController, PreferencesController, vapid_public_key
 from api.notifications.vapid import load_vapid, public_key
-from api.patients.routes import PatientsController
+from api.patients.routes import ClinicController, PatientsController
 from api.treatments.routes import MySessionsController, TreatmentsController
 
 CSRF_COOKIE = "csrftoken"
@@ -89,7 +90,9 @@ def create_app(
         route_handlers=[
             health,
             AuthController,
+            ClinicController,
             PatientsController,
+            AlertsController,
             TreatmentsController,
             PatientCheckinsController,
             MyCheckinsController,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from api.alerts.missed import raise_missed_checkin_alerts
 from api.core.clock import Clock
 from api.core.db import Database
 from api.notifications.channels import Channels
@@ -41,6 +42,10 @@ async def practitioner_digest_job(ctx: JobContext, now: datetime) -> int:
     return await practitioner_digest(ctx.db, now, email_on=ctx.email_on)
 
 
+async def missed_checkins_job(ctx: JobContext, now: datetime) -> int:
+    return await raise_missed_checkin_alerts(ctx.db, now)
+
+
 async def dispatch_deliveries_job(ctx: JobContext, now: datetime) -> DispatchReport:
     return await dispatch_deliveries(ctx.db, ctx.channels, now)
 
@@ -61,6 +66,8 @@ TICK_JOBS = (
     TickJob("remind_missed", remind_missed_job, 60),
     # Runs every minute; each clinic's digest is made once, after 07:00 in its timezone.
     TickJob("practitioner_digest", practitioner_digest_job, 60),
+    # The missed-check-in rule counts whole local days; a quarter-hour is soon enough.
+    TickJob("missed_checkin_alerts", missed_checkins_job, 900),
     TickJob("dispatch_deliveries", dispatch_deliveries_job, 15),
 )
 
@@ -70,6 +77,7 @@ class TickReport:
     prompts: int
     reminders: int
     digests: int
+    missed_alerts: int
     dispatch: DispatchReport
 
     def summary(self) -> str:
@@ -87,5 +95,6 @@ async def run_all_ticks(ctx: JobContext, now: datetime) -> TickReport:
         prompts=await fan_out_prompts_job(ctx, now),
         reminders=await remind_missed_job(ctx, now),
         digests=await practitioner_digest_job(ctx, now),
+        missed_alerts=await missed_checkins_job(ctx, now),
         dispatch=await dispatch_deliveries_job(ctx, now),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from api.checkins.schemas import Advice
+from api.checkins.schemas import Advice, WarningAdvice
 
 CALL_THE_CLINIC = (
     "Call the clinic today if you notice a painful, hot or red lump, a sore or blister at an "
@@ -84,3 +84,38 @@ def advice_for(
     )
     advice.append(Advice("when_to_call", CALL_THE_CLINIC))
     return advice
+
+
+# The first three warning signs of DESIGN §2 can be life-threatening; the others need the
+# clinic the same day. Kept here with the rest of the patient-facing copy.
+EMERGENCY_SIGNS = frozenset(
+    {"chest_pain_or_breathless", "vision_speech_or_weakness", "allergic_reaction"}
+)
+
+
+def warning_advice(signs: list[str], clinic_phone: str | None) -> WarningAdvice | None:
+    """What a patient who ticked warning signs must do now; None without warning signs."""
+    if not signs:
+        return None
+    if EMERGENCY_SIGNS.intersection(signs):
+        return WarningAdvice(
+            level="emergency",
+            title="Call emergency services now",
+            text=(
+                "What you ticked can be a sign of a serious problem that needs help straight "
+                "away. Call emergency services now (999 in the UK, 112 in Europe, 911 in the "
+                "US). Do not wait to see if it gets better. Tell the clinic when you can."
+            ),
+            clinic_phone=clinic_phone,
+        )
+    call = f"Call the clinic today on {clinic_phone}" if clinic_phone else "Call the clinic today"
+    return WarningAdvice(
+        level="contact_clinic",
+        title="Contact the clinic today",
+        text=(
+            f"{call} and tell them what you noticed. The clinic has also been told. If it is "
+            "getting worse quickly, or the clinic is closed, contact your doctor or an urgent "
+            "care service."
+        ),
+        clinic_phone=clinic_phone,
+    )

@@ -15,7 +15,7 @@ from api.checkins import reads
 from api.checkins.schemas import CheckinIn, CheckinOut, CheckinResult, Timeline, Today
 from api.checkins.service import put_checkin
 from api.core.body import read_body
-from api.core.deps import DB, Actor, Now, parse_id, parse_local_date
+from api.core.deps import DB, Actor, AppSettings, Now, parse_id, parse_local_date
 from api.patients.service import read_as_practitioner
 
 
@@ -32,11 +32,14 @@ class MyCheckinsController(Controller):
         db: DB,
         actor: Actor,
         now: Now,
+        settings: AppSettings,
     ) -> Response[CheckinResult]:
         assert actor.patient_id is not None and actor.timezone is not None
         day = parse_local_date(local_date)
         body = await read_body(request, CheckinIn)
-        result = await put_checkin(db, actor.patient_id, actor.timezone, day, body, now)
+        result = await put_checkin(
+            db, actor.patient_id, actor.timezone, day, body, now, email_on=settings.smtp is not None
+        )
         status = HTTP_201_CREATED if result.outcome == "created" else HTTP_200_OK
         return Response(result, status_code=status)
 

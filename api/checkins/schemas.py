@@ -58,10 +58,20 @@ class CheckinOut(SymptomScores):
     updated_at: datetime
 
 
+class WarningAdvice(msgspec.Struct):
+    """Shown prominently to a patient whose check-in carries warning signs."""
+
+    level: Literal["emergency", "contact_clinic"]
+    title: str
+    text: str
+    clinic_phone: str | None
+
+
 class CheckinResult(CheckinOut):
-    """The PUT answer: the stored check-in and what this request did to it."""
+    """The PUT answer: the stored check-in, what this request did to it, and what to do now."""
 
     outcome: Outcome
+    advice: WarningAdvice | None = None
 
 
 class TimelineSession(msgspec.Struct):

@@ -25,11 +25,14 @@ import msgspec
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from api.alerts.evaluate import alerts_for_checkin
+from api.checkins.advice import warning_advice
 from api.checkins.models import SYMPTOMS, Checkin, CheckinRevision
 from api.checkins.schemas import CheckinIn, CheckinOut, CheckinResult, Outcome
 from api.core.clock import local_today
-from api.core.db import Database, DbConnection
+from api.core.db import Database, DbConnection, WriteSession
 from api.core.errors import FieldError
+from api.patients.models import Clinic, Patient
 from api.treatments.models import TreatmentSession
 
 CLOCK_SKEW_ALLOWANCE = timedelta(days=1)
@@ -45,6 +48,11 @@ _existing = select(_checkin).where(
     _checkin.c.local_date == bindparam("local_date"),
 )
 _existing_locked = _existing.with_for_update()
+_clinic_phone = (
+    select(Clinic.phone)
+    .join(Patient, Patient.clinic_id == Clinic.id)
+    .where(Patient.id == bindparam("patient_id"))
+)
 _inserts = {
     name: dialect.insert(_checkin)
     .on_conflict_do_nothing(index_elements=["patient_id", "local_date"])
@@ -116,43 +124,61 @@ async def put_checkin(
     local_date: date,
     data: CheckinIn,
     now: datetime,
+    *,
+    email_on: bool = False,
 ) -> CheckinResult:
+    """Store the day; on a real change, run the red-flag rules in the same transaction.
+
+    `email_on`: whether this process can send email, so urgent alerts queue email deliveries.
+    """
     _check_dates(local_date, data, local_today(now, timezone), now)
+    async with db.write() as session:
+        result = await _upsert(session, patient_id, local_date, data, now)
+        if result.outcome in ("created", "updated"):
+            await alerts_for_checkin(session, patient_id, result, now, email_on=email_on)
+        if result.warning_signs:
+            phone = await session.scalar(_clinic_phone, {"patient_id": patient_id})
+            result.advice = warning_advice(result.warning_signs, phone)
+        return result
+
+
+async def _upsert(
+    session: WriteSession, patient_id: uuid.UUID, local_date: date, data: CheckinIn, now: datetime
+) -> CheckinResult:
     values = _values(data)
     recorded_at = data.recorded_at.astimezone(UTC)
-    async with db.write() as session:
-        conn = await session.connection()
-        dialect = session.get_bind().dialect.name
-        first = await conn.scalar(_first_session, {"patient_id": patient_id})
-        if first is None:
-            raise FieldError("local_date", "no treatment session has been recorded for you yet")
-        if local_date < first:
-            raise FieldError("local_date", f"is before your first treatment session on {first}")
-        existing = await _locked_existing(conn, dialect, patient_id, local_date)
-        if existing is None:
-            new_row = {
-                "id": uuid.uuid4(),
-                "patient_id": patient_id,
-                "local_date": local_date,
-                "recorded_at": recorded_at,
-                "created_at": now,
-                "updated_at": now,
+    conn = await session.connection()
+    dialect = session.get_bind().dialect.name
+    first = await conn.scalar(_first_session, {"patient_id": patient_id})
+    if first is None:
+        raise FieldError("local_date", "no treatment session has been recorded for you yet")
+    if local_date < first:
+        raise FieldError("local_date", f"is before your first treatment session on {first}")
+    existing = await _locked_existing(conn, dialect, patient_id, local_date)
+    if existing is None:
+        new_row = {
+            "id": uuid.uuid4(),
+            "patient_id": patient_id,
+            "local_date": local_date,
+            "recorded_at": recorded_at,
+            "created_at": now,
+            "updated_at": now,
+            **values,
+        }
+        inserted = await conn.scalar(_inserts[dialect], new_row)
+        if inserted is not None:
+            await _keep_revision(conn, inserted, patient_id, local_date, data, "created", now)
+            return CheckinResult(
+                id=inserted,
+                local_date=local_date,
+                recorded_at=recorded_at,
+                updated_at=now,
+                outcome="created",
                 **values,
-            }
-            inserted = await conn.scalar(_inserts[dialect], new_row)
-            if inserted is not None:
-                await _keep_revision(conn, inserted, patient_id, local_date, data, "created", now)
-                return CheckinResult(
-                    id=inserted,
-                    local_date=local_date,
-                    recorded_at=recorded_at,
-                    updated_at=now,
-                    outcome="created",
-                    **values,
-                )
-            # Another request created the day between our read and our insert.
-            existing = await _locked_existing(conn, dialect, patient_id, local_date)
-        return await _apply_to_existing(conn, existing, data, values, now)
+            )
+        # Another request created the day between our read and our insert.
+        existing = await _locked_existing(conn, dialect, patient_id, local_date)
+    return await _apply_to_existing(conn, existing, data, values, now)
 
 
 async def _apply_to_existing(

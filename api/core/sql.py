@@ -64,6 +64,23 @@ def _days_between_sqlite(element: days_between, compiler: Any, **kw: Any) -> str
     )
 
 
+class least(FunctionElement[int]):
+    """The smallest of its arguments (LEAST on PostgreSQL, scalar MIN on SQLite)."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(least, "postgresql")
+def _least_pg(element: least, compiler: Any, **kw: Any) -> str:
+    return f"LEAST({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(least, "sqlite")
+def _least_sqlite(element: least, compiler: Any, **kw: Any) -> str:
+    return f"MIN({compiler.process(element.clauses, **kw)})"
+
+
 def day_end(day: date, zone: ZoneInfo) -> datetime:
     """The instant a local day ends (the next local midnight, as an aware datetime)."""
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)

@@ -52,7 +52,7 @@ COPY = {
 }
 
 
-async def _zones_in_use(session: WriteSession) -> list[str]:
+async def zones_in_use(session: WriteSession) -> list[str]:
     rows = await session.scalars(select(Patient.timezone).where(Patient.active).distinct())
     return sorted(rows)
 
@@ -104,7 +104,7 @@ async def _make_prompts(
     """Insert the prompts `source` selects (patient id, local date) with their notifications."""
     made = 0
     async with db.write() as session:
-        zones = await _zones_in_use(session)
+        zones = await zones_in_use(session)
         # SQLite allows 500 terms in a compound SELECT: the zones' clocks go in slices.
         for start in range(0, len(zones), ZONES_PER_STATEMENT):
             clocks = zone_clocks(now, zones[start : start + ZONES_PER_STATEMENT])

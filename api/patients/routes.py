@@ -10,8 +10,10 @@ from litestar.params import FromPath
 from api.auth.middleware import practitioner_only
 from api.core.body import read_body
 from api.core.deps import DB, Actor, AppSettings, Now, parse_id
-from api.patients import service
+from api.patients import clinic, service
 from api.patients.schemas import (
+    ClinicOut,
+    ClinicUpdate,
     InviteOut,
     PatientCreate,
     PatientCreated,
@@ -65,3 +67,22 @@ class PatientsController(Controller):
     ) -> PatientOut:
         body = await read_body(request, PatientUpdate)
         return await service.update_patient(db, actor, parse_id(patient_id), body, now)
+
+
+class ClinicController(Controller):
+    """The practitioner's own clinic: its timezone and the phone patients are told to call."""
+
+    path = "/api/clinic"
+    tags = ["clinic"]
+    guards = [practitioner_only]
+
+    @get("/")
+    async def read(self, db: DB, actor: Actor) -> ClinicOut:
+        return await clinic.get_clinic(db, actor)
+
+    @patch("/")
+    async def update(
+        self, request: Request[Any, Any, Any], db: DB, actor: Actor, now: Now
+    ) -> ClinicOut:
+        body = await read_body(request, ClinicUpdate)
+        return await clinic.update_clinic(db, actor, body, now)

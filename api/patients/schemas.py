@@ -68,3 +68,17 @@ class PatientCreated(PatientOut):
     invite_token: str
     invite_url: str
     invite_expires_at: datetime
+
+
+class ClinicOut(msgspec.Struct):
+    id: uuid.UUID
+    name: str
+    timezone: str
+    phone: str | None
+
+
+class ClinicUpdate(Strict):
+    timezone: str | msgspec.UnsetType = msgspec.UNSET
+    # null clears it; patients who tick a warning sign are then told to call the clinic
+    # without a number.
+    phone: str | msgspec.UnsetType | None = msgspec.UNSET

@@ -102,7 +102,7 @@ async def test_put_creates_with_201_then_a_newer_edit_updates_with_200(world: Wo
     )
     assert first.status_code == 201, first.text
     created = first.json()
-    assert set(created) == CHECKIN_KEYS | {"outcome"}
+    assert set(created) == CHECKIN_KEYS | {"outcome", "advice"}
     assert created["outcome"] == "created"
     assert created["local_date"] == "2026-03-09"
     assert [created[s] for s in SCORES] == [3, 1, 2, 0, 1, 0]
@@ -126,7 +126,7 @@ async def test_put_creates_with_201_then_a_newer_edit_updates_with_200(world: Wo
 
     stored = await my_checkins(patient)
     assert len(stored) == 1
-    assert {k: v for k, v in updated.items() if k != "outcome"} == stored[0]
+    assert {k: v for k, v in updated.items() if k not in ("outcome", "advice")} == stored[0]
     assert [r.outcome for r in await revisions(world)] == ["created", "updated"]
     assert await checkin_rows(world) == 1
 
@@ -143,7 +143,7 @@ async def test_same_body_twice_is_unchanged_and_writes_one_revision(world: World
     assert again.json()["outcome"] == "unchanged"
 
     # Same stored result, down to updated_at: the replay changed nothing.
-    strip = {"outcome"}
+    strip = {"outcome", "advice"}
     assert {k: v for k, v in again.json().items() if k not in strip} == {
         k: v for k, v in first.json().items() if k not in strip
     }
@@ -790,7 +790,7 @@ async def test_today_counts_days_since_the_latest_session_and_checked_in(world: 
     assert put_today.status_code == 201
     today = (await patient.get("/api/me/today")).json()
     assert today["checked_in"] is True
-    assert today["checkin"] == {k: v for k, v in put_today.json().items() if k != "outcome"}
+    assert today["checkin"] == {k: v for k, v in put_today.json().items() if k not in ("outcome", "advice")}
 
     # The next local day starts unchecked again.
     world.clock.advance(timedelta(days=1))

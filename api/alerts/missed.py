@@ -1,0 +1,125 @@
+"""The missed-check-in rule, run as a job: 2 or more missed days in a session's daily phase.
+
+Set-based like the prompt tick: one `INSERT … SELECT … ON CONFLICT DO NOTHING` per slice of
+timezones, each patient's local "today" from `api.core.sql.zone_clocks`. For each active,
+signed-up patient, over the daily phase of their latest session (days 0 to `daily_days - 1`,
+never past the review date) up to yesterday (today is not over), the days without a check-in
+are counted. Two or more raise a `watch` alert dated today.
+
+Counting starts again after the last missed-check-in alert of that session (the days before
+its date were already reported), so a practitioner who acknowledges it hears again only after
+two more missed days, not every morning about the same ones. The alert table's unique indexes
+make the job idempotent: it runs every 15 minutes, and twice or from two workers it raises
+one alert.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String, cast, func, literal, null, select
+from sqlalchemy.sql.selectable import Subquery
+
+from api.alerts.models import Alert
+from api.alerts.rules import MISSED_LIMIT
+from api.auth.models import User
+from api.checkins.models import Checkin
+from api.core.db import Database
+from api.core.sql import days_between, insert_or_ignore, least, new_uuid, rowcount, zone_clocks
+from api.notifications.prompts import ZONES_PER_STATEMENT, zones_in_use
+from api.patients.models import Patient
+from api.treatments.models import TreatmentSession
+from api.treatments.plan import is_latest_session_sql
+
+RULE = "missed_checkins"
+_COLUMNS = (
+    "id",
+    "clinic_id",
+    "patient_id",
+    "rule",
+    "severity",
+    "status",
+    "local_date",
+    "checkin_id",
+    "reason",
+    "created_at",
+)
+
+
+def _missed_alerts(clocks: Subquery, now: datetime) -> Any:
+    session = TreatmentSession
+    today = clocks.c.local_date
+    performed = session.performed_on
+    # Day indexes since the session (day 0 = the session day).
+    last_day = least(
+        days_between(today, performed) - 1,
+        session.daily_days - 1,
+        days_between(session.review_on, performed),
+    )
+    reported_until = (
+        select(func.max(Alert.local_date))
+        .where(Alert.patient_id == Patient.id, Alert.rule == RULE, Alert.local_date > performed)
+        .scalar_subquery()
+    )
+    first_day = func.coalesce(days_between(reported_until, performed), 0)
+    since = days_between(Checkin.local_date, performed)
+    done = (
+        select(func.count())
+        .select_from(Checkin)
+        .where(
+            Checkin.patient_id == Patient.id,
+            Checkin.local_date >= performed,
+            Checkin.local_date < today,
+            since >= first_day,
+            since <= last_day,
+        )
+        .scalar_subquery()
+    )
+    missed = last_day - first_day + 1 - done
+    reason = (
+        literal("Missed ")
+        + cast(missed, String)
+        + literal(" daily check-ins after the session on ")
+        + cast(performed, String)
+        + literal(".")
+    )
+    return (
+        select(
+            new_uuid(),
+            Patient.clinic_id,
+            Patient.id,
+            literal(RULE),
+            literal("watch"),
+            literal("open"),
+            today,
+            null(),
+            reason,
+            literal(now, Alert.created_at.type),
+        )
+        .select_from(Patient)
+        .join(clocks, clocks.c.timezone == Patient.timezone)
+        .join(User, User.id == Patient.user_id)
+        .join(session, session.patient_id == Patient.id)
+        .where(
+            Patient.active,
+            User.password_hash.is_not(None),
+            performed < today,
+            is_latest_session_sql(session, today),
+            missed >= MISSED_LIMIT,
+        )
+    )
+
+
+async def raise_missed_checkin_alerts(db: Database, now: datetime) -> int:
+    """Raise the missed-check-in alerts due at `now`; returns how many were raised."""
+    raised = 0
+    async with db.write() as session:
+        zones = await zones_in_use(session)
+        for start in range(0, len(zones), ZONES_PER_STATEMENT):
+            clocks = zone_clocks(now, zones[start : start + ZONES_PER_STATEMENT])
+            insert = insert_or_ignore(session, Alert).from_select(
+                _COLUMNS, _missed_alerts(clocks, now)
+            )
+            raised += rowcount(await session.execute(insert))
+    return raised

@@ -1,0 +1,92 @@
+"""The red-flag rules of DESIGN §2, as pure functions of a check-in and its context.
+
+Evaluated by the check-in service on every accepted check-in (`created` or `updated`; a
+replay that changes nothing raises nothing). The missed-check-in rule needs the calendar, not
+a check-in, so it lives in `api.alerts.missed` and runs as a job.
+
+Days are counted from the patient's latest session on or before the check-in's date (day 0
+is the session day), as everywhere else. Severities: a warning sign is `urgent` (the
+practitioner is told at once, by email and inbox); every score rule and missed check-ins are
+`watch` (the alert list and the patient list show them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from api.checkins.models import GRADED_SYMPTOMS
+
+PAIN_HIGH = 7
+PAIN_RISING_RUN = 3
+# "after day 3": every check-in of the rising run is on day 4 or later.
+PAIN_RISING_FROM_DAY = 4
+SEVERE = 3
+# "after day 14": a severe 0-3 symptom on day 15 or later.
+SEVERE_FROM_DAY = 15
+MISSED_LIMIT = 2
+
+WARNING_SIGN_LABELS = {
+    "chest_pain_or_breathless": "chest pain or breathlessness",
+    "vision_speech_or_weakness": "sudden change in vision or speech, or weakness",
+    "allergic_reaction": "hives, facial swelling or trouble breathing",
+    "leg_swelling_with_pain": "calf or whole-leg swelling with pain",
+    "ulcer_blister_or_blackening": "ulcer, blister or blackening at an injection site",
+    "spreading_redness_or_fever": "spreading redness, heat or fever",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CheckinFacts:
+    """What the rules look at: the stored check-in and where it sits in the recovery."""
+
+    pain: int
+    graded: dict[str, int]
+    warning_signs: Sequence[str]
+    # Days since the latest session on or before the check-in's date.
+    day: int
+    # Pain of the latest check-ins from day PAIN_RISING_FROM_DAY of that session up to and
+    # including this one, oldest first (at most PAIN_RISING_RUN).
+    recent_pains: Sequence[int]
+
+
+def evaluate(facts: CheckinFacts) -> list[Finding]:
+    findings: list[Finding] = []
+    if facts.warning_signs:
+        signs = "; ".join(WARNING_SIGN_LABELS.get(s, s) for s in facts.warning_signs)
+        findings.append(Finding("warning_sign", "urgent", f"Warning sign reported: {signs}."))
+    if facts.pain >= PAIN_HIGH:
+        findings.append(Finding("pain_high", "watch", f"Pain {facts.pain}/10 on day {facts.day}."))
+    pains = list(facts.recent_pains)
+    if (
+        facts.day >= PAIN_RISING_FROM_DAY
+        and len(pains) >= PAIN_RISING_RUN
+        and all(a < b for a, b in pairwise(pains[-PAIN_RISING_RUN:]))
+    ):
+        run = ", ".join(map(str, pains[-PAIN_RISING_RUN:]))
+        findings.append(
+            Finding(
+                "pain_rising",
+                "watch",
+                f"Pain rising over 3 check-ins ({run}) after day 3.",
+            )
+        )
+    if facts.day >= SEVERE_FROM_DAY:
+        severe = [name for name in GRADED_SYMPTOMS if facts.graded.get(name) == SEVERE]
+        if severe:
+            findings.append(
+                Finding(
+                    "symptom_severe",
+                    "watch",
+                    f"Severe {', '.join(severe)} on day {facts.day} (after day 14).",
+                )
+            )
+    return findings

@@ -1,0 +1,86 @@
+"""The code systems an export speaks, and the human text for each of our fixed codes.
+
+Our own codes (treated areas, sclerosants, symptoms, grades) have no standard code we can be
+sure of, so they go out under Afterline's local code systems rather than as guessed SNOMED
+codes. The URIs are identifiers, not addresses anyone needs to resolve, and they are fixed
+here rather than derived from a deployment's base URL: every clinic's exports then agree on
+them, and a receiving system can map them once. Never change one in place; a new meaning
+needs a new URI.
+
+- `https://afterline.app/fhir/CodeSystem/procedure`      `microsclerotherapy`
+- `https://afterline.app/fhir/CodeSystem/treated-area`   DESIGN §2 area codes, e.g. `leg_left_calf`
+- `https://afterline.app/fhir/CodeSystem/sclerosant`     `polidocanol`, `sodium_tetradecyl_sulfate`, …
+- `https://afterline.app/fhir/CodeSystem/symptom`        `swelling`, `bruising`, `discolouration`,
+  `hardening`, `itching`
+- `https://afterline.app/fhir/CodeSystem/symptom-grade`  `0` none, `1` mild, `2` moderate, `3` severe
+
+Pain alone has a standard code, LOINC 72514-3, and goes out as that.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Final
+
+CODE_SYSTEM_BASE: Final = "https://afterline.app/fhir/CodeSystem"
+PROCEDURE_SYSTEM: Final = f"{CODE_SYSTEM_BASE}/procedure"
+AREA_SYSTEM: Final = f"{CODE_SYSTEM_BASE}/treated-area"
+SCLEROSANT_SYSTEM: Final = f"{CODE_SYSTEM_BASE}/sclerosant"
+SYMPTOM_SYSTEM: Final = f"{CODE_SYSTEM_BASE}/symptom"
+GRADE_SYSTEM: Final = f"{CODE_SYSTEM_BASE}/symptom-grade"
+
+LOINC: Final = "http://loinc.org"
+PAIN_LOINC: Final = "72514-3"
+PAIN_LOINC_DISPLAY: Final = "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
+OBSERVATION_CATEGORY: Final = "http://terminology.hl7.org/CodeSystem/observation-category"
+# A UUID written as a URI: how FHIR spells an identifier that needs no issuer's namespace.
+URI_IDENTIFIER_SYSTEM: Final = "urn:ietf:rfc:3986"
+
+# Observation ids are uuid5(OBSERVATION_NAMESPACE, "<checkin id>:<symptom>"), so the same
+# check-in exports as the same Observation ids every time. Fixed forever, like the URIs.
+OBSERVATION_NAMESPACE: Final = uuid.uuid5(uuid.NAMESPACE_URL, f"{CODE_SYSTEM_BASE}/observation")
+
+PROCEDURE_CODE: Final = "microsclerotherapy"
+PROCEDURE_DISPLAY: Final = "Microsclerotherapy"
+
+AREAS: Final[dict[str, str]] = {
+    "leg_left_thigh": "Left thigh",
+    "leg_left_knee": "Left knee",
+    "leg_left_calf": "Left calf",
+    "leg_left_ankle": "Left ankle",
+    "leg_left_foot": "Left foot",
+    "leg_right_thigh": "Right thigh",
+    "leg_right_knee": "Right knee",
+    "leg_right_calf": "Right calf",
+    "leg_right_ankle": "Right ankle",
+    "leg_right_foot": "Right foot",
+    "face_nose": "Nose",
+    "face_cheeks": "Cheeks",
+    "chest": "Chest",
+    "arm_left": "Left arm",
+    "arm_right": "Right arm",
+    "abdomen": "Abdomen",
+}
+
+SCLEROSANTS: Final[dict[str, str]] = {
+    "polidocanol": "Polidocanol",
+    "sodium_tetradecyl_sulfate": "Sodium tetradecyl sulfate",
+    "hypertonic_saline": "Hypertonic saline",
+    "glycerin": "Glycerin",
+    "other": "Other sclerosant",
+}
+
+GRADED_SYMPTOMS: Final[dict[str, str]] = {
+    "swelling": "Swelling",
+    "bruising": "Bruising",
+    "discolouration": "Discolouration (pigmentation)",
+    "hardening": "Hardening or lumps",
+    "itching": "Itching",
+}
+
+GRADES: Final[dict[int, str]] = {0: "None", 1: "Mild", 2: "Moderate", 3: "Severe"}
+
+
+def label(table: dict[str, str], code: str) -> str:
+    """The text for a code; an unknown one (a code added later) shows as itself."""
+    return table.get(code, code)
