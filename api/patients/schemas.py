@@ -51,9 +51,18 @@ class PatientSummary(msgspec.Struct):
     checkin_time: str
     active: bool
     last_session_on: date | None
+    # The review date of the session in force today: the end of the check-in plan.
+    review_on: date | None
     last_checkin_on: date | None
     adherence_7d: float | None
     latest: LatestScores | None
+    open_alerts: int
+    # The most serious open alert ("urgent" or "watch"), null when none is open.
+    alert_severity: str | None
+    # Screening flags (api.screening.flags); empty when not answered or nothing to flag.
+    flags: list[str]
+    # Above the clinic's usual range for 3 check-ins in a row after day 7 (api.checkins.band).
+    slower_than_usual: bool
 
 
 class InviteOut(msgspec.Struct):

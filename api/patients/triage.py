@@ -1,46 +1,117 @@
 """The practitioner's patient list with a recovery summary per patient.
 
-Two queries whatever the clinic's size: the clinic's distinct timezones (to know each
-patient's local "today"), then one statement that joins every patient to their latest
-session, latest check-in and recent check-in count through index lookups.
+A fixed number of queries whatever the clinic's size: the clinic's distinct timezones (to
+know each patient's local "today"); one statement joining every patient to their latest
+check-in, open alerts and screening through index lookups; the clinic's sessions and last
+week's check-in dates (for adherence); and the "slower than usual" comparison with the
+clinic's expected course (`api.checkins.band`).
 
-`adherence_7d` is the share of expected check-ins made in the patient's last 7 local days:
-days before their first session are not expected, and today counts only once it is done
-(the day is not over yet). It is null when nothing was expected.
+`adherence_7d` is the share of expected check-ins made in the patient's last 7 local days.
+A day is expected when the check-in plan of the session in force that day asks for it
+(`api.treatments.plan`: daily, then weekly until the review), so a patient in the weekly
+phase is not marked down for the days in between. Today counts only once it is done (the
+day is not over yet). It is null when nothing was expected.
+
+The list is ordered by who needs attention first: an open urgent alert, then any open alert
+(most first), then by name.
 """
 
 from __future__ import annotations
 
+import uuid
+from collections import defaultdict
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Unpack
 
-from sqlalchemy import Date, Select, and_, case, func, literal, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import aliased
 
+from api.alerts.models import Alert
 from api.audit.service import record
 from api.auth.models import User
 from api.auth.schemas import Principal
 from api.checkins.models import Checkin
 from api.core.clock import local_today
-from api.core.db import Database
+from api.core.db import Database, DbConnection
 from api.core.validation import format_hhmm
 from api.patients.models import Patient
 from api.patients.schemas import LatestScores, PatientSummary
+from api.screening.flags import screening_flags
+from api.screening.models import Screening
 from api.treatments.models import TreatmentSession
+from api.treatments.plan import plan_covers
 
 WINDOW_DAYS = 7
 
 
-def adherence(
-    today: date, first_session: date | None, recent: int, done_today: bool
-) -> float | None:
-    if first_session is None:
-        return None
-    start = max(today - timedelta(days=WINDOW_DAYS - 1), first_session)
-    expected = max((today - start).days, 0) + (1 if done_today else 0)
-    if expected <= 0:
-        return None
-    return round(min(recent / expected, 1.0), 3)
+async def slower_than_usual(conn: DbConnection, clinic_id: uuid.UUID) -> set[uuid.UUID]:
+    return set()  # TEMPORARY until api.checkins.band lands
+
+
+class PlanSession:
+    """The parts of a session that decide which days its plan expects a check-in."""
+
+    __slots__ = ("daily_days", "performed_on", "review_on")
+
+    def __init__(self, performed_on: date, daily_days: int, review_on: date) -> None:
+        self.performed_on = performed_on
+        self.daily_days = daily_days
+        self.review_on = review_on
+
+
+def session_in_force(sessions: list[PlanSession], day: date) -> PlanSession | None:
+    """The latest session on or before `day`; `sessions` are in recording order per date."""
+    found = None
+    for session in sessions:
+        if session.performed_on > day:
+            break
+        found = session
+    return found
+
+
+def adherence(today: date, sessions: list[PlanSession], done: set[date]) -> float | None:
+    """Share of the plan's expected days of the last week that have a check-in."""
+    expected = made = 0
+    for back in range(WINDOW_DAYS - 1, -1, -1):
+        day = today - timedelta(days=back)
+        if day == today and day not in done:
+            continue
+        session = session_in_force(sessions, day)
+        if session and plan_covers(
+            session.performed_on, session.daily_days, session.review_on, day
+        ):
+            expected += 1
+            made += day in done
+    return round(made / expected, 3) if expected else None
+
+
+async def _plans(
+    conn: DbConnection, clinic_id: uuid.UUID, since: date
+) -> tuple[dict[uuid.UUID, list[PlanSession]], dict[uuid.UUID, set[date]]]:
+    """Every session of the clinic's patients, and their check-in dates since `since`."""
+    sessions: dict[uuid.UUID, list[PlanSession]] = defaultdict(list)
+    rows = await conn.execute(
+        select(
+            TreatmentSession.patient_id,
+            TreatmentSession.performed_on,
+            TreatmentSession.daily_days,
+            TreatmentSession.review_on,
+        )
+        .join(Patient, Patient.id == TreatmentSession.patient_id)
+        .where(Patient.clinic_id == clinic_id)
+        .order_by(TreatmentSession.performed_on, TreatmentSession.created_at, TreatmentSession.id)
+    )
+    for patient_id, performed_on, daily_days, review_on in rows:  # type: ignore[misc]
+        sessions[patient_id].append(PlanSession(performed_on, daily_days, review_on))
+    done: dict[uuid.UUID, set[date]] = defaultdict(set)
+    rows = await conn.execute(
+        select(Checkin.patient_id, Checkin.local_date)
+        .join(Patient, Patient.id == Checkin.patient_id)
+        .where(Patient.clinic_id == clinic_id, Checkin.local_date >= since)
+    )
+    for patient_id, local_date in rows:  # type: ignore[misc]
+        done[patient_id].add(local_date)
+    return sessions, done
 
 
 async def list_patients(db: Database, actor: Principal, now: datetime) -> list[PatientSummary]:
@@ -55,7 +126,10 @@ async def list_patients(db: Database, actor: Principal, now: datetime) -> list[P
             .all()
         )
         todays = {zone: local_today(now, zone) for zone in zones}
-        rows = (await conn.execute(_summary_query(actor, todays))).all() if todays else []
+        rows = (await conn.execute(_summary_query(actor))).all() if todays else []
+        since = min(todays.values(), default=now.date()) - timedelta(days=WINDOW_DAYS + 1)
+        sessions, done = await _plans(conn, actor.clinic_id, since)
+        slower = await slower_than_usual(conn, actor.clinic_id) if rows else set()
     async with db.write() as session:
         record(
             session,
@@ -64,87 +138,82 @@ async def list_patients(db: Database, actor: Principal, now: datetime) -> list[P
             at=now,
             detail={"count": len(rows)},
         )
-    summaries = []
-    for row in rows:
-        # A patient moved into a new timezone between the two statements: compute it here.
-        today = todays.get(row.timezone) or local_today(now, row.timezone)
-        latest = None
-        if row.last_checkin_on is not None:
-            latest = LatestScores(
-                local_date=row.last_checkin_on,
-                pain=row.pain,
-                swelling=row.swelling,
-                bruising=row.bruising,
-                discolouration=row.discolouration,
-                hardening=row.hardening,
-                itching=row.itching,
-            )
-        summaries.append(
-            PatientSummary(
-                id=row.id,
-                name=row.name,
-                email=row.email,
-                timezone=row.timezone,
-                checkin_time=format_hhmm(row.checkin_time),
-                active=row.active,
-                last_session_on=row.last_session_on,
-                last_checkin_on=row.last_checkin_on,
-                adherence_7d=adherence(
-                    today, row.first_session_on, row.recent, row.last_checkin_on == today
-                ),
-                latest=latest,
-            )
+    summaries = [
+        _summary(
+            row, todays.get(row.timezone) or local_today(now, row.timezone), sessions, done, slower
         )
-    # Sorted here: SQLite would sort the rows with every correlated value attached.
-    summaries.sort(key=lambda summary: (summary.name.lower(), str(summary.id)))
+        for row in rows
+    ]
+    summaries.sort(key=_attention_order)
     return summaries
 
 
-def _summary_query(actor: Principal, todays: dict[str, date]) -> Select[Any]:
-    # A zone missing from `todays` (a patient re-zoned after the first statement) counts
-    # nothing rather than failing; its row is still listed.
-    today = case(
-        {zone: literal(day, Date()) for zone, day in todays.items()},
-        value=Patient.timezone,
-        else_=literal(None, Date()),
-    )
-    window_start = case(
-        {
-            zone: literal(day - timedelta(days=WINDOW_DAYS - 1), Date())
-            for zone, day in todays.items()
-        },
-        value=Patient.timezone,
-        else_=literal(None, Date()),
+def _attention_order(summary: PatientSummary) -> tuple[bool, int, str, str]:
+    return (
+        summary.alert_severity != "urgent",
+        -summary.open_alerts,
+        summary.name.lower(),
+        str(summary.id),
     )
 
-    def session_bound(aggregate: Any) -> Any:
-        return (
-            select(aggregate(TreatmentSession.performed_on))
-            .where(TreatmentSession.patient_id == Patient.id)
-            .correlate(Patient)
-            .scalar_subquery()
+
+def _summary(
+    row: Any,
+    today: date,
+    sessions: dict[uuid.UUID, list[PlanSession]],
+    done: dict[uuid.UUID, set[date]],
+    slower: set[uuid.UUID],
+) -> PatientSummary:
+    latest = None
+    if row.last_checkin_on is not None:
+        latest = LatestScores(
+            local_date=row.last_checkin_on,
+            pain=row.pain,
+            swelling=row.swelling,
+            bruising=row.bruising,
+            discolouration=row.discolouration,
+            hardening=row.hardening,
+            itching=row.itching,
         )
+    plan = sessions.get(row.id, [])
+    in_force = session_in_force(plan, today)
+    return PatientSummary(
+        id=row.id,
+        name=row.name,
+        email=row.email,
+        timezone=row.timezone,
+        checkin_time=format_hhmm(row.checkin_time),
+        active=row.active,
+        last_session_on=plan[-1].performed_on if plan else None,
+        review_on=in_force.review_on if in_force else None,
+        last_checkin_on=row.last_checkin_on,
+        adherence_7d=adherence(today, plan, done.get(row.id, set())),
+        latest=latest,
+        open_alerts=row.open_alerts,
+        alert_severity=row.alert_severity,
+        flags=screening_flags(row) if row.screened else [],
+        slower_than_usual=row.id in slower,
+    )
 
+
+def _summary_query(actor: Principal) -> Select[Unpack[tuple[Any, ...]]]:
     latest_date = (
         select(func.max(Checkin.local_date))
         .where(Checkin.patient_id == Patient.id)
         .correlate(Patient)
         .scalar_subquery()
     )
-    # Only expected days count: a session whose date was corrected later can leave check-ins
-    # before the first session, and they must not stand in for the days that are expected.
-    recent = (
-        select(func.count())
-        .select_from(Checkin)
-        .where(
-            Checkin.patient_id == Patient.id,
-            Checkin.local_date >= window_start,
-            Checkin.local_date >= session_bound(func.min),
-            Checkin.local_date <= today,
+
+    def open_alerts(column: Any) -> Any:
+        return (
+            select(column)
+            .where(Alert.patient_id == Patient.id, Alert.status == "open")
+            .correlate(Patient)
+            .scalar_subquery()
         )
-        .correlate(Patient)
-        .scalar_subquery()
-    )
+
+    # "urgent" sorts after "watch": min() picks urgent when there is one.
+    severity = open_alerts(func.min(Alert.severity))
     last = aliased(Checkin)
     return (
         select(
@@ -154,8 +223,6 @@ def _summary_query(actor: Principal, todays: dict[str, date]) -> Select[Any]:
             Patient.timezone,
             Patient.checkin_time,
             Patient.active,
-            session_bound(func.min).label("first_session_on"),
-            session_bound(func.max).label("last_session_on"),
             last.local_date.label("last_checkin_on"),
             last.pain,
             last.swelling,
@@ -163,9 +230,18 @@ def _summary_query(actor: Principal, todays: dict[str, date]) -> Select[Any]:
             last.discolouration,
             last.hardening,
             last.itching,
-            recent.label("recent"),
+            open_alerts(func.count()).label("open_alerts"),
+            severity.label("alert_severity"),
+            Screening.id.is_not(None).label("screened"),
+            Screening.pregnant_or_breastfeeding,
+            Screening.sclerosant_allergy,
+            Screening.clotting_disorder,
+            Screening.acute_illness,
+            Screening.largest_vein_mm,
+            Screening.vein_count_estimate,
         )
         .join(User, User.id == Patient.user_id)
         .outerjoin(last, and_(last.patient_id == Patient.id, last.local_date == latest_date))
+        .outerjoin(Screening, Screening.patient_id == Patient.id)
         .where(Patient.clinic_id == actor.clinic_id)
     )

@@ -34,9 +34,14 @@ SUMMARY_KEYS = {
     "checkin_time",
     "active",
     "last_session_on",
+    "review_on",
     "last_checkin_on",
     "adherence_7d",
     "latest",
+    "open_alerts",
+    "alert_severity",
+    "flags",
+    "slower_than_usual",
 }
 SCORES = ("pain", "swelling", "bruising", "discolouration", "hardening", "itching")
 
@@ -355,9 +360,14 @@ async def test_list_row_for_a_patient_without_a_session(world: World) -> None:
         "checkin_time": "20:15",
         "active": True,
         "last_session_on": None,
+        "review_on": None,
         "last_checkin_on": None,
         "adherence_7d": None,
         "latest": None,
+        "open_alerts": 0,
+        "alert_severity": None,
+        "flags": [],
+        "slower_than_usual": False,
     }
 
 
@@ -419,8 +429,10 @@ async def test_adherence_only_expects_days_since_the_first_session(world: World)
     assert rows["none@example.test"]["last_session_on"] is None
 
 
-async def test_a_later_session_does_not_shrink_the_expected_days(world: World) -> None:
-    # Expected days start at the *first* session; last_session_on shows the latest one.
+async def test_expected_days_follow_the_plan_of_the_session_in_force(world: World) -> None:
+    # The first session (02-18) is in its weekly phase by the window: only 03-04 (day 14) is
+    # expected from it. The new session (03-08) restarts the daily phase: 03-08 and 03-09.
+    # last_session_on shows the latest session.
     doctor = await world.practitioner()
     today = date(2026, 3, 10)
     patient_id, pat = await world.patient(doctor, sessions=(today - timedelta(days=20),))
@@ -439,7 +451,8 @@ async def test_a_later_session_does_not_shrink_the_expected_days(world: World) -
     await check_in_days(pat, [today - timedelta(days=n) for n in (1, 2, 3)], START)
     row = (await listing(doctor))["pat@example.test"]
     assert row["last_session_on"] == "2026-03-08"
-    assert row["adherence_7d"] == 0.5  # 3 of the 6 finished days 03-04 .. 03-09
+    # 03-07 was checked in but not expected; 03-04 was expected and missed.
+    assert row["adherence_7d"] == round(2 / 3, 3)
 
 
 async def test_checkins_before_a_corrected_first_session_do_not_count(world: World) -> None:
@@ -473,7 +486,7 @@ async def test_adherence_uses_each_patients_own_local_today(world: World) -> Non
     next_morning = datetime(2026, 3, 11, 5, 0, tzinfo=UTC)  # Chatham 03-11 18:45, LA 22:00
     world.clock.set(evening)
     doctor = await world.practitioner()
-    first = date(2026, 2, 20)
+    first = date(2026, 2, 26)  # the whole window is in the daily phase (days 0-13)
     _, chatham = await world.patient(
         doctor, email="chatham@example.test", timezone="Pacific/Chatham", sessions=(first,)
     )
@@ -579,3 +592,38 @@ async def test_latest_carries_the_scores_of_the_most_recent_checkin_day(world: W
     latest = (await listing(doctor))["pat@example.test"]["latest"]
     assert latest["pain"] == 4
     assert [latest[score] for score in SCORES[1:]] == [1, 2, 0, 1, 0]  # checkin_body defaults
+
+
+async def test_open_alerts_come_first_urgent_before_watch(world: World) -> None:
+    doctor = await world.practitioner()
+    today = date(2026, 3, 10)
+    started = (today - timedelta(days=2),)
+    ids = {}
+    for email in ("amy@example.test", "ben@example.test", "cat@example.test"):
+        ids[email], client = await world.patient(doctor, email=email, sessions=started)
+        if email == "ben@example.test":  # pain 8: a watch alert
+            await check_in(client, today, START, pain=8)
+        if email == "cat@example.test":  # a warning sign: an urgent alert
+            body = checkin_body(START, warning_signs=["leg_swelling_with_pain"])
+            assert (await client.put(f"/api/me/checkins/{today}", json=body)).status_code == 201
+
+    response = await doctor.get("/api/patients")
+    rows = response.json()
+    assert [row["email"] for row in rows] == [
+        "cat@example.test",
+        "ben@example.test",
+        "amy@example.test",
+    ]
+    assert [(row["open_alerts"], row["alert_severity"]) for row in rows] == [
+        (1, "urgent"),
+        (1, "watch"),
+        (0, None),
+    ]
+
+    alerts = (await doctor.get("/api/alerts")).json()
+    urgent = next(alert for alert in alerts if alert["severity"] == "urgent")
+    acknowledged = await doctor.post(f"/api/alerts/{urgent['id']}/acknowledge", json={})
+    assert acknowledged.status_code == 200, acknowledged.text
+    rows = (await doctor.get("/api/patients")).json()
+    assert [row["email"] for row in rows][0] == "ben@example.test"
+    assert next(r for r in rows if r["email"] == "cat@example.test")["open_alerts"] == 0
