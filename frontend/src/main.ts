@@ -27,8 +27,13 @@ function nav(role: "patient" | "practitioner"): HTMLElement {
           ["#/history", "History"],
           ["#/recovery", "My recovery"],
           ["#/notifications", "Notifications"],
+          ["#/screening", "Health questions"],
         ]
-      : [["#/patients", "Patients"]];
+      : [
+          ["#/patients", "Patients"],
+          ["#/alerts", "Alerts"],
+          ["#/clinic", "Clinic"],
+        ];
   const current = `#${currentPath()}`;
   return h(
     "nav",

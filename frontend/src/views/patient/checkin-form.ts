@@ -22,6 +22,55 @@ export interface SavedCheckin extends CheckinBody {
   local_date: string;
 }
 
+/** What the PUT answer says to do about ticked warning signs (api/checkins/advice.py). */
+export interface WarningAdvice {
+  level: "emergency" | "contact_clinic";
+  title: string;
+  text: string;
+  clinic_phone: string | null;
+}
+
+// The first three warning signs need emergency services (DESIGN §2).
+const EMERGENCY = new Set(["chest_pain_or_breathless", "vision_speech_or_weakness", "allergic_reaction"]);
+
+/**
+ * The advice when the server cannot be asked (offline): the check-in is only queued, so
+ * nobody at the clinic knows yet and the patient must act themselves.
+ */
+export function offlineAdvice(signs: string[]): WarningAdvice | null {
+  if (signs.length === 0) return null;
+  const queuedNote = "Your check-in is queued and the clinic cannot see it until you are back online.";
+  return signs.some((sign) => EMERGENCY.has(sign))
+    ? {
+        level: "emergency",
+        title: "Call emergency services now",
+        text: `What you ticked can be a sign of a serious problem. Call emergency services now (999 in the UK, 112 in Europe, 911 in the US). ${queuedNote}`,
+        clinic_phone: null,
+      }
+    : {
+        level: "contact_clinic",
+        title: "Contact the clinic today",
+        text: `Call the clinic today and tell them what you noticed. ${queuedNote}`,
+        clinic_phone: null,
+      };
+}
+
+/** A prominent box: the first thing a screen reader announces after saving. */
+export function adviceBox(advice: WarningAdvice): HTMLElement {
+  const phone = advice.clinic_phone;
+  return h(
+    "div",
+    { class: `warning-advice ${advice.level}`, role: "alert", tabindex: -1 },
+    h("h2", {}, advice.title),
+    h("p", {}, advice.text),
+    advice.level === "emergency"
+      ? null
+      : phone
+        ? h("p", {}, h("a", { class: "button-link", href: `tel:${phone.replace(/[^+0-9]/g, "")}` }, `Call ${phone}`))
+        : null,
+  );
+}
+
 function scale(symptom: Symptom, options: string[], value: number | undefined): HTMLElement {
   const legendId = `legend-${symptom}`;
   return h(
@@ -73,6 +122,11 @@ export function checkinForm(
   if (queued) status.textContent = "Queued: it will be sent when you're back online.";
   else if (existing?.pain !== undefined) status.textContent = "Saved.";
   const values = h("div", { class: "values" });
+  const advice = h("div", { class: "advice-slot" });
+  const showAdvice = (found: WarningAdvice | null | undefined): void => {
+    advice.replaceChildren(...(found ? [adviceBox(found)] : []));
+    if (found) (advice.firstElementChild as HTMLElement).focus();
+  };
   // A queued check-in sent in the background (back online) turns "Queued" into "Saved".
   const onSynced = (event: Event): void => {
     if (!status.isConnected) {
@@ -85,6 +139,7 @@ export function checkinForm(
   const form = h(
     "form",
     { class: "checkin", novalidate: true },
+    advice,
     scale("pain", Array.from({ length: 11 }, (_, i) => String(i)), existing?.pain),
     ...GRADED.map((s) => scale(s, GRADES, existing?.[s])),
     askCompression
@@ -145,8 +200,9 @@ export function checkinForm(
     showError(form, null, "");
     try {
       await flushQueue(); // older queued days first, so they are not overtaken
-      await api("PUT", `/api/me/checkins/${localDate}`, body);
+      const saved = await api<{ advice: WarningAdvice | null }>("PUT", `/api/me/checkins/${localDate}`, body);
       status.textContent = "Saved.";
+      showAdvice(saved.advice);
     } catch (error) {
       if (error instanceof ApiError && error.status !== 401) {
         showError(form, error.field, error.detail);
@@ -156,6 +212,7 @@ export function checkinForm(
       if (!(error instanceof OfflineError || error instanceof ApiError)) throw error;
       await queue.put({ local_date: localDate, body });
       status.textContent = "Queued: it will be sent when you're back online.";
+      showAdvice(offlineAdvice(body.warning_signs ?? []));
     }
     values.replaceChildren(summary(body));
   });

@@ -15,9 +15,14 @@ function patient(name: string, overrides: Partial<PatientSummary> = {}): Patient
     checkin_time: "19:00",
     active: true,
     last_session_on: "2025-03-10",
+    review_on: null,
     last_checkin_on: "2025-03-19",
     adherence_7d: 1,
     latest: { local_date: "2025-03-19", ...calm },
+    open_alerts: 0,
+    alert_severity: null,
+    flags: [],
+    slower_than_usual: false,
     ...overrides,
   };
 }
@@ -136,5 +141,35 @@ describe("attentionOrder", () => {
 
   it("handles an empty clinic", () => {
     expect(attentionOrder([], TODAY)).toEqual([]);
+  });
+});
+
+describe("open alerts and the review date", () => {
+  it("puts an urgent alert first, then more open alerts, above missed check-ins", () => {
+    const order = attentionOrder(
+      [
+        patient("Missed", { adherence_7d: 0.2 }),
+        patient("Watch", { open_alerts: 1, alert_severity: "watch" }),
+        patient("Calm"),
+        patient("Urgent", { open_alerts: 1, alert_severity: "urgent" }),
+        patient("TwoWatch", { open_alerts: 2, alert_severity: "watch" }),
+      ],
+      TODAY,
+    );
+    expect(names(order)).toEqual(["Urgent", "TwoWatch", "Watch", "Missed", "Calm"]);
+    expect(order[0].reasons[0]).toBe("Open urgent alert");
+  });
+
+  it("counts slower than usual as worsening", () => {
+    const order = attentionOrder([patient("Calm"), patient("Slow", { slower_than_usual: true })], TODAY);
+    expect(names(order)).toEqual(["Slow", "Calm"]);
+    expect(order[0].reasons).toEqual(["Slower than usual"]);
+  });
+
+  it("uses the review date for 'in treatment' when the list has one", () => {
+    const base = { last_session_on: "2025-01-01" }; // 78 days before TODAY
+    expect(inTreatment(patient("A", { ...base, review_on: "2025-03-20" }), TODAY)).toBe(true);
+    expect(inTreatment(patient("A", { ...base, review_on: "2025-03-19" }), TODAY)).toBe(false);
+    expect(inTreatment(patient("A", { last_session_on: "2025-03-10", review_on: "2025-03-15" }), TODAY)).toBe(false);
   });
 });

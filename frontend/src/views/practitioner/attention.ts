@@ -1,14 +1,16 @@
 // Who needs the clinic's attention first: a pure ordering of the patient list, so it can be
 // unit-tested without a DOM or a server.
 //
-// 1. Missed check-ins, while in treatment: 7-day adherence below 60%, or more than 2 days
-//    since the last check-in (or since the last session, when none has come in since).
-// 2. Worsening scores: the latest pain is 7 or more, or a graded symptom is at 3 (severe).
-// 3. Then days since the last session, most recent first (no session last), then name.
+// 1. Open alerts (api/alerts): an urgent one first, then the most open alerts.
+// 2. Missed check-ins, while in treatment: 7-day adherence below 60% (the server counts only
+//    the days the check-in plan expects), or more than 2 days since the last check-in (or
+//    since the last session, when none has come in since).
+// 3. Worsening scores: the latest pain is 7 or more, a graded symptom is at 3 (severe), or
+//    the recovery is slower than the clinic's usual course.
+// 4. Then days since the last session, most recent first (no session last), then name.
 //
-// "In treatment" is approximated from the list's data: an active patient whose last session
-// was at most 8 weeks ago (the API's default review period). The list does not carry the
-// review date, so a longer or shorter plan is not seen here.
+// "In treatment": an active patient between their last session and its review date (or,
+// without one, within 8 weeks of the session: the API's default review period).
 
 import { LABELS } from "../../chart/shape";
 import { GRADED } from "../../types";
@@ -22,6 +24,8 @@ export const SEVERE_GRADE = 3;
 
 export interface Attention {
   patient: PatientSummary;
+  /** 2: an open urgent alert; 1: open watch alerts only; 0: none. */
+  alertRank: number;
   missed: boolean;
   worsening: boolean;
   /** Short reasons in words, most important first; empty when nothing stands out. */
@@ -42,6 +46,7 @@ export function daysBetween(from: string, to: string): number {
 export function inTreatment(patient: PatientSummary, today: string): boolean {
   if (!patient.active || patient.last_session_on === null) return false;
   const days = daysBetween(patient.last_session_on, today);
+  if (patient.review_on) return days >= 0 && today <= patient.review_on;
   return days >= 0 && days <= IN_TREATMENT_DAYS;
 }
 
@@ -59,6 +64,11 @@ function joinWords(words: string[]): string {
 /** One patient's attention flags and reasons, as of `today` (YYYY-MM-DD). */
 export function assess(patient: PatientSummary, today: string): Attention {
   const reasons: string[] = [];
+  const alertRank = patient.alert_severity === "urgent" ? 2 : patient.open_alerts > 0 ? 1 : 0;
+  if (patient.open_alerts > 0) {
+    const kind = patient.alert_severity === "urgent" ? "urgent alert" : "alert";
+    reasons.push(patient.open_alerts === 1 ? `Open ${kind}` : `${patient.open_alerts} open alerts, incl. ${kind}`);
+  }
   let missed = false;
   if (inTreatment(patient, today)) {
     // A check-in from before the latest session says nothing about this treatment.
@@ -90,12 +100,18 @@ export function assess(patient: PatientSummary, today: string): Attention {
       reasons.push(`Severe ${joinWords(severe.map((symptom) => LABELS[symptom].toLowerCase()))}`);
     }
   }
+  if (patient.slower_than_usual) {
+    worsening = true;
+    reasons.push("Slower than usual");
+  }
   const daysSinceSession =
     patient.last_session_on === null ? null : daysBetween(patient.last_session_on, today);
-  return { patient, missed, worsening, reasons, daysSinceSession };
+  return { patient, alertRank, missed, worsening, reasons, daysSinceSession };
 }
 
 function compare(a: Attention, b: Attention): number {
+  if (a.alertRank !== b.alertRank) return b.alertRank - a.alertRank;
+  if (a.patient.open_alerts !== b.patient.open_alerts) return b.patient.open_alerts - a.patient.open_alerts;
   if (a.missed !== b.missed) return a.missed ? -1 : 1;
   if (a.worsening !== b.worsening) return a.worsening ? -1 : 1;
   if (a.daysSinceSession !== b.daysSinceSession) {

@@ -1,6 +1,7 @@
 // Practitioner screens: the patient list, adding a patient, recording a session, and one
 // patient's recovery timeline.
 import { route } from "../../router";
+import { alertsView, clinicView } from "./alerts";
 import { patientsView } from "./list";
 import { newPatientView } from "./newPatient";
 import { newSessionView } from "./newSession";
@@ -8,6 +9,9 @@ import { timelineView } from "./timeline";
 
 export function registerPractitionerRoutes(): void {
   route("/patients", patientsView);
+  route("/alerts", alertsView);
+  route("/alerts/:status", alertsView);
+  route("/clinic", clinicView);
   // Before "/patients/:id", which would otherwise take "new" for an id.
   route("/patients/new", newPatientView);
   route("/patients/:id/sessions/new", newSessionView);

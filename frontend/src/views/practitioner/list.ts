@@ -30,6 +30,13 @@ function row(item: Attention): HTMLTableRowElement {
       { scope: "row", role: "rowheader", "data-label": "Name" },
       h("a", { href: `#/patients/${encodeURIComponent(patient.id)}` }, patient.name),
       patient.active ? null : h("span", { class: "tag" }, " (inactive)"),
+      patient.alert_severity
+        ? h(
+            "a",
+            { class: `badge ${patient.alert_severity}`, href: "#/alerts" },
+            patient.alert_severity === "urgent" ? " Urgent alert" : " Alert",
+          )
+        : null,
     ),
     cell("Last check-in", patient.last_checkin_on ? formatDate(patient.last_checkin_on) : "None yet"),
     cell("Check-ins, 7 days", percent(patient.adherence_7d)),

@@ -19,10 +19,42 @@ interface PatientBase {
 /** A row of GET /api/patients. */
 export interface PatientSummary extends PatientBase {
   last_session_on: string | null;
+  /** Review date of the session in force today: the end of its check-in plan. */
+  review_on: string | null;
   last_checkin_on: string | null;
-  /** Share of expected check-ins made in the last 7 local days, 0..1; null when none were expected. */
+  /** Share of the plan's expected check-ins made in the last 7 local days, 0..1; null when none were expected. */
   adherence_7d: number | null;
   latest: LatestScores | null;
+  open_alerts: number;
+  alert_severity: "urgent" | "watch" | null;
+  /** Screening flag codes (api/screening/flags.py). */
+  flags: string[];
+  /** Above the clinic's usual range for 3 check-ins in a row after day 7. */
+  slower_than_usual: boolean;
+}
+
+/** A row of GET /api/alerts. */
+export interface Alert {
+  id: string;
+  patient: { id: string; name: string };
+  rule: "warning_sign" | "pain_high" | "pain_rising" | "symptom_severe" | "missed_checkins";
+  severity: "urgent" | "watch";
+  status: "open" | "acknowledged";
+  local_date: string;
+  reason: string;
+  checkin_id: string | null;
+  created_at: string;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  note: string | null;
+}
+
+/** GET/PATCH /api/clinic. */
+export interface Clinic {
+  id: string;
+  name: string;
+  timezone: string;
+  phone: string | null;
 }
 
 /** GET /api/patients/{id}. */
