@@ -1,8 +1,14 @@
 """A demo clinic that looks like a real one, built through the real services.
 
-Seven patients, 1-3 sessions each, 8-12 weeks of check-ins: symptoms that fade at different
-speeds, days missed, discolouration that shows up weeks late, and one patient (Farid) whose
-pain and swelling are rising. Deterministic, so screenshots and walkthroughs are repeatable.
+Seven named patients, 1-3 sessions each, 8-12 weeks of check-ins: symptoms that fade at
+different speeds, days missed, discolouration that shows up weeks late, and one patient
+(Farid) whose pain and swelling are rising and who ticked "calf swelling with pain"
+yesterday, so he has open alerts and heads the practitioner's list. Twelve more patients
+with one finished course each give the clinic enough history for its expected-course band
+(at least 5 patients per day since session). Check-ins follow the plan: daily for two
+weeks, then weekly. The clinic has a phone number, and most patients answered the
+screening questions (a few with flags). Deterministic, so screenshots and walkthroughs are
+repeatable.
 
 Grace, a week after her first session, has her check-in time set two minutes after the seed
 ran (in her own timezone), so whoever runs `make run` sees the scheduler put her prompt in
@@ -17,11 +23,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from api.auth.schemas import Principal
 from api.auth.service import accept_invite, create_practitioner
-from api.checkins.schemas import CheckinIn
+from api.checkins.schemas import CheckinIn, WarningSign
 from api.checkins.service import put_checkin
 from api.core.clock import local_today
 from api.core.db import Database
@@ -64,6 +70,38 @@ PATIENTS = (
         "Grace Liu", "grace@demo.afterline.test", "Australia/Sydney", (1,), 1.0, 1.0, False, True
     ),
 )
+HISTORY_NAMES = (
+    "Hannah Brooks",
+    "Ibrahim Saleh",
+    "Julia Costa",
+    "Kofi Mensah",
+    "Laura Fischer",
+    "Mei Wong",
+    "Nadia Rahman",
+    "Oscar Lindqvist",
+    "Priya Nair",
+    "Rosa Alvarez",
+    "Sam Taylor",
+    "Tomasz Zielinski",
+)
+CLINIC_PHONE = "+44 20 7946 0000"
+# Farid's last check-in (yesterday): the warning sign that makes his alert urgent.
+FARID_SIGN: WarningSign = "leg_swelling_with_pain"
+
+
+def history_patients(rng: random.Random) -> list[DemoPatient]:
+    """Patients with one course behind them: the clinic's history the band is made from."""
+    return [
+        DemoPatient(
+            name,
+            name.split()[0].lower() + "@demo.afterline.test",
+            "Europe/London",
+            (rng.randint(9, 13),),
+            round(rng.uniform(0.7, 1.4), 2),
+            round(rng.uniform(0.86, 0.98), 2),
+        )
+        for name in HISTORY_NAMES
+    ]
 
 
 @dataclass(frozen=True)
@@ -117,13 +155,12 @@ def symptoms_on(day: int, profile: DemoPatient, rng: random.Random, since_end: i
 
 
 def _due(day: int, rng: random.Random, profile: DemoPatient, since_end: int) -> bool:
-    """Daily for two weeks, then every few days, with the patient's own reliability."""
+    """The plan (daily for two weeks, then weekly), with the patient's own reliability."""
     if profile.worsening and since_end < 7:
         return True  # a worried patient checks in every day
-    adherence = profile.adherence
-    if day > 14 and day % rng.choice((2, 3, 4)) != 0:
+    if day >= 14 and day % 7 != 0:
         return False
-    return rng.random() < adherence
+    return rng.random() < profile.adherence
 
 
 async def seed_demo(db: Database, now: datetime) -> DemoLogins:
@@ -142,8 +179,12 @@ async def seed_demo(db: Database, now: datetime) -> DemoLogins:
         name=practitioner.name,
         session_id=practitioner.id,
     )
+    async with db.write() as session:
+        await session.execute(
+            update(Clinic).where(Clinic.id == clinic_id).values(phone=CLINIC_PHONE)
+        )
     soon = ("", "", "", "")
-    for profile in PATIENTS:
+    for profile in (*PATIENTS, *history_patients(rng)):
         checkin_time = await _seed_patient(db, actor, profile, now, rng)
         if profile.prompt_soon:
             soon = (profile.name, profile.email, checkin_time, profile.timezone)
@@ -201,6 +242,8 @@ async def _seed_patient(
             if is_today or not _due(offset, rng, profile, (today - day).days):
                 continue
             body = symptoms_on(offset, profile, rng, (today - day).days)
+            if profile.worsening and (today - day).days == 1:
+                body.warning_signs = [FARID_SIGN]
             evening = datetime.combine(day, time(19, 30), tzinfo=zone).astimezone(UTC)
             body.recorded_at = min(evening, now)
             await put_checkin(db, created.id, profile.timezone, day, body, now)
