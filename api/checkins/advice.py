@@ -7,7 +7,7 @@ weeks; discolouration can appear weeks later and fades over months.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from api.checkins.schemas import Advice, WarningAdvice
 
@@ -44,14 +44,15 @@ def _what_is_normal(day: int) -> str:
 def advice_for(
     day: int, performed_on: date, compression_days: int, restriction_days: int, review_on: date
 ) -> list[Advice]:
+    """Today's advice, day `day` after the session (day 0 is the session day)."""
     advice: list[Advice] = []
     if day < compression_days:
         last = compression_days - 1
         advice.append(
             Advice(
                 "compression",
-                f"Wear your compression stockings today, as the clinic showed you. Keep them on "
-                f"until the end of day {last} after your session.",
+                "Wear your compression stockings today, as the clinic showed you. Keep them on "
+                f"until the end of day {last} after your session (today is day {day}).",
             )
         )
     elif day == compression_days:
@@ -62,28 +63,44 @@ def advice_for(
         advice.append(
             Advice(
                 "activity",
-                "Avoid strenuous exercise, standing or sitting still for long periods, hot baths, "
-                "saunas, sun on the treated skin and long flights until day "
-                f"{restriction_days} after your session.",
+                "Until day "
+                f"{restriction_days} after your session, avoid hard exercise (running, the gym, "
+                "heavy lifting), standing or sitting still for long periods, hot baths and "
+                "saunas, sun on the treated skin, and long flights.",
+            )
+        )
+    elif day == restriction_days:
+        advice.append(
+            Advice(
+                "activity",
+                "From today you can slowly go back to exercise and your usual activities. Keep "
+                "the treated skin out of strong sun for a few more weeks.",
             )
         )
     advice.append(
         Advice(
             "walking",
-            "Walk for at least 10 to 30 minutes a few times today: it keeps blood moving in "
-            "your legs.",
+            "Walk for 10 to 30 minutes a few times today: it keeps the blood moving in your "
+            "legs and helps you heal.",
         )
     )
     advice.append(Advice("normal", _what_is_normal(day)))
-    advice.append(
-        Advice(
-            "results",
-            "Treated veins fade gradually over 6 to 12 weeks and some need more than one "
-            f"session. Your results review is on {review_on:%-d %B %Y}.",
-        )
-    )
+    advice.append(Advice("results", _results(day, review_on, performed_on)))
     advice.append(Advice("when_to_call", CALL_THE_CLINIC))
     return advice
+
+
+def _results(day: int, review_on: date, performed_on: date) -> str:
+    review = f"{review_on:%-d %B %Y}"
+    if performed_on + timedelta(days=day) > review_on:
+        return (
+            f"Your results review was due on {review}. If it has not happened yet, contact "
+            "the clinic to book it."
+        )
+    return (
+        "Treated veins fade slowly, over 6 to 12 weeks, and some need more than one "
+        f"session. Your results review is on {review}."
+    )
 
 
 # The first three warning signs of DESIGN §2 can be life-threatening; the others need the

@@ -790,7 +790,9 @@ async def test_today_counts_days_since_the_latest_session_and_checked_in(world: 
     assert put_today.status_code == 201
     today = (await patient.get("/api/me/today")).json()
     assert today["checked_in"] is True
-    assert today["checkin"] == {k: v for k, v in put_today.json().items() if k not in ("outcome", "advice")}
+    assert today["checkin"] == {
+        k: v for k, v in put_today.json().items() if k not in ("outcome", "advice")
+    }
 
     # The next local day starts unchecked again.
     world.clock.advance(timedelta(days=1))
@@ -843,11 +845,22 @@ async def test_today_compression_advice_runs_for_compression_days_only(world: Wo
         assert "compression" not in _topics(seen[day]), day
         assert all("compression" not in a["text"].lower() for a in seen[day]["advice"])
 
-    assert ["activity" in _topics(seen[d]) for d in range(4)] == [True, True, False, False]
+    # Restrictions run for days 0-1; day 2 says they are over; then nothing.
+    assert ["activity" in _topics(seen[d]) for d in range(4)] == [True, True, True, False]
+    assert "avoid hard exercise" in _advice(seen[1], "activity")
+    assert _advice(seen[2], "activity").startswith("From today you can")
     for today in seen.values():
-        assert "5 May 2026" in _advice(today, "results")
+        assert "Your results review is on 5 May 2026" in _advice(today, "results")
         assert today["session"]["review_on"] == "2026-05-05"
         assert "when_to_call" in _topics(today)
+
+
+async def test_today_after_the_review_date_says_to_book_the_review(world: World) -> None:
+    _, patient = await patient_with_session(world, sessions=(date(2026, 1, 5),))
+    today = (await patient.get("/api/me/today")).json()
+    assert today["session"]["review_on"] == "2026-03-02"  # before today, 2026-03-10
+    assert _advice(today, "results").startswith("Your results review was due on 2 March 2026")
+    assert "discolouration" in _advice(today, "normal")
 
 
 async def test_today_without_a_session_has_no_day_and_no_advice(world: World) -> None:
