@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 
 import click
 
@@ -89,6 +90,47 @@ def seed_demo_command(if_empty: bool) -> None:
         )
 
     asyncio.run(run())
+
+
+@main.command("export")
+@click.option("--clinic", "clinic_name", required=True, help="The clinic's name, exactly")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, writable=True, path_type=Path),
+    help="Directory for the files; created if missing",
+)
+def export_command(clinic_name: str, out_dir: Path) -> None:
+    """Write <patient-id>.fhir.json and <patient-id>.csv for every patient of a clinic."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from api.core.clock import SystemClock
+    from api.core.db import Database
+    from api.core.errors import AppError
+    from api.reports.service import clinic_patient_ids, export_patient_files
+
+    async def run() -> int:
+        db = Database.from_url(load_settings().database_url)
+        try:
+            patient_ids = await clinic_patient_ids(db, clinic_name)
+            await asyncio.to_thread(out_dir.mkdir, parents=True, exist_ok=True)
+            # The bar goes to stderr, so stdout carries only the summary line.
+            with Progress(console=Console(stderr=True), transient=True) as progress:
+                task = progress.add_task("Exporting", total=len(patient_ids))
+                for patient_id in patient_ids:
+                    await export_patient_files(db, patient_id, out_dir, SystemClock().now())
+                    progress.advance(task)
+            return len(patient_ids)
+        finally:
+            await db.dispose()
+
+    try:
+        count = asyncio.run(run())
+    except AppError as exc:
+        raise click.ClickException(exc.detail) from exc
+    click.echo(f"exported {count} patient(s) of {clinic_name!r} to {out_dir}")
 
 
 @main.command()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from api.alerts.models import Alert
 from api.auth.models import User
 from api.auth.service import authenticate
 from api.checkins.models import Checkin
@@ -19,6 +22,7 @@ from api.core.clock import SystemClock
 from api.core.db import Database
 from api.patients.models import Clinic, Patient
 from api.treatments.models import TreatmentSession
+from tests.conftest import World, checkin_body
 
 AFTERLINE = str(Path(sys.executable).parent / "afterline")
 
@@ -146,6 +150,23 @@ async def test_seed_demo_builds_a_realistic_clinic(
     worsening = [p for p, values in pains.items() if values[-3] < values[-2] < values[-1]]
     assert len(worsening) >= 1
 
+    # Farid, the worsening patient, has open alerts, one of them urgent, and nobody else has
+    # an urgent one: he heads the practitioner's list (tests/e2e checks the screen).
+    async with db.read() as conn:
+        alerts = (
+            await conn.execute(
+                select(User.name, Alert.rule, Alert.severity)
+                .join(Patient, Patient.id == Alert.patient_id)
+                .join(User, User.id == Patient.user_id)
+                .where(Alert.status == "open")
+            )
+        ).all()
+        phone = await conn.scalar(select(Clinic.phone))
+    assert ("Farid Haddad", "warning_sign", "urgent") in alerts
+    assert ("Farid Haddad", "pain_rising", "watch") in alerts
+    assert {name for name, _, severity in alerts if severity == "urgent"} == {"Farid Haddad"}
+    assert phone
+
     again = run(database_url, tmp_path, "seed-demo", "--if-empty")
     assert again.returncode == 0
     assert "not seeded" in again.stdout
@@ -172,3 +193,74 @@ def test_production_refuses_to_start_without_secret(database_url: str, tmp_path:
         }
     )
     assert prod.is_production
+
+
+async def test_export_writes_both_files_for_every_patient_of_the_clinic(
+    database_url: str, tmp_path: Path, world: World, db: Database
+) -> None:
+    from fhir.resources.R4B.bundle import Bundle
+
+    from api.audit.models import AuditEvent
+
+    doctor = await world.practitioner("dr@clinic-a.test", "Clinic A")
+    treated, patient = await world.patient(
+        doctor, email="ruth@example.test", sessions=(date(2026, 3, 1),)
+    )
+    note = 'sore, "hot"\nbetter now'
+    for day, pain in ((date(2026, 3, 2), 6), (date(2026, 3, 3), 4)):
+        put = await patient.put(
+            f"/api/me/checkins/{day.isoformat()}", json=checkin_body(pain=pain, note=note)
+        )
+        assert put.status_code == 201, put.text
+    untreated, _ = await world.patient(doctor, email="new@example.test")
+    other = await world.practitioner("dr@clinic-b.test", "Clinic B")
+    elsewhere, _ = await world.patient(other, email="elsewhere@example.test")
+
+    out = tmp_path / "exports" / "clinic-a"  # neither directory exists yet
+    result = run(database_url, tmp_path, "export", "--clinic", "Clinic A", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "exported 2 patient(s) of 'Clinic A'" in result.stdout
+
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"{pid}{suffix}" for pid in (treated, untreated) for suffix in (".fhir.json", ".csv")
+    )
+    assert elsewhere not in {p.name.split(".")[0] for p in out.iterdir()}
+    bundle = Bundle.model_validate(json.loads((out / f"{treated}.fhir.json").read_text()))
+    assert bundle.entry is not None
+    kinds = [entry.resource.get_resource_type() for entry in bundle.entry if entry.resource]
+    assert kinds == ["Patient", "Procedure"] + ["Observation"] * 12
+    with (out / f"{treated}.csv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["local_date"], r["day"], r["pain"], r["note"]) for r in rows] == [
+        ("2026-03-02", "1", "6", note),
+        ("2026-03-03", "2", "4", note),
+    ]
+    empty = Bundle.model_validate(json.loads((out / f"{untreated}.fhir.json").read_text()))
+    assert empty.entry is not None and len(empty.entry) == 1
+    assert (out / f"{untreated}.csv").read_text().startswith("local_date,day,session_date,")
+
+    # One audit event per exported patient, with no user behind it, and none for Clinic B.
+    async with db.read() as conn:
+        events = (
+            await conn.execute(
+                select(AuditEvent.actor_user_id, AuditEvent.patient_id).where(
+                    AuditEvent.action == "export.cli"
+                )
+            )
+        ).all()
+    assert sorted((actor, str(pid)) for actor, pid in events) == sorted(
+        [(None, treated), (None, untreated)]
+    )
+
+
+async def test_export_of_an_unknown_clinic_fails_clearly(
+    database_url: str, tmp_path: Path, world: World
+) -> None:
+    await world.practitioner("dr@clinic-a.test", "Clinic A")
+    out = tmp_path / "exports"
+    result = run(database_url, tmp_path, "export", "--clinic", "Clinic Z", "--out", str(out))
+    assert result.returncode != 0
+    assert "no clinic is named 'Clinic Z'" in result.stderr
+    assert "'Clinic A'" in result.stderr  # the names there are, for the mistyped one
+    assert "Traceback" not in result.stderr
+    assert not out.exists()

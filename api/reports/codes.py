@@ -7,12 +7,12 @@ here rather than derived from a deployment's base URL: every clinic's exports th
 them, and a receiving system can map them once. Never change one in place; a new meaning
 needs a new URI.
 
-- `https://afterline.app/fhir/CodeSystem/procedure`      `microsclerotherapy`
-- `https://afterline.app/fhir/CodeSystem/treated-area`   DESIGN §2 area codes, e.g. `leg_left_calf`
-- `https://afterline.app/fhir/CodeSystem/sclerosant`     `polidocanol`, `sodium_tetradecyl_sulfate`, …
-- `https://afterline.app/fhir/CodeSystem/symptom`        `swelling`, `bruising`, `discolouration`,
-  `hardening`, `itching`
-- `https://afterline.app/fhir/CodeSystem/symptom-grade`  `0` none, `1` mild, `2` moderate, `3` severe
+Under `https://afterline.app/fhir/CodeSystem/`:
+- `procedure`      `microsclerotherapy`
+- `treated-area`   the DESIGN §2 area codes, e.g. `leg_left_calf`
+- `sclerosant`     `polidocanol`, `sodium_tetradecyl_sulfate`, `hypertonic_saline`, …
+- `symptom`        `swelling`, `bruising`, `discolouration`, `hardening`, `itching`
+- `symptom-grade`  `0` none, `1` mild, `2` moderate, `3` severe
 
 Pain alone has a standard code, LOINC 72514-3, and goes out as that.
 """

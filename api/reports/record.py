@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -85,13 +85,12 @@ class PatientRecord:
         return self.sessions[index - 1] if index else None
 
 
-_SESSION_COLUMNS = [
-    getattr(TreatmentSession, name) for name in SessionInfo.__dataclass_fields__
-]
-_CHECKIN_COLUMNS = [getattr(Checkin, name) for name in CheckinInfo.__dataclass_fields__]
+# The columns are the dataclasses' own fields, so the two cannot drift apart.
+_SESSION_COLUMNS = [getattr(TreatmentSession, f.name) for f in fields(SessionInfo)]
+_CHECKIN_COLUMNS = [getattr(Checkin, f.name) for f in fields(CheckinInfo)]
 
 
-def _fields(row: Row[Any]) -> dict[str, Any]:
+def _values(row: Row[Any]) -> dict[str, Any]:
     return dict(row._mapping)
 
 
@@ -125,9 +124,9 @@ async def load_record(conn: DbConnection, patient_id: uuid.UUID) -> PatientRecor
             active=person.active,
             clinic_name=person.clinic,
         ),
-        sessions=[SessionInfo(**_fields(row)) for row in sessions],
+        sessions=[SessionInfo(**_values(row)) for row in sessions],
         checkins=[
-            CheckinInfo(**{**_fields(row), "warning_signs": list(row.warning_signs or [])})
+            CheckinInfo(**{**_values(row), "warning_signs": list(row.warning_signs or [])})
             for row in checkins
         ],
     )

@@ -1,0 +1,41 @@
+"""Downloads of one patient's record for the practitioner: FHIR R4 JSON and CSV."""
+
+from __future__ import annotations
+
+from litestar import Controller, Response, get
+from litestar.params import FromPath
+
+from api.auth.middleware import practitioner_only
+from api.core.deps import DB, Actor, Now, parse_id
+from api.reports import csv_export, fhir, service
+
+
+def _download(export: service.Export, media_type: str) -> Response[bytes]:
+    # The file name is built from a UUID and a fixed suffix: nothing in it needs quoting.
+    return Response(
+        export.content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
+    )
+
+
+class ReportsController(Controller):
+    path = "/api/patients/{patient_id:str}"
+    tags = ["reports"]
+    guards = [practitioner_only]
+
+    @get("/export.fhir.json", media_type=fhir.MEDIA_TYPE)
+    async def fhir_bundle(
+        self, patient_id: FromPath[str], db: DB, actor: Actor, now: Now
+    ) -> Response[bytes]:
+        """The patient, their sessions and every check-in score as a FHIR R4 collection."""
+        export = await service.practitioner_fhir(db, actor, parse_id(patient_id), now)
+        return _download(export, fhir.MEDIA_TYPE)
+
+    @get("/export.csv", media_type=csv_export.MEDIA_TYPE)
+    async def csv(
+        self, patient_id: FromPath[str], db: DB, actor: Actor, now: Now
+    ) -> Response[bytes]:
+        """One row per check-in, oldest first, with the day since the session it follows."""
+        export = await service.practitioner_csv(db, actor, parse_id(patient_id), now)
+        return _download(export, csv_export.MEDIA_TYPE)
