@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from api.checkins.models import Checkin
 from api.core.db import Database
 from api.core.migrate import downgrade, upgrade
-from api.demo.seed import seed_demo
+from api.demo.seed import HISTORY_NAMES, PATIENTS, seed_demo
 from api.models import Base
 from api.patients.models import Patient
 from tests.conftest import START
@@ -53,4 +53,6 @@ async def test_upgrade_downgrade_upgrade_with_data(db: Database, database_url: s
     # The rebuilt schema accepts the same data again.
     await seed_demo(db, START)
     async with db.read() as conn:
-        assert await conn.scalar(select(func.count()).select_from(Patient)) == 7
+        assert await conn.scalar(select(func.count()).select_from(Patient)) == len(PATIENTS) + len(
+            HISTORY_NAMES
+        )

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, func, literal, null, select
+from sqlalchemy import String, cast, func, literal, literal_column, null, select
 from sqlalchemy.sql.selectable import Subquery
 
 from api.alerts.models import Alert
@@ -43,6 +43,7 @@ _COLUMNS = (
     "local_date",
     "checkin_id",
     "reason",
+    "warning_signs",
     "created_at",
 )
 
@@ -95,6 +96,8 @@ def _missed_alerts(clocks: Subquery, now: datetime) -> Any:
             today,
             null(),
             reason,
+            # An empty JSON list, written as SQL text: both databases cast it on insert.
+            literal_column("'[]'"),
             literal(now, Alert.created_at.type),
         )
         .select_from(Patient)

@@ -4,7 +4,8 @@ Two unique indexes make raising an alert idempotent, so the rules can run on eve
 check-in, on replays and from several processes:
 - at most one *open* alert per patient and rule (a partial unique index);
 - at most one alert per patient, rule and local date, open or acknowledged, so an edit or a
-  replay of an acknowledged day's check-in does not raise the same alert again.
+  replay of an acknowledged day's check-in does not raise the same alert again (a warning
+  sign that alert did not report yet reopens it: see `api.alerts.service`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -66,6 +68,9 @@ class Alert(UUIDPrimaryKey, Base):
         ForeignKey("checkin.id", ondelete="SET NULL")
     )
     reason: Mapped[str] = mapped_column(Text())
+    # For warning-sign alerts, every sign it reports: signs ticked later that are not among
+    # them update the open alert (or reopen an acknowledged one) and tell the clinic again.
+    warning_signs: Mapped[list[str]] = mapped_column(JSON(), default=list)
     created_at: Mapped[datetime]
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by: Mapped[uuid.UUID | None] = mapped_column(

@@ -42,6 +42,12 @@ class Finding:
     rule: str
     severity: str
     reason: str
+    # The warning signs behind a `warning_sign` finding (sorted); empty for the others.
+    signs: tuple[str, ...] = ()
+
+
+def warning_sign_reason(signs: Sequence[str]) -> str:
+    return "Warning sign reported: " + "; ".join(WARNING_SIGN_LABELS.get(s, s) for s in signs) + "."
 
 
 @dataclass(frozen=True)
@@ -61,8 +67,8 @@ class CheckinFacts:
 def evaluate(facts: CheckinFacts) -> list[Finding]:
     findings: list[Finding] = []
     if facts.warning_signs:
-        signs = "; ".join(WARNING_SIGN_LABELS.get(s, s) for s in facts.warning_signs)
-        findings.append(Finding("warning_sign", "urgent", f"Warning sign reported: {signs}."))
+        signs = tuple(sorted(set(facts.warning_signs)))
+        findings.append(Finding("warning_sign", "urgent", warning_sign_reason(signs), signs))
     if facts.pain >= PAIN_HIGH:
         findings.append(Finding("pain_high", "watch", f"Pain {facts.pain}/10 on day {facts.day}."))
     pains = list(facts.recent_pains)

@@ -4,9 +4,15 @@ Raising is `INSERT … ON CONFLICT DO NOTHING` against the alert table's two uni
 (see `api.alerts.models`), so a rule that fires again while its alert is open, a replayed
 check-in, or two processes evaluating the same day leave exactly one alert. Only an alert
 that was really inserted tells the practitioners: an urgent one becomes an inbox
-notification per practitioner of the clinic (keyed `alert:<alert>:<user>`) with its email
-and push deliveries queued in the same transaction, so the dispatcher sends it with the
-outbox's retries and idempotence.
+notification per practitioner of the clinic (keyed by alert, user and the signs reported)
+with its email and push deliveries queued in the same transaction, so the dispatcher sends
+it with the outbox's retries and idempotence.
+
+One exception to "nothing new while one is open": a warning sign the patient ticks that the
+open (or that day's acknowledged) warning-sign alert does not report yet. A patient whose
+calf swelling is followed by chest pain must not be hidden behind the first alert, so the
+alert takes the new signs, is reopened if it was acknowledged, and the practitioners are
+told again.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from api.alerts.models import Alert
-from api.alerts.rules import Finding
+from api.alerts.rules import Finding, warning_sign_reason
 from api.alerts.schemas import AcknowledgeIn, AlertOut, AlertPatient, AlertStatus
 from api.audit.service import record
 from api.auth.models import User
@@ -72,6 +78,7 @@ async def raise_alerts(
                 local_date=local_date,
                 checkin_id=checkin_id,
                 reason=finding.reason,
+                warning_signs=list(finding.signs),
                 created_at=now,
             )
             .returning(Alert.id)
@@ -80,9 +87,49 @@ async def raise_alerts(
             raised.append(alert_id)
             if finding.severity == "urgent":
                 urgent.append((alert_id, finding))
+        elif finding.signs:
+            widened = await _widen_warning_alert(
+                session, patient_id, local_date, checkin_id, finding
+            )
+            if widened is not None:
+                urgent.append(widened)
     if urgent:
         await _tell_practitioners(session, clinic_id, str(name), local_date, urgent, now, email_on)
     return raised
+
+
+async def _widen_warning_alert(
+    session: WriteSession,
+    patient_id: uuid.UUID,
+    local_date: date,
+    checkin_id: uuid.UUID | None,
+    finding: Finding,
+) -> tuple[uuid.UUID, Finding] | None:
+    """Add signs the existing warning-sign alert does not report; what to tell, if anything."""
+    candidates = (
+        await session.execute(
+            select(Alert)
+            .where(
+                Alert.patient_id == patient_id,
+                Alert.rule == finding.rule,
+                (Alert.status == "open") | (Alert.local_date == local_date),
+            )
+            .order_by((Alert.status == "open").desc())
+            .limit(1)
+            .with_for_update()
+        )
+    ).scalars()
+    alert = next(iter(candidates), None)
+    if alert is None or set(finding.signs) <= set(alert.warning_signs):
+        return None
+    signs = tuple(sorted({*alert.warning_signs, *finding.signs}))
+    alert.warning_signs = list(signs)
+    alert.reason = warning_sign_reason(signs)
+    alert.checkin_id = checkin_id
+    if alert.status != "open":
+        alert.status = "open"
+        alert.acknowledged_at = alert.acknowledged_by = alert.note = None
+    return alert.id, Finding(finding.rule, finding.severity, alert.reason, signs)
 
 
 async def _tell_practitioners(
@@ -103,7 +150,8 @@ async def _tell_practitioners(
         {
             "id": uuid.uuid4(),
             "user_id": user_id,
-            "dedupe_key": f"alert:{alert_id}:{user_id}",
+            # Widening only ever adds signs, so their count tells the messages apart.
+            "dedupe_key": f"alert:{alert_id}:{user_id}:{len(finding.signs)}",
             "kind": "alert",
             "local_date": local_date,
             "title": f"Urgent: {patient_name} reported a warning sign",

@@ -59,6 +59,7 @@ def upgrade() -> None:
         sa.Column("local_date", sa.Date(), nullable=False),
         sa.Column("checkin_id", sa.Uuid(), nullable=True),
         sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("warning_signs", sa.JSON(), nullable=False),
         sa.Column(
             "created_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False
         ),

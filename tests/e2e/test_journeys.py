@@ -13,44 +13,26 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.steps import (
+    PATIENT_PASSWORD,
+    ZONE,
+    fill_checkin,
+    local_today,
+    patient_with_session,
+    sign_in,
+)
 from tests.e2e.support import (
     PASSWORD,
-    ApiClient,
     Server,
     allow_console_error,
     screenshot,
     wait_for_service_worker_control,
 )
 
-ZONE = "Europe/London"
-PATIENT_PASSWORD = "a long patient password"
-# The check-in the patient makes in these tests: radiogroup name → option label.
-CHECKIN = {
-    "Pain": "3",
-    "Swelling": "Mild",
-    "Bruising": "Moderate",
-    "Discolouration": "None",
-    "Hardening": "None",
-    "Itching": "Mild",
-}
-
-
-def local_today() -> date:
-    return datetime.now(ZoneInfo(ZONE)).date()
-
-
 # --- steps, as a person does them ------------------------------------------------------------
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    page.goto("/#/sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def add_patient(page: Page, name: str, email: str) -> str:
@@ -91,46 +73,7 @@ def accept_invite(page: Page, invite_path: str, password: str) -> None:
     expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
 
 
-def fill_checkin(page: Page, answers: dict[str, str] = CHECKIN) -> None:
-    for group, option in answers.items():
-        radiogroup = page.get_by_role("radiogroup", name=group, exact=True)
-        radiogroup.get_by_role("radio", name=option, exact=True).check()
-
-
 # --- set-up through the API, for the tests about something else ------------------------------
-
-
-def patient_with_session(server: Server, days_ago: int = 4) -> tuple[ApiClient, str]:
-    """A practitioner, and a patient treated `days_ago` days ago who has accepted the
-    invitation; (the patient's API client, their email)."""
-    email, password = server.create_practitioner()
-    clinic = ApiClient(server.base_url).sign_in(email, password)
-    patient = clinic.call(
-        "POST",
-        "/api/patients",
-        {"name": "Ann Patel", "email": "ann@example.org", "timezone": ZONE},
-    )
-    performed_on = local_today() - timedelta(days=days_ago)
-    clinic.call(
-        "POST",
-        f"/api/patients/{patient['id']}/sessions",
-        {
-            "performed_on": performed_on.isoformat(),
-            "areas": ["leg_left_calf", "leg_right_calf"],
-            "sclerosant": "polidocanol",
-            "concentration_pct": 0.5,
-            "volume_ml": 2.0,
-            "injections": 6,
-        },
-    )
-    clinic.close()
-    me = ApiClient(server.base_url)
-    me.call(
-        "POST",
-        "/api/auth/accept-invite",
-        {"token": patient["invite_token"], "password": PATIENT_PASSWORD},
-    )
-    return me, "ann@example.org"
 
 
 # --- the journeys ----------------------------------------------------------------------------

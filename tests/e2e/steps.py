@@ -1,0 +1,72 @@
+"""Steps the browser tests share: signing in, filling a check-in, API set-up."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import Page
+
+from tests.e2e.support import ApiClient, Server
+
+ZONE = "Europe/London"
+PATIENT_PASSWORD = "a long patient password"
+# The check-in the patient makes in these tests: radiogroup name → option label.
+CHECKIN = {
+    "Pain": "3",
+    "Swelling": "Mild",
+    "Bruising": "Moderate",
+    "Discolouration": "None",
+    "Hardening": "None",
+    "Itching": "Mild",
+}
+
+
+def local_today() -> date:
+    return datetime.now(ZoneInfo(ZONE)).date()
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    page.goto("/#/sign-in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def fill_checkin(page: Page, answers: dict[str, str] = CHECKIN) -> None:
+    for group, option in answers.items():
+        radiogroup = page.get_by_role("radiogroup", name=group, exact=True)
+        radiogroup.get_by_role("radio", name=option, exact=True).check()
+
+
+def patient_with_session(server: Server, days_ago: int = 4) -> tuple[ApiClient, str]:
+    """A practitioner, and a patient treated `days_ago` days ago who has accepted the
+    invitation; (the patient's API client, their email)."""
+    email, password = server.create_practitioner()
+    clinic = ApiClient(server.base_url).sign_in(email, password)
+    patient = clinic.call(
+        "POST",
+        "/api/patients",
+        {"name": "Ann Patel", "email": "ann@example.org", "timezone": ZONE},
+    )
+    performed_on = local_today() - timedelta(days=days_ago)
+    clinic.call(
+        "POST",
+        f"/api/patients/{patient['id']}/sessions",
+        {
+            "performed_on": performed_on.isoformat(),
+            "areas": ["leg_left_calf", "leg_right_calf"],
+            "sclerosant": "polidocanol",
+            "concentration_pct": 0.5,
+            "volume_ml": 2.0,
+            "injections": 6,
+        },
+    )
+    clinic.close()
+    me = ApiClient(server.base_url)
+    me.call(
+        "POST",
+        "/api/auth/accept-invite",
+        {"token": patient["invite_token"], "password": PATIENT_PASSWORD},
+    )
+    return me, "ann@example.org"
