@@ -25,6 +25,8 @@ from api.core.settings import Settings, load_settings
 from api.notifications.routes import InboxController, PreferencesController, vapid_public_key
 from api.notifications.vapid import load_vapid, public_key
 from api.patients.routes import ClinicController, PatientsController
+from api.reports.routes import ReportsController
+from api.screening.routes import MyScreeningController, PatientScreeningController
 from api.treatments.routes import MySessionsController, TreatmentsController
 
 CSRF_COOKIE = "csrftoken"
@@ -95,8 +97,11 @@ def create_app(
             AlertsController,
             TreatmentsController,
             PatientCheckinsController,
+            ReportsController,
             MyCheckinsController,
             MySessionsController,
+            PatientScreeningController,
+            MyScreeningController,
             InboxController,
             PreferencesController,
             vapid_public_key,

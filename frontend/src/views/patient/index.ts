@@ -3,6 +3,7 @@ import { route } from "../../router";
 import { editDayView, historyView } from "./history";
 import { notificationsView } from "./notifications";
 import { recoveryView } from "./recovery";
+import { screeningView } from "./screening";
 import { todayView } from "./today";
 
 export function registerPatientRoutes(): void {
@@ -11,4 +12,5 @@ export function registerPatientRoutes(): void {
   route("/checkin/:date", editDayView);
   route("/recovery", recoveryView);
   route("/notifications", notificationsView);
+  route("/screening", screeningView);
 }

@@ -3,6 +3,7 @@ import { api, OfflineError } from "../../api";
 import { formatDate, h } from "../../dom";
 import type { CheckinBody, TimelineSession } from "../../types";
 import { checkinForm } from "./checkin-form";
+import { screeningPrompt } from "./screening";
 import { queue } from "./sync";
 
 interface Today {
@@ -32,7 +33,7 @@ async function load(): Promise<{ today: Today; offline: boolean }> {
 }
 
 export async function todayView(): Promise<HTMLElement> {
-  const { today, offline } = await load();
+  const [{ today, offline }, prompt] = await Promise.all([load(), screeningPrompt()]);
   const queued = (await queue.all()).find((item) => item.local_date === today.local_date);
   const dayLine =
     today.session && today.day !== null
@@ -44,6 +45,7 @@ export async function todayView(): Promise<HTMLElement> {
     { class: "screen" },
     h("h1", { tabindex: -1 }, "Today"),
     h("p", { class: "lead" }, dayLine),
+    prompt,
     offline ? h("p", { class: "note" }, "You are offline: this is what the app last knew.") : null,
     h(
       "section",

@@ -42,3 +42,15 @@ const SCLEROSANT_LABELS = new Map(SCLEROSANTS);
 export const areaLabel = (code: string): string => AREA_LABELS.get(code) ?? code;
 export const sclerosantLabel = (code: string): string => SCLEROSANT_LABELS.get(code) ?? code;
 export const warningLabel = (code: string): string => WARNING_SIGNS[code] ?? code;
+
+// Screening flags (api/screening/flags.py): they inform the practitioner, never block.
+export const SCREENING_FLAGS: Record<string, string> = {
+  pregnancy: "Pregnant or breast-feeding",
+  sclerosant_allergy: "Sclerosant allergy or reaction",
+  clotting_disorder: "Blood clots or clotting disorder",
+  vein_3mm_or_larger: "Vein 3 mm or larger",
+  acute_illness: "Currently unwell",
+  many_veins: "More than 20 veins",
+};
+
+export const flagLabel = (code: string): string => SCREENING_FLAGS[code] ?? code;

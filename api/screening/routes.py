@@ -1,0 +1,51 @@
+"""Screening routes: the patient answers (and re-reads to prefill the form); the practitioner
+of their clinic reads the answers and flags, audited. Flags inform and never block."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, put
+from litestar.params import FromPath
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from api.auth.middleware import patient_only, practitioner_only
+from api.core.body import read_body
+from api.core.deps import DB, Actor, Now, parse_id
+from api.patients.service import read_as_practitioner
+from api.screening.schemas import ScreeningIn, ScreeningOut
+from api.screening.service import put_screening, read_screening
+
+
+class MyScreeningController(Controller):
+    path = "/api/me/screening"
+    tags = ["me"]
+    guards = [patient_only]
+
+    @put("/")
+    async def put(
+        self, request: Request[Any, Any, Any], db: DB, actor: Actor, now: Now
+    ) -> Response[ScreeningOut]:
+        """Insert or replace the patient's answers: 201 the first time, 200 afterwards."""
+        assert actor.patient_id is not None
+        body = await read_body(request, ScreeningIn)
+        result, created = await put_screening(db, actor.patient_id, body, now)
+        return Response(result, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
+
+    @get("/")
+    async def read(self, db: DB, actor: Actor) -> ScreeningOut:
+        assert actor.patient_id is not None
+        async with db.read() as conn:
+            return await read_screening(conn, actor.patient_id)
+
+
+class PatientScreeningController(Controller):
+    path = "/api/patients/{patient_id:str}/screening"
+    tags = ["patients"]
+    guards = [practitioner_only]
+
+    @get("/")
+    async def read(self, patient_id: FromPath[str], db: DB, actor: Actor, now: Now) -> ScreeningOut:
+        return await read_as_practitioner(
+            db, actor, parse_id(patient_id), "screening.read", now, read_screening
+        )
