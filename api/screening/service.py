@@ -13,17 +13,14 @@ The flags are derived on every read rather than stored, so a change to the thres
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
 from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.expression import ColumnElement
 
 from api.core.db import Database, DbConnection
 from api.core.validation import check_text
-from api.patients.models import Patient
 from api.screening.flags import screening_flags
 from api.screening.models import Screening
 from api.screening.schemas import NOTES_MAX, ScreeningAnswersOut, ScreeningIn, ScreeningOut
@@ -38,7 +35,6 @@ ANSWER_FIELDS = (
     "notes",
 )
 # Keeps each IN list well under the bind-parameter limits of SQLite and asyncpg.
-_CHUNK = 500
 
 _screening = cast(Table, Screening.__table__)
 _columns = [_screening.c.patient_id, *(_screening.c[name] for name in ANSWER_FIELDS)]
@@ -106,34 +102,3 @@ async def read_screening(conn: DbConnection, patient_id: uuid.UUID) -> Screening
     if row is None:
         return screening_out(None, None)
     return screening_out(answers_out(row), row.updated_at)
-
-
-async def flags_by_patient(
-    conn: DbConnection, patient_ids: Collection[uuid.UUID]
-) -> dict[uuid.UUID, list[str]]:
-    """Flags per patient among `patient_ids`; a patient who has not answered has no key.
-
-    An answered patient with nothing to flag maps to `[]`, so "answered, no flags" and "not
-    answered" stay distinguishable. The caller checks clinic membership (ids in, ids out).
-    """
-    ids = list(dict.fromkeys(patient_ids))
-    found: dict[uuid.UUID, list[str]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        found.update(await _flags_where(conn, _screening.c.patient_id.in_(chunk)))
-    return found
-
-
-async def flags_in_clinic(conn: DbConnection, clinic_id: uuid.UUID) -> dict[uuid.UUID, list[str]]:
-    """`flags_by_patient` for every patient of one clinic, in one statement (the list view)."""
-    in_clinic = _screening.c.patient_id.in_(
-        select(Patient.id).where(Patient.clinic_id == clinic_id)
-    )
-    return await _flags_where(conn, in_clinic)
-
-
-async def _flags_where(
-    conn: DbConnection, condition: ColumnElement[bool]
-) -> dict[uuid.UUID, list[str]]:
-    rows = (await conn.execute(select(*_columns).where(condition))).all()
-    return {row.patient_id: screening_flags(answers_out(row)) for row in rows}

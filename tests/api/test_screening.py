@@ -15,10 +15,8 @@ import pytest
 from sqlalchemy import func, select
 
 from api.audit.models import AuditEvent
-from api.patients.models import Patient
 from api.screening.flags import LARGE_VEIN_MM, MANY_VEINS
 from api.screening.models import Screening
-from api.screening.service import flags_by_patient, flags_in_clinic
 from tests.conftest import START, ApiClient, World
 
 pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
@@ -398,37 +396,23 @@ async def test_wrong_role_is_403(world: World) -> None:
     assert await row_count(world) == 0
 
 
-# --- the list helper ----------------------------------------------------------------------
+# --- the patient list -----------------------------------------------------------------------
 
 
-async def test_flags_by_patient_and_in_clinic(world: World) -> None:
+async def test_the_patient_list_shows_each_patients_flags(world: World) -> None:
     dr_a = await world.practitioner("dr@clinic-a.test", "Clinic A")
     dr_b = await world.practitioner("dr@clinic-b.test", "Clinic B")
-    flagged_id, flagged = await world.patient(dr_a, email="flagged@example.test")
-    clear_id, clear = await world.patient(dr_a, email="clear@example.test")
-    silent_id, _ = await world.patient(dr_a, email="silent@example.test")
-    other_id, other = await world.patient(dr_b, email="other@example.test")
+    _, flagged = await world.patient(dr_a, email="flagged@example.test")
+    _, clear = await world.patient(dr_a, email="clear@example.test")
+    await world.patient(dr_a, email="silent@example.test")
+    _, other = await world.patient(dr_b, email="other@example.test")
     await flagged.put(ME, json=answers(sclerosant_allergy=True, largest_vein_mm=3))
     await clear.put(ME, json=answers())
     await other.put(ME, json=answers(acute_illness=True))
 
-    ids = {
-        name: uuid.UUID(value)
-        for name, value in (
-            ("flagged", flagged_id),
-            ("clear", clear_id),
-            ("silent", silent_id),
-            ("other", other_id),
-        )
+    rows = (await dr_a.get("/api/patients")).json()
+    assert {row["email"]: row["flags"] for row in rows} == {
+        "flagged@example.test": ["sclerosant_allergy", "vein_3mm_or_larger"],
+        "clear@example.test": [],
+        "silent@example.test": [],
     }
-    async with world.db.read() as conn:
-        clinic_a = await conn.scalar(select(Patient.clinic_id).where(Patient.id == ids["flagged"]))
-        by_patient = await flags_by_patient(
-            conn, [ids["flagged"], ids["clear"], ids["silent"], ids["flagged"]]
-        )
-        in_clinic = await flags_in_clinic(conn, clinic_a)
-        nobody = await flags_by_patient(conn, [])
-    expected = {ids["flagged"]: ["sclerosant_allergy", "vein_3mm_or_larger"], ids["clear"]: []}
-    assert by_patient == expected
-    assert in_clinic == expected
-    assert nobody == {}

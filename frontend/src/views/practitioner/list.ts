@@ -4,6 +4,7 @@ import { LABELS } from "../../chart/shape";
 import { formatDate, h } from "../../dom";
 import { GRADED } from "../../types";
 import { attentionOrder, type Attention } from "./attention";
+import { flagLabel } from "./labels";
 import { localToday, loadOr, screen } from "./common";
 import type { PatientSummary } from "./model";
 
@@ -46,6 +47,12 @@ function row(item: Attention): HTMLTableRowElement {
       "Needs attention",
       reasons.length > 0 ? h("span", { class: "reason" }, reasons.join("; ")) : "No",
     ),
+    cell(
+      "Screening",
+      ...(patient.flags.length > 0
+        ? patient.flags.map((flag) => h("span", { class: "badge flag" }, flagLabel(flag)))
+        : ["—"]),
+    ),
   );
 }
 
@@ -57,6 +64,7 @@ function table(items: Attention[]): HTMLTableElement {
     LABELS.pain,
     ...GRADED.map((symptom) => LABELS[symptom]),
     "Needs attention",
+    "Screening",
   ];
   return h(
     "table",
@@ -69,7 +77,8 @@ function table(items: Attention[]): HTMLTableElement {
         "span",
         { class: "hint" },
         "Pain is 0–10; other symptoms 0 none, 1 mild, 2 moderate, 3 severe. " +
-          "Check-ins, 7 days: the share of expected daily check-ins made.",
+          "Check-ins, 7 days: the share of the check-ins the plan expected that were made. " +
+          "Screening: flags from the patient's health questions (they never block treatment).",
       ),
     ),
     h(
