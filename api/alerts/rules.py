@@ -59,9 +59,23 @@ class CheckinFacts:
     warning_signs: Sequence[str]
     # Days since the latest session on or before the check-in's date.
     day: int
-    # Pain of the latest check-ins from day PAIN_RISING_FROM_DAY of that session up to and
-    # including this one, oldest first (at most PAIN_RISING_RUN).
-    recent_pains: Sequence[int]
+    # Pain of the check-ins around this one, in date order, from day PAIN_RISING_FROM_DAY of
+    # its session and before the next session: up to two before it, this one, up to two after
+    # (a day filled in late can complete a run in the middle).
+    nearby_pains: Sequence[int]
+    # Where this check-in is in `nearby_pains`.
+    position: int
+
+
+def _rising_run(facts: CheckinFacts) -> list[int] | None:
+    """A strictly rising run of PAIN_RISING_RUN consecutive check-ins through this one."""
+    pains = list(facts.nearby_pains)
+    first = max(facts.position - PAIN_RISING_RUN + 1, 0)
+    for start in range(first, facts.position + 1):
+        run = pains[start : start + PAIN_RISING_RUN]
+        if len(run) == PAIN_RISING_RUN and all(a < b for a, b in pairwise(run)):
+            return run
+    return None
 
 
 def evaluate(facts: CheckinFacts) -> list[Finding]:
@@ -71,18 +85,13 @@ def evaluate(facts: CheckinFacts) -> list[Finding]:
         findings.append(Finding("warning_sign", "urgent", warning_sign_reason(signs), signs))
     if facts.pain >= PAIN_HIGH:
         findings.append(Finding("pain_high", "watch", f"Pain {facts.pain}/10 on day {facts.day}."))
-    pains = list(facts.recent_pains)
-    if (
-        facts.day >= PAIN_RISING_FROM_DAY
-        and len(pains) >= PAIN_RISING_RUN
-        and all(a < b for a, b in pairwise(pains[-PAIN_RISING_RUN:]))
-    ):
-        run = ", ".join(map(str, pains[-PAIN_RISING_RUN:]))
+    run = _rising_run(facts) if facts.day >= PAIN_RISING_FROM_DAY else None
+    if run:
         findings.append(
             Finding(
                 "pain_rising",
                 "watch",
-                f"Pain rising over 3 check-ins ({run}) after day 3.",
+                f"Pain rising over 3 check-ins ({', '.join(map(str, run))}) after day 3.",
             )
         )
     if facts.day >= SEVERE_FROM_DAY:

@@ -244,7 +244,8 @@ async def acknowledge_alert(
                 action="alert.acknowledge",
                 at=now,
                 patient_id=alert.patient_id,
-                detail={"alert_id": str(alert.id), "rule": alert.rule},
+                # The note is kept here too: reopening the alert (a new warning sign) clears it.
+                detail={"alert_id": str(alert.id), "rule": alert.rule, "note": alert.note},
             )
         by = await session.scalar(select(User.name).where(User.id == alert.acknowledged_by))
         return _alert_out(alert, name, by)

@@ -20,7 +20,7 @@ from api.core.validation import check_timezone
 from api.patients.models import Clinic
 from api.patients.schemas import ClinicOut, ClinicUpdate
 
-PHONE = re.compile(r"\+?[0-9][0-9 ()./-]{4,38}")
+PHONE = re.compile(r"\+?[0-9(][0-9 ()./-]{4,38}")
 MIN_DIGITS = 5
 
 

@@ -61,7 +61,7 @@ def _new_patient() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Route:
-    """One route of the API. `path` uses {patient}, {session} and {day} placeholders."""
+    """One route of the API. `path` uses {patient}, {session}, {alert} and {day} placeholders."""
 
     method: str
     path: str
@@ -70,7 +70,8 @@ class Route:
     body: Callable[[], dict[str, Any]] | None = None
     # What a practitioner's successful call writes to the audit log, and about which patient:
     # "path" (the patient the ids in the path belong to), "created" (the response's id) or
-    # None (a clinic-wide read naming no patient).
+    # None (a clinic-wide read naming no patient). `audit=None`: the route reads or changes no
+    # patient's data (the clinic's own settings) and writes no audit event.
     audit: str | None = None
     audit_patient: Literal["path", "created"] | None = "path"
     # Well-formed but refused on the caller's own ids (422), checked after the id lookup: on
@@ -83,31 +84,36 @@ class Route:
 
     @property
     def takes_id(self) -> bool:
-        return "{patient}" in self.path or "{session}" in self.path
+        return any(f"{{{name}}}" in self.path for name in ("patient", "session", "alert"))
 
     def url(self, ids: Ids | None = None, day: date = TODAY) -> str:
-        ids = ids or Ids("", "")
+        ids = ids or Ids("", "", "")
         # {notification}: the inbox routes are only walked for 401 and OPTIONS, where any id
         # will do; tests/api/test_notifications.py covers whose notification is whose.
         return self.path.format(
-            patient=ids.patient, session=ids.session, notification=ids.patient, day=day.isoformat()
+            patient=ids.patient,
+            session=ids.session,
+            alert=ids.alert,
+            notification=ids.patient,
+            day=day.isoformat(),
         )
 
 
 @dataclass(frozen=True)
 class Ids:
-    """What fills a route's {patient} and {session} placeholders."""
+    """What fills a route's {patient}, {session} and {alert} placeholders."""
 
     patient: str
     session: str
+    alert: str
 
     @classmethod
     def raw(cls, value: str) -> Ids:
-        """Both filled with the same unknown or malformed id."""
-        return cls(value, value)
+        """All filled with the same unknown or malformed id."""
+        return cls(value, value, value)
 
     def upper(self) -> Ids:
-        return Ids(self.patient.upper(), self.session.upper())
+        return Ids(self.patient.upper(), self.session.upper(), self.alert.upper())
 
 
 ROUTES = [
@@ -152,6 +158,20 @@ ROUTES = [
     ),
     Route("GET", "/api/patients/{patient}/checkins", "practitioner", audit="checkin.list"),
     Route("GET", "/api/patients/{patient}/timeline", "practitioner", audit="timeline.read"),
+    Route("GET", "/api/patients/{patient}/screening", "practitioner", audit="screening.read"),
+    Route("GET", "/api/patients/{patient}/export.fhir.json", "practitioner", audit="export.fhir"),
+    Route("GET", "/api/patients/{patient}/export.csv", "practitioner", audit="export.csv"),
+    Route("GET", "/api/alerts", "practitioner", audit="alert.list", audit_patient=None),
+    Route("POST", "/api/alerts/{alert}/acknowledge", "practitioner", audit="alert.acknowledge"),
+    Route("GET", "/api/clinic", "practitioner"),
+    Route(
+        "PATCH",
+        "/api/clinic",
+        "practitioner",
+        body=lambda: {"phone": "+44 20 7946 0958"},
+        audit="clinic.update",
+        audit_patient=None,
+    ),
     # patient routes
     Route("GET", "/api/me/today", "patient"),
     Route(
@@ -165,6 +185,23 @@ ROUTES = [
     Route("GET", "/api/me/timeline", "patient"),
     Route("GET", "/api/me/sessions", "patient"),
     Route("GET", "/api/me/preferences", "patient"),
+    Route("GET", "/api/me/screening", "patient"),
+    Route(
+        "PUT",
+        "/api/me/screening",
+        "patient",
+        ok=201,
+        body=lambda: {
+            "pregnant_or_breastfeeding": False,
+            "sclerosant_allergy": True,
+            "clotting_disorder": False,
+            "acute_illness": False,
+            "largest_vein_mm": 2.5,
+            "vein_count_estimate": 12,
+            "notes": "my own answers",
+        },
+        bad_body=lambda: {"acute_illness": "no"},
+    ),
     Route("PATCH", "/api/me/preferences", "patient", body=lambda: {"checkin_time": "08:30"}),
     # anyone signed in
     Route("GET", "/api/auth/me", "signed_in"),
@@ -205,6 +242,7 @@ class Person:
     pain: int
     session_id: str = ""
     checkin_id: str = ""
+    alert_id: str = ""
 
     def secrets(self) -> list[str]:
         """Strings that identify this patient or their data in a response body."""
@@ -212,6 +250,7 @@ class Person:
             self.patient_id,
             self.session_id,
             self.checkin_id,
+            self.alert_id,
             self.email,
             self.name,
             self.note,
@@ -258,10 +297,15 @@ async def _add_patient(world: World, clinic: Clinic, local: str, pain: int) -> N
         clinic.practitioner, email=email, sessions=(SESSION_DAY,)
     )
     note = f"private note of {local}"
-    put = await client.put(
-        f"/api/me/checkins/{CHECKIN_DAY.isoformat()}", json=checkin_body(pain=pain, note=note)
-    )
+    # With a warning sign, so every patient has an (urgent) alert id too.
+    body = checkin_body(pain=pain, note=note, warning_signs=["spreading_redness_or_fever"])
+    put = await client.put(f"/api/me/checkins/{CHECKIN_DAY.isoformat()}", json=body)
     assert put.status_code == 201, put.text
+    alerts = await clinic.practitioner.get("/api/alerts")
+    assert alerts.status_code == 200, alerts.text
+    [alert] = [
+        a for a in alerts.json() if a["patient"]["id"] == patient_id and a["rule"] == "warning_sign"
+    ]
     sessions = await client.get("/api/me/sessions")
     assert sessions.status_code == 200, sessions.text
     [session] = sessions.json()
@@ -276,6 +320,7 @@ async def _add_patient(world: World, clinic: Clinic, local: str, pain: int) -> N
             pain=pain,
             session_id=session["id"],
             checkin_id=put.json()["id"],
+            alert_id=alert["id"],
         )
     )
 
@@ -312,7 +357,7 @@ async def call(
 
 
 def ids_of(person: Person) -> Ids:
-    return Ids(person.patient_id, person.session_id)
+    return Ids(person.patient_id, person.session_id, person.alert_id)
 
 
 @dataclass(frozen=True)
@@ -464,6 +509,9 @@ async def test_practitioner_on_own_clinic_is_2xx_and_audited(cast: Cast, route: 
     assert response.status_code == route.ok, (route.id, response.text)
 
     events = await new_events(db, before)
+    if route.audit is None:
+        assert events == []  # not a patient's data: nothing to audit
+        return
     expected_patient = {
         "path": target.patient_id,
         "created": response.json()["id"] if route.audit_patient == "created" else None,
@@ -504,7 +552,7 @@ async def test_other_clinics_ids_are_indistinguishable_from_unknown_ones(
 
     # Nothing written about the other clinic's patient, under any spelling of its ids.
     events = await new_events(db, log_before)
-    victim_ids = {victim.patient_id, victim.session_id, victim.checkin_id}
+    victim_ids = {victim.patient_id, victim.session_id, victim.checkin_id, victim.alert_id}
     for event in events:
         assert event.patient not in victim_ids
         assert not any(i in event.detail or i.upper() in event.detail for i in victim_ids)

@@ -625,5 +625,5 @@ async def test_open_alerts_come_first_urgent_before_watch(world: World) -> None:
     acknowledged = await doctor.post(f"/api/alerts/{urgent['id']}/acknowledge", json={})
     assert acknowledged.status_code == 200, acknowledged.text
     rows = (await doctor.get("/api/patients")).json()
-    assert [row["email"] for row in rows][0] == "ben@example.test"
+    assert rows[0]["email"] == "ben@example.test"
     assert next(r for r in rows if r["email"] == "cat@example.test")["open_alerts"] == 0
