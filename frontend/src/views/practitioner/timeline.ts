@@ -5,7 +5,8 @@ import { formatDate, h } from "../../dom";
 import { SYMPTOMS, type Timeline } from "../../types";
 import { renderRecoveryChart } from "../chart";
 import { loadOr, screen } from "./common";
-import { areaLabel, sclerosantLabel, warningLabel } from "./labels";
+import type { Screening } from "../patient/screening";
+import { areaLabel, flagLabel, sclerosantLabel, warningLabel } from "./labels";
 import type { Checkin, Patient, TreatmentSession } from "./model";
 
 const TITLE = "Patient";
@@ -110,6 +111,43 @@ function sessionsTable(sessions: TreatmentSession[]): HTMLElement {
   );
 }
 
+const yesNo = (value: boolean): string => (value ? "Yes" : "No");
+
+/** The patient's screening: flags first (they inform, never block), then the answers. */
+function screeningSection(screening: Screening): HTMLElement {
+  const { answers, flags } = screening;
+  const status =
+    answers === null
+      ? h("p", {}, "Not answered yet.")
+      : flags.length === 0
+        ? h("p", {}, "No flags.")
+        : h("ul", { "aria-label": "Screening flags" }, ...flags.map((flag) => h("li", { class: "reason" }, flagLabel(flag))));
+  const updated = screening.updated_at
+    ? new Date(screening.updated_at).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric" })
+    : null;
+  return h(
+    "section",
+    { "aria-labelledby": "screening-heading" },
+    h("h2", { id: "screening-heading" }, "Screening"),
+    status,
+    // Shown open, not folded away: a note can matter even when it raises no flag.
+    answers ? h("p", { class: "subtitle" }, `The patient's answers, last updated ${updated}:`) : null,
+    answers
+      ? h(
+          "ul",
+          { class: "saved-values" },
+          h("li", {}, `Pregnant or breast-feeding: ${yesNo(answers.pregnant_or_breastfeeding)}`),
+          h("li", {}, `Allergy or reaction to a sclerosant: ${yesNo(answers.sclerosant_allergy)}`),
+          h("li", {}, `Blood clot or clotting disorder: ${yesNo(answers.clotting_disorder)}`),
+          h("li", {}, `Unwell now (acute illness): ${yesNo(answers.acute_illness)}`),
+          h("li", {}, `Largest vein to treat (estimate): ${answers.largest_vein_mm} mm`),
+          h("li", {}, `Veins to treat (estimate): about ${answers.vein_count_estimate}`),
+          h("li", {}, `Notes: ${answers.notes ?? "none"}`),
+        )
+      : null,
+  );
+}
+
 export async function timelineView(params: Record<string, string>): Promise<HTMLElement> {
   const path = `/api/patients/${encodeURIComponent(params.id)}`;
   // The patient first: an unknown id is then one 404, not four.
@@ -121,11 +159,12 @@ export async function timelineView(params: Record<string, string>): Promise<HTML
         api<Timeline>("GET", `${path}/timeline`),
         api<Checkin[]>("GET", `${path}/checkins`),
         api<TreatmentSession[]>("GET", `${path}/sessions`),
+        api<Screening>("GET", `${path}/screening`),
       ])),
     ] as const;
   });
   if (loaded instanceof HTMLElement) return loaded;
-  const [patient, timeline, checkins, sessions] = loaded;
+  const [patient, timeline, checkins, sessions, screening] = loaded;
 
   return screen(
     patient.name,
@@ -137,10 +176,14 @@ export async function timelineView(params: Record<string, string>): Promise<HTML
       patient.active ? "" : " · inactive",
       patient.has_password ? "" : " · has not accepted the invitation yet",
     ),
+    screeningSection(screening),
     h(
       "p",
       { class: "actions" },
       h("a", { class: "button-link", href: `#/patients/${encodeURIComponent(patient.id)}/sessions/new` }, "Record a session"),
+      // Plain links: the session cookie goes with them, and the server names the files.
+      h("a", { href: `/api/patients/${encodeURIComponent(patient.id)}/export.fhir.json`, download: true }, "Export FHIR"),
+      h("a", { href: `/api/patients/${encodeURIComponent(patient.id)}/export.csv`, download: true }, "Export CSV"),
       h("a", { href: "#/patients" }, "Back to Patients"),
     ),
     h(
