@@ -13,7 +13,7 @@ from api.core.db import WriteSession
 def record(
     session: WriteSession,
     *,
-    actor_id: uuid.UUID,
+    actor_id: uuid.UUID | None,
     action: str,
     at: datetime,
     patient_id: uuid.UUID | None = None,

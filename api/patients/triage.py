@@ -21,7 +21,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from typing import Any, Unpack
+from typing import Any
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import aliased
@@ -196,7 +196,7 @@ def _summary(
     )
 
 
-def _summary_query(actor: Principal) -> Select[Unpack[tuple[Any, ...]]]:
+def _summary_query(actor: Principal) -> Select[*tuple[Any, ...]]:
     latest_date = (
         select(func.max(Checkin.local_date))
         .where(Checkin.patient_id == Patient.id)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from api.audit.models import AuditEvent
+from api.audit.service import record as record_audit
 from api.auth.schemas import Principal
 from api.core.db import Database
 from api.core.errors import FieldError
@@ -90,14 +90,13 @@ async def export_patient_files(
     detail say it came from the command line.
     """
     async with db.write() as session:
-        session.add(
-            AuditEvent(
-                actor_user_id=None,
-                patient_id=patient_id,
-                action="export.cli",
-                detail={"formats": ["fhir", "csv"]},
-                at=now,
-            )
+        record_audit(
+            session,
+            actor_id=None,
+            action="export.cli",
+            at=now,
+            patient_id=patient_id,
+            detail={"formats": ["fhir", "csv"]},
         )
         record = await load_record(await session.connection(), patient_id)
     written = []
