@@ -2,7 +2,9 @@
 
 The timeline is the hot read of the app (the PWA's chart): two indexed queries on a read
 connection, the day-since-session computed with a bisect over the few sessions, encoded
-straight from msgspec structs.
+straight from msgspec structs. Its expected-course band comes from the per-process clinic
+band cache (`api.checkins.band`) plus the patient's own points, so no clinic-wide scan runs
+on a cache hit.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from sqlalchemy import bindparam, exists, select
 from sqlalchemy.sql.expression import ColumnElement
 
 from api.checkins.advice import advice_for
+from api.checkins.band import band_cache, band_for, own_contributions
 from api.checkins.models import Checkin
 from api.checkins.schemas import CheckinOut, Timeline, TimelinePoint, TimelineSession, Today
 from api.checkins.service import checkin_out
 from api.core.clock import local_today
 from api.core.db import DbConnection
 from api.core.errors import FieldError
+from api.patients.models import Patient
 from api.treatments.models import TreatmentSession
 
 # Built once with a bind parameter: constructing the expression per request costs more
@@ -31,7 +35,9 @@ _sessions_query = (
         TreatmentSession.performed_on,
         TreatmentSession.review_on,
         TreatmentSession.areas,
+        Patient.clinic_id,  # whose band the timeline carries
     )
+    .join(Patient, Patient.id == TreatmentSession.patient_id)
     .where(TreatmentSession.patient_id == bindparam("patient_id"))
     .order_by(TreatmentSession.performed_on, TreatmentSession.created_at)
 )
@@ -82,7 +88,13 @@ async def timeline(conn: DbConnection, patient_id: uuid.UUID) -> Timeline:
                 day,
             )
         )
-    return Timeline(sessions=sessions, points=points)
+    # No session, no chart (and no day to place a band on).
+    band = (
+        band_for(await band_cache.get(conn, session_rows[0].clinic_id), own_contributions(points))
+        if session_rows
+        else []
+    )
+    return Timeline(sessions=sessions, points=points, band=band)
 
 
 async def list_checkins(

@@ -87,9 +87,24 @@ class TimelinePoint(SymptomScores):
     day: int | None
 
 
+class BandPoint(msgspec.Struct):
+    """The clinic's usual range for one symptom on one day since session (see checkins.band).
+
+    p25/median/p75 over `n` other patients of the clinic (n >= 5), rounded to 2 decimals.
+    """
+
+    day: int
+    symptom: str
+    p25: float
+    median: float
+    p75: float
+    n: int
+
+
 class Timeline(msgspec.Struct):
     sessions: list[TimelineSession]
     points: list[TimelinePoint]
+    band: list[BandPoint]
 
 
 class Advice(msgspec.Struct):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import msgspec
 from sqlalchemy import func, select, update
 
 from api.auth.schemas import Principal
@@ -34,6 +35,8 @@ from api.core.db import Database
 from api.patients.models import Clinic
 from api.patients.schemas import PatientCreate
 from api.patients.service import create_patient
+from api.screening.schemas import ScreeningIn
+from api.screening.service import put_screening
 from api.treatments.schemas import SessionCreate
 from api.treatments.service import create_session
 
@@ -85,6 +88,15 @@ HISTORY_NAMES = (
     "Tomasz Zielinski",
 )
 CLINIC_PHONE = "+44 20 7946 0000"
+# Screening answers that raise flags, by patient; everyone else answers as a good
+# candidate (veins under 3 mm, a handful of them, in good health). Grace has not answered
+# yet, so her Today screen asks her to.
+SCREENING_FLAGGED: dict[str, dict[str, object]] = {
+    "Dev Patel": {"largest_vein_mm": 3.5, "vein_count_estimate": 25},
+    "Ewa Nowak": {"clotting_disorder": True, "notes": "DVT after a long flight in 2019."},
+    "Chloe Tan": {"sclerosant_allergy": True, "notes": "Rash after a session elsewhere."},
+}
+NOT_SCREENED = {"Grace Liu"}
 # Farid's last check-in (yesterday): the warning sign that makes his alert urgent.
 FARID_SIGN: WarningSign = "leg_swelling_with_pain"
 
@@ -215,6 +227,17 @@ async def _seed_patient(
         "http://127.0.0.1:8000",
     )
     await accept_invite(db, created.invite_token, PATIENT_PASSWORD, "seed-demo", now)
+    if profile.name not in NOT_SCREENED:
+        answers: dict[str, object] = {
+            "pregnant_or_breastfeeding": False,
+            "sclerosant_allergy": False,
+            "clotting_disorder": False,
+            "acute_illness": False,
+            "largest_vein_mm": round(rng.uniform(0.5, 2.5), 1),
+            "vein_count_estimate": rng.randint(3, 15),
+            **SCREENING_FLAGGED.get(profile.name, {}),
+        }
+        await put_screening(db, created.id, msgspec.convert(answers, ScreeningIn), now)
     today = local_today(now, profile.timezone)
     starts = [today - timedelta(weeks=weeks) for weeks in profile.sessions_weeks_ago]
     for start in starts:

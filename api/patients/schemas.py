@@ -53,6 +53,8 @@ class PatientSummary(msgspec.Struct):
     last_session_on: date | None
     # The review date of the session in force today: the end of the check-in plan.
     review_on: date | None
+    # Its daily phase (days 0 to daily_days - 1), then weekly check-ins until the review.
+    daily_days: int | None
     last_checkin_on: date | None
     adherence_7d: float | None
     latest: LatestScores | None

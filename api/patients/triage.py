@@ -30,6 +30,7 @@ from api.alerts.models import Alert
 from api.audit.service import record
 from api.auth.models import User
 from api.auth.schemas import Principal
+from api.checkins.band import slower_than_usual
 from api.checkins.models import Checkin
 from api.core.clock import local_today
 from api.core.db import Database, DbConnection
@@ -42,10 +43,6 @@ from api.treatments.models import TreatmentSession
 from api.treatments.plan import plan_covers
 
 WINDOW_DAYS = 7
-
-
-async def slower_than_usual(conn: DbConnection, clinic_id: uuid.UUID) -> set[uuid.UUID]:
-    return set()  # TEMPORARY until api.checkins.band lands
 
 
 class PlanSession:
@@ -186,6 +183,7 @@ def _summary(
         active=row.active,
         last_session_on=plan[-1].performed_on if plan else None,
         review_on=in_force.review_on if in_force else None,
+        daily_days=in_force.daily_days if in_force else None,
         last_checkin_on=row.last_checkin_on,
         adherence_7d=adherence(today, plan, done.get(row.id, set())),
         latest=latest,

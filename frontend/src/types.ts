@@ -27,7 +27,18 @@ export interface TimelinePoint extends Scores {
   day: number;
 }
 
+/** The clinic's usual range for one symptom on one day since session (n other patients). */
+export interface BandPoint {
+  day: number;
+  symptom: Symptom;
+  p25: number;
+  median: number;
+  p75: number;
+  n: number;
+}
+
 export interface Timeline {
   sessions: TimelineSession[];
   points: TimelinePoint[];
+  band: BandPoint[];
 }

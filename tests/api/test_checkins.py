@@ -744,6 +744,8 @@ async def test_timeline_shape_and_day_counted_from_the_session_followed(world: W
                 "itching": 0,
             },
         ],
+        # Fewer than 5 other patients in the clinic: no expected-course band.
+        "band": [],
     }
 
 
@@ -760,7 +762,7 @@ async def test_timeline_of_a_patient_with_no_data_is_empty(world: World) -> None
     _, patient = await patient_with_session(world, sessions=())
     response = await patient.get("/api/me/timeline")
     assert response.status_code == 200
-    assert response.json() == {"sessions": [], "points": []}
+    assert response.json() == {"sessions": [], "points": [], "band": []}
 
 
 def _topics(today: dict[str, Any]) -> list[str]:

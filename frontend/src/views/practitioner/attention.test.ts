@@ -16,6 +16,7 @@ function patient(name: string, overrides: Partial<PatientSummary> = {}): Patient
     active: true,
     last_session_on: "2025-03-10",
     review_on: null,
+    daily_days: 14,
     last_checkin_on: "2025-03-19",
     adherence_7d: 1,
     latest: { local_date: "2025-03-19", ...calm },
@@ -62,6 +63,14 @@ describe("assess", () => {
     const three = assess(patient("Three", { last_checkin_on: "2025-03-17" }), TODAY);
     expect(three.missed).toBe(true);
     expect(three.reasons).toEqual(["No check-in for 3 days"]);
+  });
+
+  it("allows a week between check-ins once the daily phase is over", () => {
+    const weekly = { last_session_on: "2025-02-27", review_on: "2025-04-24" }; // day 21 today
+    expect(assess(patient("Week", { ...weekly, last_checkin_on: "2025-03-13" }), TODAY).missed).toBe(false);
+    const nine = assess(patient("Nine", { ...weekly, last_checkin_on: "2025-03-11" }), TODAY);
+    expect(nine.missed).toBe(true);
+    expect(nine.reasons).toEqual(["No check-in for 9 days"]);
   });
 
   it("counts from the session when no check-in came in after it", () => {

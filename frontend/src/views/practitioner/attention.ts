@@ -3,8 +3,10 @@
 //
 // 1. Open alerts (api/alerts): an urgent one first, then the most open alerts.
 // 2. Missed check-ins, while in treatment: 7-day adherence below 60% (the server counts only
-//    the days the check-in plan expects), or more than 2 days since the last check-in (or
-//    since the last session, when none has come in since).
+//    the days the check-in plan expects), or a silence longer than the plan allows: more
+//    than 2 days in the daily phase, more than 8 (a weekly check-in and a day's grace) after
+//    it, counted from the last check-in (or from the last session, when none has come in
+//    since).
 // 3. Worsening scores: the latest pain is 7 or more, a graded symptom is at 3 (severe), or
 //    the recovery is slower than the clinic's usual course.
 // 4. Then days since the last session, most recent first (no session last), then name.
@@ -18,6 +20,7 @@ import type { PatientSummary } from "./model";
 
 export const MISSED_ADHERENCE = 0.6;
 export const MISSED_GAP_DAYS = 2;
+export const WEEKLY_GAP_DAYS = 8;
 export const IN_TREATMENT_DAYS = 56;
 export const HIGH_PAIN = 7;
 export const SEVERE_GRADE = 3;
@@ -74,7 +77,8 @@ export function assess(patient: PatientSummary, today: string): Attention {
     // A check-in from before the latest session says nothing about this treatment.
     const since = later(patient.last_checkin_on, patient.last_session_on) as string;
     const gap = daysBetween(since, today);
-    if (gap > MISSED_GAP_DAYS) {
+    const daily = patient.daily_days === null || daysBetween(patient.last_session_on as string, today) < patient.daily_days;
+    if (gap > (daily ? MISSED_GAP_DAYS : WEEKLY_GAP_DAYS)) {
       missed = true;
       reasons.push(
         patient.last_checkin_on === since

@@ -21,6 +21,8 @@ export interface PatientSummary extends PatientBase {
   last_session_on: string | null;
   /** Review date of the session in force today: the end of its check-in plan. */
   review_on: string | null;
+  /** That session's daily phase in days (then weekly until the review). */
+  daily_days: number | null;
   last_checkin_on: string | null;
   /** Share of the plan's expected check-ins made in the last 7 local days, 0..1; null when none were expected. */
   adherence_7d: number | null;
