@@ -41,7 +41,13 @@ SESSION_DAY = date(2026, 3, 9)
 # 19:00 in London (GMT in March): the patients' check-in time.
 DUE = datetime(2026, 3, 10, 19, 0, tzinfo=UTC)
 PROCESS_TIMEOUT_S = 60.0
-TICK_JOB_IDS = ("fan_out_prompts", "remind_missed", "practitioner_digest", "dispatch_deliveries")
+TICK_JOB_IDS = (
+    "fan_out_prompts",
+    "remind_missed",
+    "practitioner_digest",
+    "missed_checkin_alerts",
+    "dispatch_deliveries",
+)
 
 
 pytestmark = [pytest.mark.channels, pytest.mark.usefixtures("cheap_password_hashing")]
