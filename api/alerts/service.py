@@ -89,7 +89,7 @@ async def raise_alerts(
                 urgent.append((alert_id, finding))
         elif finding.signs:
             widened = await _widen_warning_alert(
-                session, patient_id, local_date, checkin_id, finding
+                session, patient_id, local_date, checkin_id, finding, now
             )
             if widened is not None:
                 urgent.append(widened)
@@ -104,6 +104,7 @@ async def _widen_warning_alert(
     local_date: date,
     checkin_id: uuid.UUID | None,
     finding: Finding,
+    now: datetime,
 ) -> tuple[uuid.UUID, Finding] | None:
     """Add signs the existing warning-sign alert does not report; what to tell, if anything."""
     candidates = (
@@ -126,6 +127,8 @@ async def _widen_warning_alert(
     alert.warning_signs = list(signs)
     alert.reason = warning_sign_reason(signs)
     alert.checkin_id = checkin_id
+    # Raised again: it goes back to the top of the newest-first list.
+    alert.created_at = now
     if alert.status != "open":
         alert.status = "open"
         alert.acknowledged_at = alert.acknowledged_by = alert.note = None

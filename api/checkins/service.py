@@ -48,6 +48,7 @@ _existing = select(_checkin).where(
     _checkin.c.local_date == bindparam("local_date"),
 )
 _existing_locked = _existing.with_for_update()
+_lock_patient = select(Patient.id).where(Patient.id == bindparam("patient_id")).with_for_update()
 _clinic_phone = (
     select(Clinic.phone)
     .join(Patient, Patient.clinic_id == Clinic.id)
@@ -133,12 +134,21 @@ async def put_checkin(
     """
     _check_dates(local_date, data, local_today(now, timezone), now)
     async with db.write() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            # One patient's check-ins are written one at a time (SQLite's BEGIN IMMEDIATE does
+            # this for every write): the rules read the neighbouring days, and two days saved
+            # at once must see each other, or a rising run across them goes unnoticed.
+            await session.execute(_lock_patient, {"patient_id": patient_id})
         result = await _upsert(session, patient_id, local_date, data, now)
-        if result.outcome in ("created", "updated"):
-            await alerts_for_checkin(session, patient_id, result, now, email_on=email_on)
-        if result.warning_signs:
+        # A stale body is not stored, but a warning sign in it is never ignored: a device
+        # with a slow clock can send the newest news with the oldest timestamp.
+        signs = sorted({*result.warning_signs, *data.warning_signs})
+        if result.outcome in ("created", "updated") or signs != result.warning_signs:
+            judged = msgspec.structs.replace(result, warning_signs=signs)
+            await alerts_for_checkin(session, patient_id, judged, now, email_on=email_on)
+        if signs:
             phone = await session.scalar(_clinic_phone, {"patient_id": patient_id})
-            result.advice = warning_advice(result.warning_signs, phone)
+            result.advice = warning_advice(signs, phone)
         return result
 
 

@@ -7,6 +7,7 @@ missed-check-in job, which counts whole local days of each patient's daily phase
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -225,6 +226,18 @@ async def test_a_back_filled_day_completing_a_rising_run_raises_it(world: World)
     await put(client, day(6), calm(pain=3))
     await put(client, day(5), calm(pain=2))
     assert [rule for rule, _ in await rules_raised(world.db)] == ["pain_rising"]
+
+
+async def test_neighbouring_days_saved_at_once_still_complete_a_run(world: World) -> None:
+    # The offline queue and background sync can send two days at the same moment. On
+    # PostgreSQL each would miss the other's uncommitted row without the patient lock.
+    doctor = None
+    for attempt in range(4):
+        _, client, doctor = await patient(world, email=f"run{attempt}@example.test", doctor=doctor)
+        await put(client, day(4), calm(pain=2))
+        await asyncio.gather(put(client, day(5), calm(pain=3)), put(client, day(6), calm(pain=4)))
+    rising = [row for row in await stored_alerts(world.db) if row.rule == "pain_rising"]
+    assert len(rising) == 4
 
 
 async def test_a_new_session_starts_a_new_run(world: World) -> None:

@@ -82,17 +82,25 @@ async def test_the_same_body_three_times_is_one_alert(world: World) -> None:
     assert sorted(r.rule for r in await stored_alerts(world.db)) == ["pain_high", "warning_sign"]
 
 
-async def test_an_older_replay_raises_nothing(world: World) -> None:
+async def test_an_older_replay_raises_only_its_warning_sign(world: World) -> None:
     _, client, _ = await patient(world, sessions=(SESSION,))
     await put(client, TODAY, calm(pain=2, minutes=10))
-    # Queued offline before the newer edit: stale, so its warning sign and pain are not stored.
+    # Older than the stored edit: stale, so its pain is not stored and raises nothing, but a
+    # warning sign is never ignored (a device with a slow clock can carry the newest news).
     stale = await put(client, TODAY, sign("chest_pain_or_breathless", pain=9))
     assert stale["outcome"] == "stale"
-    assert await stored_alerts(world.db) == []
+    assert stale["pain"] == 2 and stale["warning_signs"] == []
+    assert stale["advice"]["level"] == "emergency"
+    assert [r.rule for r in await stored_alerts(world.db)] == ["warning_sign"]
+    again = await put(client, TODAY, sign("chest_pain_or_breathless", pain=9))
+    assert again["outcome"] == "stale"
+    assert len(await stored_alerts(world.db)) == 1
 
+    # Yesterday's sign joins the open warning-sign alert; its stale replay adds nothing.
     await put(client, YESTERDAY, sign("allergic_reaction", minutes=10))
     assert (await put(client, YESTERDAY, sign("allergic_reaction")))["outcome"] == "stale"
-    assert [r.rule for r in await stored_alerts(world.db)] == ["warning_sign"]
+    [alert] = await stored_alerts(world.db)
+    assert "hives" in alert.reason and "chest pain" in alert.reason
 
 
 async def test_an_edit_still_carrying_the_sign_raises_no_second_alert(world: World) -> None:

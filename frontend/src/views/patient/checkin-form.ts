@@ -34,12 +34,14 @@ export interface WarningAdvice {
 const EMERGENCY = new Set(["chest_pain_or_breathless", "vision_speech_or_weakness", "allergic_reaction"]);
 
 /**
- * The advice when the server cannot be asked (offline): the check-in is only queued, so
- * nobody at the clinic knows yet and the patient must act themselves.
+ * The advice when the server cannot give it (offline, or the save failed): nobody at the
+ * clinic knows yet, so the patient must act themselves. `queuedNote` says why.
  */
-export function offlineAdvice(signs: string[]): WarningAdvice | null {
+export function offlineAdvice(
+  signs: string[],
+  queuedNote = "Your check-in is queued and the clinic cannot see it until you are back online.",
+): WarningAdvice | null {
   if (signs.length === 0) return null;
-  const queuedNote = "Your check-in is queued and the clinic cannot see it until you are back online.";
   return signs.some((sign) => EMERGENCY.has(sign))
     ? {
         level: "emergency",
@@ -207,6 +209,8 @@ export function checkinForm(
       if (error instanceof ApiError && error.status !== 401) {
         showError(form, error.field, error.detail);
         status.textContent = "";
+        // Not saved, so nobody at the clinic knows: warning signs still get their advice.
+        showAdvice(offlineAdvice(body.warning_signs ?? [], "Your check-in was not saved, so the clinic has not been told."));
         return;
       }
       if (!(error instanceof OfflineError || error instanceof ApiError)) throw error;
