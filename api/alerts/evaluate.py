@@ -13,7 +13,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, union_all
 
 from api.alerts.rules import PAIN_RISING_FROM_DAY, PAIN_RISING_RUN, CheckinFacts, evaluate
 from api.alerts.service import raise_alerts
@@ -21,7 +21,8 @@ from api.checkins.models import GRADED_SYMPTOMS, Checkin
 from api.core.db import WriteSession
 from api.treatments.models import TreatmentSession
 
-_latest_session = (
+# The sessions around the day, in one round trip: the one in force and the next one.
+_sessions_around = select(
     select(TreatmentSession.performed_on)
     .where(
         TreatmentSession.patient_id == bindparam("patient_id"),
@@ -29,13 +30,19 @@ _latest_session = (
     )
     .order_by(TreatmentSession.performed_on.desc(), TreatmentSession.created_at.desc())
     .limit(1)
+    .scalar_subquery()
+    .label("performed_on"),
+    select(func.min(TreatmentSession.performed_on))
+    .where(
+        TreatmentSession.patient_id == bindparam("patient_id"),
+        TreatmentSession.performed_on > bindparam("local_date"),
+    )
+    .scalar_subquery()
+    .label("next_on"),
 )
-_next_session = select(func.min(TreatmentSession.performed_on)).where(
-    TreatmentSession.patient_id == bindparam("patient_id"),
-    TreatmentSession.performed_on > bindparam("local_date"),
-)
-_pains_through = (
-    select(Checkin.pain)
+# The pains around the day, also in one round trip: up to 3 through it, up to 2 after it.
+_through = (
+    select(Checkin.local_date, Checkin.pain)
     .where(
         Checkin.patient_id == bindparam("patient_id"),
         Checkin.local_date >= bindparam("since"),
@@ -43,9 +50,10 @@ _pains_through = (
     )
     .order_by(Checkin.local_date.desc())
     .limit(PAIN_RISING_RUN)
+    .subquery()
 )
-_pains_after = (
-    select(Checkin.pain)
+_after = (
+    select(Checkin.local_date, Checkin.pain)
     .where(
         Checkin.patient_id == bindparam("patient_id"),
         Checkin.local_date > bindparam("local_date"),
@@ -53,7 +61,9 @@ _pains_after = (
     )
     .order_by(Checkin.local_date)
     .limit(PAIN_RISING_RUN - 1)
+    .subquery()
 )
+_pains_around = union_all(select(_through), select(_after))
 # Ends a run when the patient has no later session.
 _NO_LATER_SESSION = date.max
 
@@ -64,25 +74,27 @@ async def alerts_for_checkin(
     """Evaluate the rules on a stored check-in (anything with its columns as attributes)."""
     local_date: date = stored.local_date
     params = {"patient_id": patient_id, "local_date": local_date}
-    performed_on = await session.scalar(_latest_session, params)
+    around = (await session.execute(_sessions_around, params)).one()
+    performed_on, next_on = around.performed_on, around.next_on
     if performed_on is None:
         return []
     day = (local_date - performed_on).days
-    before: list[int] = []
-    after: list[int] = []
+    pains: list[tuple[date, int]] = []
     if day >= PAIN_RISING_FROM_DAY:
-        since = performed_on + timedelta(days=PAIN_RISING_FROM_DAY)
-        before = list(await session.scalars(_pains_through, {**params, "since": since}))
-        before.reverse()
-        until = await session.scalar(_next_session, params) or _NO_LATER_SESSION
-        after = list(await session.scalars(_pains_after, {**params, "until": until}))
+        bounds = {
+            "since": performed_on + timedelta(days=PAIN_RISING_FROM_DAY),
+            "until": next_on or _NO_LATER_SESSION,
+        }
+        pains = sorted(
+            tuple(row) for row in await session.execute(_pains_around, {**params, **bounds})
+        )
     facts = CheckinFacts(
         pain=stored.pain,
         graded={name: getattr(stored, name) for name in GRADED_SYMPTOMS},
         warning_signs=list(stored.warning_signs or []),
         day=day,
-        nearby_pains=[*before, *after],
-        position=len(before) - 1,
+        nearby_pains=[pain for _, pain in pains],
+        position=next((i for i, (when, _) in enumerate(pains) if when == local_date), -1),
     )
     return await raise_alerts(
         session, patient_id, local_date, stored.id, evaluate(facts), now, email_on=email_on

@@ -77,6 +77,8 @@ def test_the_demo_clinic_puts_farid_first_and_draws_the_band(
     expect(first).to_contain_text("Urgent alert")
     screenshot(desktop, "demo-patients-desktop")
     first.get_by_role("link", name="Farid Haddad").click()
+    alerts = desktop.get_by_role("region", name="Open alerts")
+    expect(alerts.locator("li").filter(has_text="Warning sign")).to_be_visible()
     chart = desktop.locator("[data-band-points]")
     expect(chart).to_be_visible()
     assert int(chart.get_attribute("data-band-points") or "0") > 0

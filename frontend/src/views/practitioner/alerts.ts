@@ -13,6 +13,11 @@ const RULES: Record<Alert["rule"], string> = {
   missed_checkins: "Missed check-ins",
 };
 
+/** Re-render the current screen (after an acknowledgement). */
+export function reload(): void {
+  window.dispatchEvent(new HashChangeEvent("hashchange"));
+}
+
 export function ruleLabel(rule: string): string {
   return RULES[rule as Alert["rule"]] ?? rule;
 }
@@ -44,7 +49,8 @@ function acknowledgeForm(alert: Alert, done: () => void): HTMLElement {
   return form;
 }
 
-function item(alert: Alert, reload: () => void): HTMLElement {
+/** One alert, with its acknowledge form while open; `reload` re-renders the screen. */
+export function alertItem(alert: Alert, reload: () => void): HTMLElement {
   return h(
     "li",
     { class: alert.severity, "data-alert-id": alert.id },
@@ -74,9 +80,6 @@ export async function alertsView(params: Record<string, string>): Promise<HTMLEl
   const title = "Alerts";
   const loaded = await loadOr(title, () => api<Alert[]>("GET", `/api/alerts?status=${status}`));
   if (loaded instanceof HTMLElement) return loaded;
-  const reload = (): void => {
-    window.dispatchEvent(new HashChangeEvent("hashchange"));
-  };
   const tabs = h(
     "p",
     { class: "actions" },
@@ -96,7 +99,7 @@ export async function alertsView(params: Record<string, string>): Promise<HTMLEl
           : "No acknowledged alerts."
         : `${count} ${status} alert${count === 1 ? "" : "s"}, newest first.`,
     ),
-    count ? h("ul", { class: "alert-list" }, ...loaded.map((alert) => item(alert, reload))) : null,
+    count ? h("ul", { class: "alert-list" }, ...loaded.map((alert) => alertItem(alert, reload))) : null,
   );
 }
 

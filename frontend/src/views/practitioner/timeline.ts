@@ -7,7 +7,8 @@ import { renderRecoveryChart } from "../chart";
 import { loadOr, screen } from "./common";
 import type { Screening } from "../patient/screening";
 import { areaLabel, flagLabel, sclerosantLabel, warningLabel } from "./labels";
-import type { Checkin, Patient, TreatmentSession } from "./model";
+import { alertItem, reload } from "./alerts";
+import type { Alert, Checkin, Patient, TreatmentSession } from "./model";
 
 const TITLE = "Patient";
 
@@ -160,11 +161,13 @@ export async function timelineView(params: Record<string, string>): Promise<HTML
         api<Checkin[]>("GET", `${path}/checkins`),
         api<TreatmentSession[]>("GET", `${path}/sessions`),
         api<Screening>("GET", `${path}/screening`),
+        api<Alert[]>("GET", "/api/alerts?status=open"),
       ])),
     ] as const;
   });
   if (loaded instanceof HTMLElement) return loaded;
-  const [patient, timeline, checkins, sessions, screening] = loaded;
+  const [patient, timeline, checkins, sessions, screening, clinicAlerts] = loaded;
+  const openAlerts = clinicAlerts.filter((alert) => alert.patient.id === patient.id);
 
   return screen(
     patient.name,
@@ -176,6 +179,14 @@ export async function timelineView(params: Record<string, string>): Promise<HTML
       patient.active ? "" : " · inactive",
       patient.has_password ? "" : " · has not accepted the invitation yet",
     ),
+    openAlerts.length > 0
+      ? h(
+          "section",
+          { "aria-labelledby": "alerts-heading" },
+          h("h2", { id: "alerts-heading" }, "Open alerts"),
+          h("ul", { class: "alert-list" }, ...openAlerts.map((alert) => alertItem(alert, reload))),
+        )
+      : null,
     screeningSection(screening),
     h(
       "p",
