@@ -26,8 +26,15 @@ from api.alerts.rules import MISSED_LIMIT
 from api.auth.models import User
 from api.checkins.models import Checkin
 from api.core.db import Database
-from api.core.sql import days_between, insert_or_ignore, least, new_uuid, rowcount, zone_clocks
-from api.notifications.prompts import ZONES_PER_STATEMENT, zones_in_use
+from api.core.sql import (
+    days_between,
+    insert_or_ignore,
+    least,
+    new_uuid,
+    rowcount,
+    zone_clock_slices,
+)
+from api.notifications.prompts import zones_in_use
 from api.patients.models import Patient
 from api.treatments.models import TreatmentSession
 from api.treatments.plan import is_latest_session_sql
@@ -119,8 +126,7 @@ async def raise_missed_checkin_alerts(db: Database, now: datetime) -> int:
     raised = 0
     async with db.write() as session:
         zones = await zones_in_use(session)
-        for start in range(0, len(zones), ZONES_PER_STATEMENT):
-            clocks = zone_clocks(now, zones[start : start + ZONES_PER_STATEMENT])
+        for clocks in zone_clock_slices(now, zones):
             insert = insert_or_ignore(session, Alert).from_select(
                 _COLUMNS, _missed_alerts(clocks, now)
             )

@@ -7,7 +7,7 @@ expressions that compile on both databases.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -110,6 +110,16 @@ def zone_clocks(now: datetime, zones: Iterable[str], name: str = "zone_clock") -
         raise ValueError("zone_clocks needs at least one zone")
     table = rows[0] if len(rows) == 1 else union_all(*rows)
     return table.subquery(name)
+
+
+# SQLite allows 500 terms in a compound SELECT: the zones' clocks go in slices this size.
+ZONES_PER_STATEMENT = 400
+
+
+def zone_clock_slices(now: datetime, zones: Sequence[str]) -> Iterator[Subquery]:
+    """`zone_clocks` for every zone in use, one derived table per slice of zones."""
+    for start in range(0, len(zones), ZONES_PER_STATEMENT):
+        yield zone_clocks(now, zones[start : start + ZONES_PER_STATEMENT])
 
 
 def insert_or_ignore(session: Any, model: type[Any]) -> Any:

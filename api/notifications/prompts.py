@@ -27,7 +27,7 @@ from sqlalchemy.sql.selectable import Subquery
 from api.auth.models import User
 from api.checkins.reads import checked_in_sql
 from api.core.db import Database, WriteSession
-from api.core.sql import insert_or_ignore, new_uuid, rowcount, zone_clocks
+from api.core.sql import insert_or_ignore, new_uuid, rowcount, zone_clock_slices
 from api.notifications.models import Notification, Prompt
 from api.notifications.outbox import queue_deliveries
 from api.patients.models import Patient
@@ -35,7 +35,6 @@ from api.treatments.models import TreatmentSession
 from api.treatments.plan import due_today_sql
 
 REMIND_AFTER = timedelta(hours=3)
-ZONES_PER_STATEMENT = 400
 # Given the zones' clocks and the instant: the patient id and local date columns, and the
 # statement whose rows are the prompts to make (its selected columns are replaced).
 PromptSource = Callable[[Subquery, datetime], tuple[Any, Any, Select[Any]]]
@@ -105,9 +104,7 @@ async def _make_prompts(
     made = 0
     async with db.write() as session:
         zones = await zones_in_use(session)
-        # SQLite allows 500 terms in a compound SELECT: the zones' clocks go in slices.
-        for start in range(0, len(zones), ZONES_PER_STATEMENT):
-            clocks = zone_clocks(now, zones[start : start + ZONES_PER_STATEMENT])
+        for clocks in zone_clock_slices(now, zones):
             patient_id, local_date, rows = source(clocks, now)
             prompts = rows.with_only_columns(
                 new_uuid(),

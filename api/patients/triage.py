@@ -21,7 +21,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import aliased
@@ -40,30 +40,17 @@ from api.patients.schemas import LatestScores, PatientSummary
 from api.screening.flags import screening_flags
 from api.screening.models import Screening
 from api.treatments.models import TreatmentSession
-from api.treatments.plan import plan_covers
+from api.treatments.plan import plan_covers, session_in_force
 
 WINDOW_DAYS = 7
 
 
-class PlanSession:
+class PlanSession(NamedTuple):
     """The parts of a session that decide which days its plan expects a check-in."""
 
-    __slots__ = ("daily_days", "performed_on", "review_on")
-
-    def __init__(self, performed_on: date, daily_days: int, review_on: date) -> None:
-        self.performed_on = performed_on
-        self.daily_days = daily_days
-        self.review_on = review_on
-
-
-def session_in_force(sessions: list[PlanSession], day: date) -> PlanSession | None:
-    """The latest session on or before `day`; `sessions` are in recording order per date."""
-    found = None
-    for session in sessions:
-        if session.performed_on > day:
-            break
-        found = session
-    return found
+    performed_on: date
+    daily_days: int
+    review_on: date
 
 
 def adherence(today: date, sessions: list[PlanSession], done: set[date]) -> float | None:

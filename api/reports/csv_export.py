@@ -16,7 +16,9 @@ import csv
 import io
 from datetime import UTC, datetime
 
-from api.reports.record import CheckinInfo, PatientRecord
+from api.checkins.schemas import CheckinOut
+from api.reports.record import PatientRecord
+from api.treatments.plan import session_in_force
 
 # Litestar adds `; charset=utf-8` (its response charset) to every text/* media type.
 MEDIA_TYPE = "text/csv"
@@ -50,8 +52,9 @@ def safe_note(note: str | None) -> str:
     return f"'{note}" if note.startswith(FORMULA_STARTS) else note
 
 
-def _row(record: PatientRecord, checkin: CheckinInfo) -> list[str | int]:
-    session = record.session_before(checkin.local_date)
+def _row(record: PatientRecord, checkin: CheckinOut) -> list[str | int]:
+    # The same rule as the timeline, so a CSV's day numbers match the chart's.
+    session = session_in_force(record.sessions, checkin.local_date)
     return [
         checkin.local_date.isoformat(),
         (checkin.local_date - session.performed_on).days if session else "",

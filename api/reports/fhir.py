@@ -35,8 +35,10 @@ from fhir.resources.R4B.procedure import Procedure
 from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.resource import Resource
 
+from api.checkins.schemas import CheckinOut
 from api.reports import codes
-from api.reports.record import CheckinInfo, PatientInfo, PatientRecord, SessionInfo
+from api.reports.record import PatientInfo, PatientRecord
+from api.treatments.schemas import SessionOut
 
 MEDIA_TYPE = "application/fhir+json"
 
@@ -88,7 +90,7 @@ def patient_resource(patient: PatientInfo) -> Patient:
     )
 
 
-def procedure_resource(session: SessionInfo, subject: Reference) -> Procedure:
+def procedure_resource(session: SessionOut, subject: Reference) -> Procedure:
     sclerosant = codes.label(codes.SCLEROSANTS, session.sclerosant)
     injections = f"{session.injections} injection{'' if session.injections == 1 else 's'}"
     return Procedure(
@@ -120,7 +122,7 @@ def procedure_resource(session: SessionInfo, subject: Reference) -> Procedure:
 
 
 def _observation(
-    checkin: CheckinInfo,
+    checkin: CheckinOut,
     subject: Reference,
     symptom: str,
     code: CodeableConcept,
@@ -146,14 +148,14 @@ def _observation(
     )
 
 
-def observation_resources(checkin: CheckinInfo, subject: Reference) -> list[Observation]:
+def observation_resources(checkin: CheckinOut, subject: Reference) -> list[Observation]:
     """The check-in's six scores, pain first, then the graded symptoms in DESIGN §2 order."""
     pain_code = _concept(
         codes.LOINC, codes.PAIN_LOINC, codes.PAIN_LOINC_DISPLAY, "Pain, tenderness or cramping"
     )
     observations = [_observation(checkin, subject, "pain", pain_code, integer=checkin.pain)]
     for symptom, display in codes.GRADED_SYMPTOMS.items():
-        grade = checkin.score(symptom)
+        grade = getattr(checkin, symptom)
         observations.append(
             _observation(
                 checkin,

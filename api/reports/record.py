@@ -7,19 +7,19 @@ holds the write lock) ends before the CPU-bound FHIR or CSV rendering starts.
 from __future__ import annotations
 
 import uuid
-from bisect import bisect_right
-from dataclasses import dataclass, fields
-from datetime import date, datetime
-from typing import Any
+from dataclasses import dataclass
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 
 from api.auth.models import User
-from api.checkins.models import Checkin
+from api.checkins.reads import list_checkins
+from api.checkins.schemas import CheckinOut
 from api.core.db import DbConnection
 from api.core.errors import NotFoundError
 from api.patients.models import Clinic, Patient
 from api.treatments.models import TreatmentSession
+from api.treatments.schemas import SessionOut
+from api.treatments.service import session_out
 
 
 @dataclass(frozen=True)
@@ -32,66 +32,12 @@ class PatientInfo:
 
 
 @dataclass(frozen=True)
-class SessionInfo:
-    id: uuid.UUID
-    performed_on: date
-    areas: list[str]
-    sclerosant: str
-    concentration_pct: float
-    volume_ml: float
-    injections: int
-    compression_days: int
-    restriction_days: int
-    review_on: date
-    notes: str | None
-
-
-@dataclass(frozen=True)
-class CheckinInfo:
-    id: uuid.UUID
-    local_date: date
-    pain: int
-    swelling: int
-    bruising: int
-    discolouration: int
-    hardening: int
-    itching: int
-    compression_worn: bool | None
-    warning_signs: list[str]
-    note: str | None
-    recorded_at: datetime
-    updated_at: datetime
-
-    def score(self, symptom: str) -> int:
-        value: int = getattr(self, symptom)
-        return value
-
-
-@dataclass(frozen=True)
 class PatientRecord:
     """Sessions oldest first (ties in the order they were recorded); check-ins oldest first."""
 
     patient: PatientInfo
-    sessions: list[SessionInfo]
-    checkins: list[CheckinInfo]
-
-    def session_before(self, day: date) -> SessionInfo | None:
-        """The latest session on or before `day`: the one a check-in that day follows.
-
-        The same rule as the timeline (`api.checkins.reads.timeline`), so a CSV's day
-        numbers match the chart's.
-        """
-        index = bisect_right([s.performed_on for s in self.sessions], day)
-        return self.sessions[index - 1] if index else None
-
-
-# The columns are the dataclasses' own fields, so the two cannot drift apart.
-_SESSION_COLUMNS = [getattr(TreatmentSession, f.name) for f in fields(SessionInfo)]
-_CHECKIN_COLUMNS = [getattr(Checkin, f.name) for f in fields(CheckinInfo)]
-
-
-def _values(row: Row[Any]) -> dict[str, Any]:
-    return dict(row._mapping)
+    sessions: list[SessionOut]
+    checkins: list[CheckinOut]
 
 
 async def load_record(conn: DbConnection, patient_id: uuid.UUID) -> PatientRecord:
@@ -107,14 +53,9 @@ async def load_record(conn: DbConnection, patient_id: uuid.UUID) -> PatientRecor
     if person is None:
         raise NotFoundError()
     sessions = await conn.execute(
-        select(*_SESSION_COLUMNS)
+        select(TreatmentSession)
         .where(TreatmentSession.patient_id == patient_id)
         .order_by(TreatmentSession.performed_on, TreatmentSession.created_at)
-    )
-    checkins = await conn.execute(
-        select(*_CHECKIN_COLUMNS)
-        .where(Checkin.patient_id == patient_id)
-        .order_by(Checkin.local_date)
     )
     return PatientRecord(
         patient=PatientInfo(
@@ -124,9 +65,6 @@ async def load_record(conn: DbConnection, patient_id: uuid.UUID) -> PatientRecor
             active=person.active,
             clinic_name=person.clinic,
         ),
-        sessions=[SessionInfo(**_values(row)) for row in sessions],
-        checkins=[
-            CheckinInfo(**{**_values(row), "warning_signs": list(row.warning_signs or [])})
-            for row in checkins
-        ],
+        sessions=[session_out(row) for row in sessions],
+        checkins=await list_checkins(conn, patient_id),
     )

@@ -10,8 +10,10 @@ the plan. The rule exists twice, as SQL for the set-based jobs and in Python for
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import aliased
@@ -21,6 +23,21 @@ from api.core.sql import days_between
 from api.treatments.models import TreatmentSession
 
 WEEK = 7
+
+
+class Dated(Protocol):
+    @property
+    def performed_on(self) -> date: ...
+
+
+S = TypeVar("S", bound=Dated)
+
+
+def session_in_force(sessions: Sequence[S], day: date) -> S | None:
+    """The latest session on or before `day`, from sessions sorted by date and then by when
+    they were recorded (so of two on one date the one recorded last wins, as in SQL)."""
+    index = bisect_right([session.performed_on for session in sessions], day)
+    return sessions[index - 1] if index else None
 
 
 def plan_covers(performed_on: date, daily_days: int, review_on: date, day: date) -> bool:

@@ -26,7 +26,7 @@ from api.bench.seed import session_row
 from api.core.clock import FrozenClock
 from api.core.db import Database
 from api.core.settings import Settings, SettingsError, SmtpSettings, load_settings
-from api.core.sql import day_end
+from api.core.sql import ZONES_PER_STATEMENT, day_end
 from api.notifications.channels import (
     Channels,
     EmailChannel,
@@ -39,7 +39,7 @@ from api.notifications.dispatch import PUSH_BODY_MAX, dispatch_deliveries
 from api.notifications.leases import LEASE, MAX_ATTEMPTS, DispatchReport, claim, record
 from api.notifications.models import Delivery, Notification, Prompt
 from api.notifications.outbox import queue_deliveries
-from api.notifications.prompts import ZONES_PER_STATEMENT, fan_out_prompts
+from api.notifications.prompts import fan_out_prompts
 from api.notifications.vapid import (
     KEY_FILE,
     VapidSigner,

@@ -2,6 +2,7 @@
 // #/clinic: the clinic's phone number (what patients with a warning sign are told to call).
 import { api } from "../../api";
 import { formatDate, h } from "../../dom";
+import { currentPath, go } from "../../router";
 import { clearErrors, errorLine, labelled, loadOr, screen, showFailure } from "./common";
 import type { Alert, Clinic } from "./model";
 
@@ -15,7 +16,7 @@ const RULES: Record<Alert["rule"], string> = {
 
 /** Re-render the current screen (after an acknowledgement). */
 export function reload(): void {
-  window.dispatchEvent(new HashChangeEvent("hashchange"));
+  go(currentPath());
 }
 
 export function ruleLabel(rule: string): string {
