@@ -12,7 +12,7 @@ from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 
-from api.alerts.routes import AlertsController
+from api.alerts.routes import AlertsController, MyWarningSignsController
 from api.auth.middleware import auth_middleware
 from api.auth.routes import AuthController
 from api.checkins.routes import MyCheckinsController, PatientCheckinsController
@@ -99,6 +99,7 @@ def create_app(
             PatientCheckinsController,
             ReportsController,
             MyCheckinsController,
+            MyWarningSignsController,
             MySessionsController,
             PatientScreeningController,
             MyScreeningController,

@@ -198,7 +198,7 @@ def bench(
 
 @main.command()
 def worker() -> None:
-    """Run the job scheduler as its own process (prompts, reminders, digest, dispatch)."""
+    """Run the job scheduler as its own process (every tick job in `jobs.ticks`)."""
     from jobs.worker import run_worker
 
     _configure_logging()

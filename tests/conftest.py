@@ -13,6 +13,7 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 from litestar import Litestar
+from sqlalchemy import update
 
 from api.app import CSRF_COOKIE, CSRF_HEADER, create_app
 from api.auth.service import create_practitioner
@@ -31,6 +33,7 @@ from api.core.db import Database
 from api.core.migrate import upgrade
 from api.core.settings import Settings, SmtpSettings
 from api.notifications.channels import Channels
+from api.patients.models import Patient
 from jobs.ticks import JobContext
 from tests.receivers import BrowserKeys, PushService, SmtpSink
 
@@ -81,11 +84,11 @@ def template_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     asyncio.run(drop())
 
 
-@pytest.fixture
-async def database_url(template_url: str, tmp_path: Path) -> AsyncIterator[str]:
-    """A fresh, fully migrated database for this test only."""
+@asynccontextmanager
+async def fresh_database(template_url: str, directory: Path) -> AsyncIterator[str]:
+    """A fresh, fully migrated copy of the template; dropped afterwards on PostgreSQL."""
     if not PG_URL:
-        path = tmp_path / "afterline.db"
+        path = directory / f"afterline-{uuid.uuid4().hex[:8]}.db"
         shutil.copyfile(template_url.split(":///", 1)[1], path)
         yield f"sqlite+aiosqlite:///{path}"
         return
@@ -96,12 +99,21 @@ async def database_url(template_url: str, tmp_path: Path) -> AsyncIterator[str]:
         await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     finally:
         await conn.close()
-    yield _with_database(PG_URL, name)
-    conn = await asyncpg.connect(_pg_admin_dsn(PG_URL))
     try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        yield _with_database(PG_URL, name)
     finally:
-        await conn.close()
+        conn = await asyncpg.connect(_pg_admin_dsn(PG_URL))
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+
+@pytest.fixture
+async def database_url(template_url: str, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh, fully migrated database for this test only."""
+    async with fresh_database(template_url, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -116,15 +128,19 @@ def clock() -> FrozenClock:
     return FrozenClock(START)
 
 
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
+def settings_for(database_url: str, data_dir: Path) -> Settings:
     return Settings(
         database_url=database_url,
-        data_dir=tmp_path / "data",
+        data_dir=data_dir,
         secret_key="test-secret-key-" + "x" * 32,
         env="test",
         base_url="https://afterline.test",
     )
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return settings_for(database_url, tmp_path / "data")
 
 
 @pytest.fixture
@@ -304,7 +320,10 @@ class World:
         timezone: str = "Europe/London",
         sessions: tuple[date, ...] = (),
         checkin_time: str = "19:00",
+        signed_up_on: date | None = None,
     ) -> tuple[str, ApiClient]:
+        """A patient who accepted their invitation now; `signed_up_on` backdates that
+        (as if they had signed up then: days before it are not theirs to miss)."""
         created = await practitioner.post(
             "/api/patients",
             json={
@@ -327,6 +346,13 @@ class World:
             json={"token": created.json()["invite_token"], "password": PASSWORD},
         )
         assert accepted.status_code == 200, accepted.text
+        if signed_up_on is not None:
+            async with self.db.write() as session:
+                await session.execute(
+                    update(Patient)
+                    .where(Patient.id == uuid.UUID(patient_id))
+                    .values(prompts_from=signed_up_on)
+                )
         return patient_id, client
 
     async def close(self) -> None:

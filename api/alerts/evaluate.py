@@ -15,10 +15,12 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, select, union_all
 
+from api.alerts.raising import Told, raise_alerts
 from api.alerts.rules import PAIN_RISING_FROM_DAY, PAIN_RISING_RUN, CheckinFacts, evaluate
-from api.alerts.service import raise_alerts
 from api.checkins.models import GRADED_SYMPTOMS, Checkin
 from api.core.db import WriteSession
+from api.core.errors import FieldError
+from api.patients.service import lock_patient_writes
 from api.treatments.models import TreatmentSession
 
 # The sessions around the day, in one round trip: the one in force and the next one.
@@ -70,7 +72,7 @@ _NO_LATER_SESSION = date.max
 
 async def alerts_for_checkin(
     session: WriteSession, patient_id: uuid.UUID, stored: Any, now: datetime, *, email_on: bool
-) -> list[uuid.UUID]:
+) -> list[Told]:
     """Evaluate the rules on a stored check-in (anything with its columns as attributes)."""
     local_date: date = stored.local_date
     params = {"patient_id": patient_id, "local_date": local_date}
@@ -99,3 +101,42 @@ async def alerts_for_checkin(
     return await raise_alerts(
         session, patient_id, local_date, stored.id, evaluate(facts), now, email_on=email_on
     )
+
+
+_checkins_from = (
+    select(Checkin)
+    .where(Checkin.patient_id == bindparam("patient_id"), Checkin.local_date >= bindparam("since"))
+    .order_by(Checkin.local_date)
+)
+_first_session = select(func.min(TreatmentSession.performed_on)).where(
+    TreatmentSession.patient_id == bindparam("patient_id")
+)
+
+
+async def rejudge_checkins(
+    session: WriteSession, patient_id: uuid.UUID, since: date, now: datetime, *, email_on: bool
+) -> list[Told]:
+    """Run the rules again on the check-ins from `since`, after a session moved or was added.
+
+    Called in the session change's own transaction: a day-10 "severe" check-in that becomes
+    day 20 raises its alert with the move, or the move does not happen. Check-ins already
+    reported tell nobody again (`api.alerts.raising`). A change that would leave check-ins
+    before the patient's first session (their days would be lost) is refused, naming
+    `performed_on`.
+    """
+    await lock_patient_writes(session, patient_id)
+    await session.flush()
+    params = {"patient_id": patient_id, "since": since}
+    first = await session.scalar(_first_session, params)
+    checkins = list((await session.execute(_checkins_from, params)).scalars())
+    orphans = [c.local_date for c in checkins if first is None or c.local_date < first]
+    if orphans:
+        raise FieldError(
+            "performed_on",
+            f"would leave {len(orphans)} check-in(s) from {orphans[0]} before the patient's "
+            f"first session on {first}; record those days' session first",
+        )
+    told: list[Told] = []
+    for checkin in checkins:
+        told += await alerts_for_checkin(session, patient_id, checkin, now, email_on=email_on)
+    return told

@@ -4,7 +4,9 @@ Set-based like the prompt tick: one `INSERT … SELECT … ON CONFLICT DO NOTHIN
 timezones, each patient's local "today" from `api.core.sql.zone_clocks`. For each active,
 signed-up patient, over the daily phase of their latest session (days 0 to `daily_days - 1`,
 never past the review date) up to yesterday (today is not over), the days without a check-in
-are counted. Two or more raise a `watch` alert dated today.
+are counted, from the day the patient could first be prompted (`patient.prompts_from`, the
+local date they accepted their invitation: a patient invited five days after their session
+has missed nothing). Two or more raise a `watch` alert dated today.
 
 Counting starts again after the last missed-check-in alert of that session (the days before
 its date were already reported), so a practitioner who acknowledges it hears again only after
@@ -28,6 +30,7 @@ from api.checkins.models import Checkin
 from api.core.db import Database
 from api.core.sql import (
     days_between,
+    greatest,
     insert_or_ignore,
     least,
     new_uuid,
@@ -48,10 +51,13 @@ _COLUMNS = (
     "severity",
     "status",
     "local_date",
+    "last_reported_on",
     "checkin_id",
     "reason",
     "warning_signs",
+    "severe_symptoms",
     "created_at",
+    "raised_at",
 )
 
 
@@ -70,7 +76,12 @@ def _missed_alerts(clocks: Subquery, now: datetime) -> Any:
         .where(Alert.patient_id == Patient.id, Alert.rule == RULE, Alert.local_date > performed)
         .scalar_subquery()
     )
-    first_day = func.coalesce(days_between(reported_until, performed), 0)
+    # Days before the patient could first be prompted (they had not accepted their
+    # invitation yet) are not theirs to miss.
+    first_day = greatest(
+        func.coalesce(days_between(reported_until, performed), 0),
+        func.coalesce(days_between(Patient.prompts_from, performed), 0),
+    )
     since = days_between(Checkin.local_date, performed)
     done = (
         select(func.count())
@@ -101,11 +112,14 @@ def _missed_alerts(clocks: Subquery, now: datetime) -> Any:
             literal("watch"),
             literal("open"),
             today,
+            today,
             null(),
             reason,
-            # An empty JSON list, written as SQL text: both databases cast it on insert.
+            # Empty JSON lists, written as SQL text: both databases cast them on insert.
+            literal_column("'[]'"),
             literal_column("'[]'"),
             literal(now, Alert.created_at.type),
+            literal(now, Alert.raised_at.type),
         )
         .select_from(Patient)
         .join(clocks, clocks.c.timezone == Patient.timezone)

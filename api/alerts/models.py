@@ -4,8 +4,13 @@ Two unique indexes make raising an alert idempotent, so the rules can run on eve
 check-in, on replays and from several processes:
 - at most one *open* alert per patient and rule (a partial unique index);
 - at most one alert per patient, rule and local date, open or acknowledged, so an edit or a
-  replay of an acknowledged day's check-in does not raise the same alert again (a warning
-  sign that alert did not report yet reopens it: see `api.alerts.service`).
+  replay of an acknowledged day's check-in does not raise the same alert again.
+
+An alert is raised once and then *reported* again: every time a check-in (or a warning sign
+sent on its own) brings news the alert does not hold yet, a warning sign on another day, a
+new sign, a higher pain, a new severe symptom, an `AlertReport` row records it and the alert
+goes back to the top of the list (`raised_at`) with the latest reason. See
+`api.alerts.raising`.
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ class Alert(UUIDPrimaryKey, Base):
             postgresql_where=text("status = 'open'"),
         ),
         Index("ix_alert_clinic_id_status_created_at", "clinic_id", "status", "created_at"),
+        Index("ix_alert_clinic_id_status_raised_at", "clinic_id", "status", "raised_at"),
     )
 
     # The clinic is the patient's; kept here so the clinic's alert list is one index range.
@@ -61,9 +67,11 @@ class Alert(UUIDPrimaryKey, Base):
     rule: Mapped[str] = mapped_column(String(32))
     severity: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(16), default="open")
-    # The patient's local date the alert is about: the triggering check-in's date, or for
-    # missed check-ins the last day counted.
+    # The patient's local date the alert was first raised for: the triggering check-in's
+    # date, or for missed check-ins the last day counted. Never moves (see the unique index).
     local_date: Mapped[date] = mapped_column(Date())
+    # The latest local date reported to this alert (a warning sign again, a worse reading).
+    last_reported_on: Mapped[date] = mapped_column(Date())
     checkin_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("checkin.id", ondelete="SET NULL")
     )
@@ -71,9 +79,63 @@ class Alert(UUIDPrimaryKey, Base):
     # For warning-sign alerts, every sign it reports: signs ticked later that are not among
     # them update the open alert (or reopen an acknowledged one) and tell the clinic again.
     warning_signs: Mapped[list[str]] = mapped_column(JSON(), default=list)
+    # The worst reading behind a pain alert, and the severe symptoms behind a
+    # `symptom_severe` one: a later reading is "worse" only against these.
+    peak_pain: Mapped[int | None]
+    severe_symptoms: Mapped[list[str]] = mapped_column(JSON(), default=list)
     created_at: Mapped[datetime]
+    # When it was last raised or reported again: the alert list is newest first by this.
+    raised_at: Mapped[datetime]
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL")
     )
     note: Mapped[str | None] = mapped_column(Text())
+
+
+class AlertReport(UUIDPrimaryKey, Base):
+    """One report behind an alert: the first raise and every later one that told the clinic.
+
+    Append-only. Lets the practitioner see every date a warning sign was reported, and lets
+    the rules tell news from a replay: a sign already reported for a date is not news.
+    """
+
+    __tablename__ = "alert_report"
+    __table_args__ = (
+        Index("ix_alert_report_patient_id_rule_local_date", "patient_id", "rule", "local_date"),
+    )
+
+    alert_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("alert.id", ondelete="CASCADE"), index=True
+    )
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
+    rule: Mapped[str] = mapped_column(String(32))
+    local_date: Mapped[date] = mapped_column(Date())
+    checkin_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("checkin.id", ondelete="SET NULL")
+    )
+    reason: Mapped[str] = mapped_column(Text())
+    # What this report held: the warning signs, or the severe symptoms; and the pain for
+    # the pain rules. A later finding for the same date is news only beyond these.
+    items: Mapped[list[str]] = mapped_column(JSON(), default=list)
+    pain: Mapped[int | None]
+    reported_at: Mapped[datetime]
+
+
+class WarningReport(UUIDPrimaryKey, Base):
+    """Warning signs a patient sent on their own (`POST /api/me/warning-signs`).
+
+    Accepted whatever the date or the patient's sessions, so a sign is never refused with a
+    check-in that cannot be stored. Unique per patient and client `recorded_at`: an offline
+    queue replaying the same report stores and tells nothing twice.
+    """
+
+    __tablename__ = "warning_report"
+    __table_args__ = (UniqueConstraint("patient_id", "recorded_at"),)
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
+    local_date: Mapped[date] = mapped_column(Date())
+    warning_signs: Mapped[list[str]] = mapped_column(JSON())
+    note: Mapped[str | None] = mapped_column(Text())
+    recorded_at: Mapped[datetime]
+    received_at: Mapped[datetime]

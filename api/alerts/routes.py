@@ -1,17 +1,19 @@
-"""The practitioner's red-flag alerts: the clinic's list and acknowledging one."""
+"""Red-flag alerts: the clinic's list and acknowledging one; a patient's own warning signs."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from api.alerts import service
 from api.alerts.schemas import AcknowledgeIn, AlertOut, AlertStatus
-from api.auth.middleware import practitioner_only
-from api.core.body import decode_as
-from api.core.deps import DB, Actor, Now, parse_id
+from api.alerts.warning_signs import WarningSignsIn, WarningSignsResult, report_warning_signs
+from api.auth.middleware import patient_only, practitioner_only
+from api.core.body import decode_as, read_body
+from api.core.deps import DB, Actor, AppSettings, Now, parse_id
 
 
 class AlertsController(Controller):
@@ -42,3 +44,27 @@ class AlertsController(Controller):
         raw = await request.body()
         body = decode_as(raw, AcknowledgeIn) if raw.strip() else AcknowledgeIn()
         return await service.acknowledge_alert(db, actor, parse_id(alert_id), body, now)
+
+
+class MyWarningSignsController(Controller):
+    path = "/api/me/warning-signs"
+    tags = ["me"]
+    guards = [patient_only]
+
+    @post("/")
+    async def report(
+        self,
+        request: Request[Any, Any, Any],
+        db: DB,
+        actor: Actor,
+        now: Now,
+        settings: AppSettings,
+    ) -> Response[WarningSignsResult]:
+        """Warning signs on their own: accepted whatever the date or session (201; replay 200)."""
+        assert actor.patient_id is not None and actor.timezone is not None
+        body = await read_body(request, WarningSignsIn)
+        result = await report_warning_signs(
+            db, actor.patient_id, actor.timezone, body, now, email_on=settings.smtp is not None
+        )
+        status = HTTP_201_CREATED if result.outcome == "created" else HTTP_200_OK
+        return Response(result, status_code=status)

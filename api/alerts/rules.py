@@ -44,6 +44,10 @@ class Finding:
     reason: str
     # The warning signs behind a `warning_sign` finding (sorted); empty for the others.
     signs: tuple[str, ...] = ()
+    # The pain behind a pain rule (the run's last for `pain_rising`), and the severe symptoms
+    # behind `symptom_severe`: what makes a later finding of the same rule "worse".
+    pain: int | None = None
+    symptoms: tuple[str, ...] = ()
 
 
 def warning_sign_reason(signs: Sequence[str]) -> str:
@@ -84,7 +88,11 @@ def evaluate(facts: CheckinFacts) -> list[Finding]:
         signs = tuple(sorted(set(facts.warning_signs)))
         findings.append(Finding("warning_sign", "urgent", warning_sign_reason(signs), signs))
     if facts.pain >= PAIN_HIGH:
-        findings.append(Finding("pain_high", "watch", f"Pain {facts.pain}/10 on day {facts.day}."))
+        findings.append(
+            Finding(
+                "pain_high", "watch", f"Pain {facts.pain}/10 on day {facts.day}.", pain=facts.pain
+            )
+        )
     run = _rising_run(facts) if facts.day >= PAIN_RISING_FROM_DAY else None
     if run:
         findings.append(
@@ -92,6 +100,7 @@ def evaluate(facts: CheckinFacts) -> list[Finding]:
                 "pain_rising",
                 "watch",
                 f"Pain rising over 3 check-ins ({', '.join(map(str, run))}) after day 3.",
+                pain=run[-1],
             )
         )
     if facts.day >= SEVERE_FROM_DAY:
@@ -102,6 +111,7 @@ def evaluate(facts: CheckinFacts) -> list[Finding]:
                     "symptom_severe",
                     "watch",
                     f"Severe {', '.join(severe)} on day {facts.day} (after day 14).",
+                    symptoms=tuple(severe),
                 )
             )
     return findings

@@ -18,17 +18,32 @@ class AlertPatient(msgspec.Struct):
     name: str
 
 
+class AlertReportOut(msgspec.Struct):
+    """One time the alert was raised or reported again, and what was reported."""
+
+    local_date: date
+    reason: str
+    reported_at: datetime
+
+
 class AlertOut(msgspec.Struct):
     id: uuid.UUID
     patient: AlertPatient
     rule: str
     severity: str
     status: str
+    # The patient's local date it was first raised for, and the latest one reported to it.
     local_date: date
+    last_reported_on: date
+    # The latest reason (for a warning sign: every sign reported while it was open).
     reason: str
     # The check-in that raised it (null for missed check-ins, or if it was deleted).
     checkin_id: uuid.UUID | None
     created_at: datetime
+    # The last time it was raised or reported again: the list is newest first by this.
+    raised_at: datetime
+    # Every report behind it, oldest first (none for missed check-ins).
+    reports: list[AlertReportOut]
     acknowledged_at: datetime | None
     acknowledged_by: str | None
     note: str | None

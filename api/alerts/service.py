@@ -1,177 +1,61 @@
-"""Raising, listing and acknowledging alerts.
+"""Listing and acknowledging alerts (raising them is `api.alerts.raising`).
 
-Raising is `INSERT … ON CONFLICT DO NOTHING` against the alert table's two unique indexes
-(see `api.alerts.models`), so a rule that fires again while its alert is open, a replayed
-check-in, or two processes evaluating the same day leave exactly one alert. Only an alert
-that was really inserted tells the practitioners: an urgent one becomes an inbox
-notification per practitioner of the clinic (keyed by alert, user and the signs reported)
-with its email and push deliveries queued in the same transaction, so the dispatcher sends
-it with the outbox's retries and idempotence.
-
-One exception to "nothing new while one is open": a warning sign the patient ticks that the
-open (or that day's acknowledged) warning-sign alert does not report yet. A patient whose
-calf swelling is followed by chest pain must not be hidden behind the first alert, so the
-alert takes the new signs, is reopened if it was acknowledged, and the practitioners are
-told again.
+The list is newest first by `raised_at`, the last time the alert was raised or reported
+again, and carries every report (the dates a warning sign was reported, each worse reading),
+so the practitioner sees the whole story of an alert that stayed open.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from api.alerts.models import Alert
-from api.alerts.rules import Finding, warning_sign_reason
-from api.alerts.schemas import AcknowledgeIn, AlertOut, AlertPatient, AlertStatus
+from api.alerts.models import Alert, AlertReport
+from api.alerts.schemas import (
+    AcknowledgeIn,
+    AlertOut,
+    AlertPatient,
+    AlertReportOut,
+    AlertStatus,
+)
 from api.audit.service import record
 from api.auth.models import User
 from api.auth.schemas import Principal
 from api.core.db import Database, WriteSession
 from api.core.errors import NotFoundError
-from api.core.sql import insert_or_ignore
 from api.core.validation import check_text
-from api.notifications.models import Notification
-from api.notifications.outbox import queue_deliveries
 from api.patients.models import Patient
 
-ALERTS_URL = "/#/alerts"
 LIST_LIMIT = 500
 
 
-async def raise_alerts(
-    session: WriteSession,
-    patient_id: uuid.UUID,
-    local_date: date,
-    checkin_id: uuid.UUID | None,
-    findings: list[Finding],
-    now: datetime,
-    *,
-    email_on: bool,
-) -> list[uuid.UUID]:
-    """Insert what is not already open (or already raised for that day); returns new ids."""
-    if not findings:
-        return []
-    row = (
-        await session.execute(
-            select(Patient.clinic_id, User.name)
-            .join(User, User.id == Patient.user_id)
-            .where(Patient.id == patient_id)
-        )
-    ).one()
-    clinic_id, name = row.clinic_id, row.name
-    raised: list[uuid.UUID] = []
-    urgent: list[tuple[uuid.UUID, Finding]] = []
-    for finding in findings:
-        alert_id = await session.scalar(
-            insert_or_ignore(session, Alert)
-            .values(
-                id=uuid.uuid4(),
-                clinic_id=clinic_id,
-                patient_id=patient_id,
-                rule=finding.rule,
-                severity=finding.severity,
-                status="open",
-                local_date=local_date,
-                checkin_id=checkin_id,
-                reason=finding.reason,
-                warning_signs=list(finding.signs),
-                created_at=now,
-            )
-            .returning(Alert.id)
-        )
-        if alert_id is not None:
-            raised.append(alert_id)
-            if finding.severity == "urgent":
-                urgent.append((alert_id, finding))
-        elif finding.signs:
-            widened = await _widen_warning_alert(
-                session, patient_id, local_date, checkin_id, finding, now
-            )
-            if widened is not None:
-                urgent.append(widened)
-    if urgent:
-        await _tell_practitioners(session, clinic_id, str(name), local_date, urgent, now, email_on)
-    return raised
-
-
-async def _widen_warning_alert(
-    session: WriteSession,
-    patient_id: uuid.UUID,
-    local_date: date,
-    checkin_id: uuid.UUID | None,
-    finding: Finding,
-    now: datetime,
-) -> tuple[uuid.UUID, Finding] | None:
-    """Add signs the existing warning-sign alert does not report; what to tell, if anything."""
-    candidates = (
-        await session.execute(
-            select(Alert)
-            .where(
-                Alert.patient_id == patient_id,
-                Alert.rule == finding.rule,
-                (Alert.status == "open") | (Alert.local_date == local_date),
-            )
-            .order_by((Alert.status == "open").desc())
-            .limit(1)
-            .with_for_update()
-        )
-    ).scalars()
-    alert = next(iter(candidates), None)
-    if alert is None or set(finding.signs) <= set(alert.warning_signs):
-        return None
-    signs = tuple(sorted({*alert.warning_signs, *finding.signs}))
-    alert.warning_signs = list(signs)
-    alert.reason = warning_sign_reason(signs)
-    alert.checkin_id = checkin_id
-    # Raised again: it goes back to the top of the newest-first list.
-    alert.created_at = now
-    if alert.status != "open":
-        alert.status = "open"
-        alert.acknowledged_at = alert.acknowledged_by = alert.note = None
-    return alert.id, Finding(finding.rule, finding.severity, alert.reason, signs)
-
-
-async def _tell_practitioners(
-    session: WriteSession,
-    clinic_id: uuid.UUID,
-    patient_name: str,
-    local_date: date,
-    urgent: list[tuple[uuid.UUID, Finding]],
-    now: datetime,
-    email_on: bool,
-) -> None:
-    practitioners = list(
-        await session.scalars(
-            select(User.id).where(User.clinic_id == clinic_id, User.role == "practitioner")
-        )
+async def _reports(
+    session: WriteSession, alert_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[AlertReportOut]]:
+    """Every report of these alerts, oldest first, in one query."""
+    found: dict[uuid.UUID, list[AlertReportOut]] = {alert_id: [] for alert_id in alert_ids}
+    if not alert_ids:
+        return found
+    rows = await session.scalars(
+        select(AlertReport)
+        .where(AlertReport.alert_id.in_(alert_ids))
+        .order_by(AlertReport.reported_at, AlertReport.local_date)
     )
-    rows: list[dict[str, Any]] = [
-        {
-            "id": uuid.uuid4(),
-            "user_id": user_id,
-            # Widening only ever adds signs, so their count tells the messages apart.
-            "dedupe_key": f"alert:{alert_id}:{user_id}:{len(finding.signs)}",
-            "kind": "alert",
-            "local_date": local_date,
-            "title": f"Urgent: {patient_name} reported a warning sign",
-            "body": f"{finding.reason}\nCheck-in of {local_date.isoformat()}. "
-            "Contact the patient and acknowledge the alert in Afterline.",
-            "url": ALERTS_URL,
-            "created_at": now,
-        }
-        for alert_id, finding in urgent
-        for user_id in practitioners
-    ]
-    if rows:
-        await session.execute(insert_or_ignore(session, Notification).values(rows))
-        await queue_deliveries(session, now, email_on=email_on)
+    for report in rows:
+        found[report.alert_id].append(
+            AlertReportOut(
+                local_date=report.local_date, reason=report.reason, reported_at=report.reported_at
+            )
+        )
+    return found
 
 
-def _alert_out(alert: Alert, name: str, acknowledged_by: str | None) -> AlertOut:
+def _alert_out(
+    alert: Alert, name: str, acknowledged_by: str | None, reports: list[AlertReportOut]
+) -> AlertOut:
     return AlertOut(
         id=alert.id,
         patient=AlertPatient(id=alert.patient_id, name=name),
@@ -179,9 +63,12 @@ def _alert_out(alert: Alert, name: str, acknowledged_by: str | None) -> AlertOut
         severity=alert.severity,
         status=alert.status,
         local_date=alert.local_date,
+        last_reported_on=alert.last_reported_on,
         reason=alert.reason,
         checkin_id=alert.checkin_id,
         created_at=alert.created_at,
+        raised_at=alert.raised_at,
+        reports=reports,
         acknowledged_at=alert.acknowledged_at,
         acknowledged_by=acknowledged_by,
         note=alert.note,
@@ -201,7 +88,7 @@ async def list_alerts(
                 .join(patient_user, patient_user.id == Patient.user_id)
                 .outerjoin(acknowledger, acknowledger.id == Alert.acknowledged_by)
                 .where(Alert.clinic_id == actor.clinic_id, Alert.status == status)
-                .order_by(Alert.created_at.desc(), Alert.id)
+                .order_by(Alert.raised_at.desc(), Alert.id)
                 .limit(LIST_LIMIT)
             )
         ).all()
@@ -212,7 +99,10 @@ async def list_alerts(
             at=now,
             detail={"status": status, "count": len(rows)},
         )
-        return [_alert_out(*tuple(row)) for row in rows]
+        reports = await _reports(session, [row[0].id for row in rows])
+        return [
+            _alert_out(alert, name, by, reports[alert.id]) for alert, name, by in map(tuple, rows)
+        ]
 
 
 async def acknowledge_alert(
@@ -251,4 +141,4 @@ async def acknowledge_alert(
                 detail={"alert_id": str(alert.id), "rule": alert.rule, "note": alert.note},
             )
         by = await session.scalar(select(User.name).where(User.id == alert.acknowledged_by))
-        return _alert_out(alert, name, by)
+        return _alert_out(alert, name, by, (await _reports(session, [alert.id]))[alert.id])

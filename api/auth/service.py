@@ -13,6 +13,7 @@ from sqlalchemy import delete, select, update
 from api.auth.limits import INVITE_KEY, TooManyAttempts, forget_attempt, reserve_attempt
 from api.auth.models import AuthSession, User
 from api.auth.schemas import UserOut
+from api.core.clock import local_today
 from api.core.db import Database
 from api.core.errors import AppError, ConflictError, FieldError, GoneError, NotFoundError
 from api.core.security import (
@@ -110,6 +111,10 @@ async def accept_invite(db: Database, token: str, password: str, ip: str, now: d
         if user is None:
             raise NotFoundError()
         user.password_hash = new_hash
+        # From today on the patient can be prompted; days before are never "missed".
+        patient = await session.scalar(select(Patient).where(Patient.id == claimed))
+        if patient is not None and patient.prompts_from is None:
+            patient.prompts_from = local_today(now, patient.timezone)
         # A new password (first one, or a clinic-assisted reset) signs out every old session.
         await session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
     await forget_attempt(db, attempt)

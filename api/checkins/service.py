@@ -18,7 +18,7 @@ with bind parameters (building ORM statements per request cost more than running
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any, cast
 
 import msgspec
@@ -32,11 +32,11 @@ from api.checkins.schemas import CheckinIn, CheckinOut, CheckinResult, Outcome
 from api.core.clock import local_today
 from api.core.db import Database, DbConnection, WriteSession
 from api.core.errors import FieldError
+from api.core.validation import check_recorded_at
 from api.patients.models import Clinic, Patient
+from api.patients.service import lock_patient_writes
 from api.treatments.models import TreatmentSession
 
-CLOCK_SKEW_ALLOWANCE = timedelta(days=1)
-EARLIEST_RECORDED_AT = datetime(2000, 1, 1, tzinfo=UTC)
 STORED_FIELDS = (*SYMPTOMS, "compression_worn", "warning_signs", "note")
 
 _checkin = cast(Table, Checkin.__table__)
@@ -48,7 +48,6 @@ _existing = select(_checkin).where(
     _checkin.c.local_date == bindparam("local_date"),
 )
 _existing_locked = _existing.with_for_update()
-_lock_patient = select(Patient.id).where(Patient.id == bindparam("patient_id")).with_for_update()
 _clinic_phone = (
     select(Clinic.phone)
     .join(Patient, Patient.clinic_id == Clinic.id)
@@ -104,10 +103,7 @@ def checkin_out(row: Any) -> CheckinOut:
 def _check_dates(local_date: date, data: CheckinIn, today: date, now: datetime) -> None:
     if local_date > today:
         raise FieldError("local_date", f"is in the future (today is {today} in your timezone)")
-    if data.recorded_at > now + CLOCK_SKEW_ALLOWANCE:
-        raise FieldError("recorded_at", "is in the future; check the device clock")
-    if data.recorded_at < EARLIEST_RECORDED_AT:
-        raise FieldError("recorded_at", "is before the year 2000; check the device clock")
+    check_recorded_at(data.recorded_at, now)
 
 
 async def _locked_existing(
@@ -134,11 +130,7 @@ async def put_checkin(
     """
     _check_dates(local_date, data, local_today(now, timezone), now)
     async with db.write() as session:
-        if session.get_bind().dialect.name == "postgresql":
-            # One patient's check-ins are written one at a time (SQLite's BEGIN IMMEDIATE does
-            # this for every write): the rules read the neighbouring days, and two days saved
-            # at once must see each other, or a rising run across them goes unnoticed.
-            await session.execute(_lock_patient, {"patient_id": patient_id})
+        await lock_patient_writes(session, patient_id)
         result = await _upsert(session, patient_id, local_date, data, now)
         # A stale body is not stored, but a warning sign in it is never ignored: a device
         # with a slow clock can send the newest news with the oldest timestamp.

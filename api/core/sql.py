@@ -81,6 +81,23 @@ def _least_sqlite(element: least, compiler: Any, **kw: Any) -> str:
     return f"MIN({compiler.process(element.clauses, **kw)})"
 
 
+class greatest(FunctionElement[int]):
+    """The largest of its arguments (GREATEST on PostgreSQL, scalar MAX on SQLite)."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(greatest, "postgresql")
+def _greatest_pg(element: greatest, compiler: Any, **kw: Any) -> str:
+    return f"GREATEST({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(greatest, "sqlite")
+def _greatest_sqlite(element: greatest, compiler: Any, **kw: Any) -> str:
+    return f"MAX({compiler.process(element.clauses, **kw)})"
+
+
 def day_end(day: date, zone: ZoneInfo) -> datetime:
     """The instant a local day ends (the next local midnight, as an aware datetime)."""
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)

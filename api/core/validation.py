@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import UTC, datetime, time, timedelta
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from functools import lru_cache
@@ -63,3 +63,17 @@ def check_text(value: str, field: str, *, max_length: int, required: bool = True
     if len(text) > max_length:
         raise FieldError(field, f"must be at most {max_length} characters")
     return text
+
+
+# A device clock up to a day fast is tolerated (zones, drift); more would let one wrong
+# clock lock a day against every later edit.
+CLOCK_SKEW_ALLOWANCE = timedelta(days=1)
+EARLIEST_RECORDED_AT = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def check_recorded_at(recorded_at: datetime, now: datetime, field: str = "recorded_at") -> None:
+    """A client's `recorded_at` (when the patient entered it on their device) is plausible."""
+    if recorded_at > now + CLOCK_SKEW_ALLOWANCE:
+        raise FieldError(field, "is in the future; check the device clock")
+    if recorded_at < EARLIEST_RECORDED_AT:
+        raise FieldError(field, "is before the year 2000; check the device clock")

@@ -32,7 +32,7 @@ from api.checkins.schemas import CheckinIn, WarningSign
 from api.checkins.service import put_checkin
 from api.core.clock import local_today
 from api.core.db import Database
-from api.patients.models import Clinic
+from api.patients.models import Clinic, Patient
 from api.patients.schemas import PatientCreate
 from api.patients.service import create_patient
 from api.screening.schemas import ScreeningIn
@@ -256,6 +256,13 @@ async def _seed_patient(
             ),
             now,
         )
+    if starts:
+        # The demo's patients signed up on the day of their first session, weeks ago (the
+        # seed accepts their invitations now): their missed days are theirs.
+        async with db.write() as session:
+            await session.execute(
+                update(Patient).where(Patient.id == created.id).values(prompts_from=min(starts))
+            )
     ends = [*starts[1:], today + timedelta(days=1)]
     zone = ZoneInfo(profile.timezone)
     for start, end in zip(starts, ends, strict=True):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, time
+from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, ForeignKey, String, Time, true
+from sqlalchemy import Boolean, Date, ForeignKey, String, Time, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.models import Base, UUIDPrimaryKey
@@ -37,6 +37,10 @@ class Patient(UUIDPrimaryKey, Base):
     # Channels for check-in prompts besides the in-app inbox, which always gets them.
     push_enabled: Mapped[bool] = mapped_column(Boolean(), default=True, server_default=true())
     email_enabled: Mapped[bool] = mapped_column(Boolean(), default=True, server_default=true())
+    # The first local date the patient could be prompted to check in: set when they first
+    # accept their invitation. Days before it are never counted as missed. Null for patients
+    # who signed up another way (the demo), who count from their session.
+    prompts_from: Mapped[date | None] = mapped_column(Date())
     created_at: Mapped[datetime]
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 import msgspec
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from api.audit.service import record
@@ -54,6 +54,21 @@ async def load_patient_in_clinic(
         raise NotFoundError()
     patient, user = tuple(row)
     return patient, user
+
+
+_lock_patient = select(Patient.id).where(Patient.id == bindparam("patient_id")).with_for_update()
+
+
+async def lock_patient_writes(session: WriteSession, patient_id: uuid.UUID) -> None:
+    """Write one patient's clinical data one transaction at a time.
+
+    SQLite's `BEGIN IMMEDIATE` already does this for every write. On PostgreSQL a row lock
+    on the patient does it: the alert rules read the neighbouring days and the reports
+    already made, and two writes at once (two days saved together, a check-in and a moved
+    session) must see each other, or a rising run or a repeat goes unnoticed.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(_lock_patient, {"patient_id": patient_id})
 
 
 def patient_out(patient: Patient, user: User) -> PatientOut:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 from sqlalchemy import select
@@ -21,6 +21,17 @@ from api.treatments.models import TreatmentSession
 from api.treatments.schemas import SessionCreate, SessionOut, SessionUpdate
 
 DEFAULT_REVIEW_AFTER = timedelta(weeks=8)
+
+
+class Rejudge(Protocol):
+    """Re-runs the alert rules on a patient's check-ins from a date, in the same transaction.
+
+    Passed in by the route (the alert rules sit above treatments): recording or moving a
+    session changes the day-since-session of the check-ins after it, and with it what the
+    rules say about them. It may refuse the change with a `FieldError`.
+    """
+
+    async def __call__(self, session: WriteSession, patient_id: uuid.UUID, since: date) -> Any: ...
 
 
 def session_out(row: Any) -> SessionOut:
@@ -77,7 +88,12 @@ def _check_areas(areas: Sequence[str]) -> list[str]:
 
 
 async def create_session(
-    db: Database, actor: Principal, patient_id: uuid.UUID, data: SessionCreate, now: datetime
+    db: Database,
+    actor: Principal,
+    patient_id: uuid.UUID,
+    data: SessionCreate,
+    now: datetime,
+    rejudge: Rejudge | None = None,
 ) -> SessionOut:
     async with db.write() as session:
         patient, _ = await load_patient_in_clinic(session, actor, patient_id)
@@ -102,6 +118,8 @@ async def create_session(
         )
         session.add(row)
         await session.flush()
+        if rejudge is not None:
+            await rejudge(session, patient.id, row.performed_on)
         record(
             session,
             actor_id=actor.user_id,
@@ -130,7 +148,12 @@ async def list_sessions(
 
 
 async def update_session(
-    db: Database, actor: Principal, session_id: uuid.UUID, data: SessionUpdate, now: datetime
+    db: Database,
+    actor: Principal,
+    session_id: uuid.UUID,
+    data: SessionUpdate,
+    now: datetime,
+    rejudge: Rejudge | None = None,
 ) -> SessionOut:
     async with db.write() as session:
         found = (
@@ -152,10 +175,13 @@ async def update_session(
             changes["areas"] = _check_areas(changes["areas"])
         if "notes" in changes:
             changes["notes"] = _clean_notes(changes["notes"])
+        moved_from = row.performed_on
         for name, value in changes.items():
             setattr(row, name, value)
         _check_dates(row.performed_on, row.review_on, await _today(session, actor, patient, now))
         row.updated_at = now
+        if rejudge is not None and row.performed_on != moved_from:
+            await rejudge(session, patient.id, min(moved_from, row.performed_on))
         record(
             session,
             actor_id=actor.user_id,

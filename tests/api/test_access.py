@@ -182,6 +182,17 @@ ROUTES = [
         body=lambda: checkin_body(pain=5, note="today's entry"),
     ),
     Route("GET", "/api/me/checkins", "patient"),
+    Route(
+        "POST",
+        "/api/me/warning-signs",
+        "patient",
+        ok=201,
+        body=lambda: {
+            "warning_signs": ["spreading_redness_or_fever"],
+            "recorded_at": START.isoformat(),
+        },
+        bad_body=lambda: {"warning_signs": [], "recorded_at": START.isoformat()},
+    ),
     Route("GET", "/api/me/timeline", "patient"),
     Route("GET", "/api/me/sessions", "patient"),
     Route("GET", "/api/me/preferences", "patient"),

@@ -8,6 +8,7 @@ missed-check-in job, which counts whole local days of each patient's daily phase
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ from api.alerts.models import Alert
 from api.alerts.rules import CheckinFacts, Finding, evaluate
 from api.checkins.models import GRADED_SYMPTOMS
 from api.core.db import Database
+from api.patients.models import Patient
 from tests.conftest import START, ApiClient, World, checkin_body, session_body
 
 pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
@@ -86,9 +88,19 @@ async def patient(
     timezone: str = "Europe/London",
     doctor: ApiClient | None = None,
 ) -> tuple[str, ApiClient, ApiClient]:
-    """(patient id, the patient's browser, the practitioner's browser)."""
+    """(patient id, the patient's browser, the practitioner's browser).
+
+    Signed up on the day of their first session, as clinics usually do it: every day of the
+    session can be missed.
+    """
     doctor = doctor or await world.practitioner()
-    pid, client = await world.patient(doctor, email=email, timezone=timezone, sessions=sessions)
+    pid, client = await world.patient(
+        doctor,
+        email=email,
+        timezone=timezone,
+        sessions=sessions,
+        signed_up_on=min(sessions, default=None),
+    )
     return pid, client, doctor
 
 
@@ -114,7 +126,9 @@ def facts(
 
 def test_pain_6_is_nothing_and_7_is_a_watch_alert() -> None:
     assert evaluate(facts(pain=6)) == []
-    assert evaluate(facts(pain=7, day=2)) == [Finding("pain_high", "watch", "Pain 7/10 on day 2.")]
+    assert evaluate(facts(pain=7, day=2)) == [
+        Finding("pain_high", "watch", "Pain 7/10 on day 2.", pain=7)
+    ]
     assert [f.rule for f in evaluate(facts(pain=10, day=0))] == ["pain_high"]
 
 
@@ -158,7 +172,12 @@ def test_pain_rising_needs_three_strictly_rising_check_ins_after_day_3(
 def test_each_severe_symptom_alerts_from_day_15_not_on_day_14(symptom: str) -> None:
     assert evaluate(facts(day=14, **{symptom: 3})) == []
     assert evaluate(facts(day=15, **{symptom: 3})) == [
-        Finding("symptom_severe", "watch", f"Severe {symptom} on day 15 (after day 14).")
+        Finding(
+            "symptom_severe",
+            "watch",
+            f"Severe {symptom} on day 15 (after day 14).",
+            symptoms=(symptom,),
+        )
     ]
     assert evaluate(facts(day=60, **{symptom: 2})) == []
 
@@ -436,3 +455,26 @@ async def test_an_alert_of_an_earlier_session_does_not_hide_the_new_sessions_day
     assert response.status_code == 201, response.text
     assert await run_missed_job(world, noon(2)) == 1  # days 0 and 1 of the new session
     assert [r.local_date for r in await stored_alerts(world.db)] == [old.local_date, day(2, TODAY)]
+
+
+async def test_missed_days_count_only_from_the_day_the_patient_signed_up(world: World) -> None:
+    five_days_ago = TODAY - timedelta(days=5)
+    doctor = await world.practitioner()
+    # Invited five days after the session: no prompt was ever possible before today.
+    await world.patient(doctor, sessions=(five_days_ago,))
+    assert await run_missed_job(world, START) == 0
+    # Tomorrow only today (the sign-up day) is missed: one day is nothing.
+    assert await run_missed_job(world, START + timedelta(days=1)) == 0
+    # The day after, two days since signing up are missed.
+    assert await run_missed_job(world, START + timedelta(days=2)) == 1
+    [alert] = await stored_alerts(world.db)
+    assert alert.reason == f"Missed 2 daily check-ins after the session on {five_days_ago}."
+
+
+async def test_signing_up_stores_the_patients_local_sign_up_date(world: World) -> None:
+    doctor = await world.practitioner()
+    # 12:00 UTC is already the next day in Kiritimati (UTC+14).
+    pid, _ = await world.patient(doctor, timezone="Pacific/Kiritimati")
+    async with world.db.read() as conn:
+        stored = await conn.scalar(select(Patient.prompts_from).where(Patient.id == uuid.UUID(pid)))
+    assert stored == TODAY + timedelta(days=1)

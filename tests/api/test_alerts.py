@@ -38,9 +38,12 @@ ALERT_KEYS = {
     "severity",
     "status",
     "local_date",
+    "last_reported_on",
     "reason",
     "checkin_id",
     "created_at",
+    "raised_at",
+    "reports",
     "acknowledged_at",
     "acknowledged_by",
     "note",
@@ -258,7 +261,7 @@ async def test_an_urgent_alert_emails_and_notifies_each_practitioner_of_the_clin
         plain = email.part("plain")
         assert f"Hello {name}," in plain
         assert reason in plain
-        assert "Check-in of 2026-03-10." in plain
+        assert "Reported for 2026-03-10." in plain
         assert "https://afterline.test/#/alerts" in plain
     await push_service.wait_for(1)
     [push] = push_service.received
