@@ -81,8 +81,11 @@ class TickReport:
     dispatch: DispatchReport
 
     def summary(self) -> str:
+        """Every count of the report, as `name=value` pairs in the order the jobs ran (the
+        dispatcher's error messages are not counts: its retrying and gave_up count them)."""
         return (
             f"prompts={self.prompts} reminders={self.reminders} digests={self.digests} "
+            f"missed_alerts={self.missed_alerts} "
             f"sent={self.dispatch.sent} retrying={self.dispatch.retrying} "
             f"gave_up={self.dispatch.gave_up} "
             f"subscriptions_removed={self.dispatch.subscriptions_removed}"

@@ -27,6 +27,7 @@ from aiohttp import web
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
+from api.alerts.models import Alert
 from api.app import create_app
 from api.core.clock import FrozenClock
 from api.core.db import Database
@@ -316,6 +317,7 @@ async def test_jobs_tick_at_prompts_once_when_due(
         "prompts": 1,
         "reminders": 0,
         "digests": 0,
+        "missed_alerts": 0,
         "sent": 2,
         "retrying": 0,
         "gave_up": 0,
@@ -342,6 +344,36 @@ async def test_jobs_tick_at_prompts_once_when_due(
         ("email", "sent"),
         ("push", "sent"),
     ]
+
+
+async def test_jobs_tick_reports_the_missed_checkin_alerts_it_raised(
+    world: World,
+    channel_settings: Settings,
+    push_service: HoldingPushService,
+    smtp_server: HoldingSmtp,
+    db: Database,
+) -> None:
+    # Treated on 03-09, signed up on 03-10 and never checked in: by 03-12 at least 03-10 and
+    # 03-11 of the daily phase are missed. 06:00 in London is before the check-in time and
+    # the morning digest.
+    [patient] = await due_patients(world, push_service, 1)
+    env = process_env(channel_settings)
+    at = datetime(2026, 3, 12, 6, 0, tzinfo=UTC)
+
+    result = await afterline(env, "jobs", "tick", "--at", at.isoformat())
+    assert result.stdout == (
+        f"tick {at.isoformat()}: prompts=0 reminders=0 digests=0 missed_alerts=1 sent=0 "
+        "retrying=0 gave_up=0 subscriptions_removed=0\n"
+    ), result.stderr
+    async with db.read() as conn:
+        alerts = (await conn.execute(select(Alert.patient_id, Alert.rule))).all()
+    assert [(str(patient_id), rule) for patient_id, rule in alerts] == [
+        (patient.patient_id, "missed_checkins")
+    ]
+
+    again = await tick(env, at)
+    assert again["missed_alerts"] == 0
+    assert await count_rows(db, Alert) == 1
 
 
 @pytest.mark.parametrize(

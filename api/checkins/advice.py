@@ -1,4 +1,4 @@
-"""Today's aftercare advice, derived from the session's compression and restriction days.
+"""Today's aftercare advice, from the sessions' compression and restriction days.
 
 Plain-English product copy, not diagnosis. The typical course it describes comes from
 DESIGN §2: pain, swelling and bruising fade within days to about two weeks; lumps over 2-4
@@ -7,7 +7,10 @@ weeks; discolouration can appear weeks later and fades over months.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from api.checkins.schemas import Advice, WarningAdvice
 
@@ -41,35 +44,75 @@ def _what_is_normal(day: int) -> str:
     )
 
 
+@dataclass(frozen=True)
+class AftercareWindows:
+    """When today's compression and activity restrictions end, over every session so far.
+
+    Each end is the first day *without* it (exclusive), None when no session asks for it.
+    "3 compression days" are calendar days 0, 1 and 2, day 0 being the session day: the
+    session is recorded as a date without a time, check-ins and advice are per local day,
+    and a patient can act on "until the end of Thursday" but not on "until 15:40 on
+    Friday". When sessions overlap (two areas on one date, or a session inside another's
+    window), each runs until the latest end among the sessions so far: the calves' seven
+    days are not cut short by the face's none.
+    """
+
+    compression_until: date | None
+    restrictions_until: date | None
+
+    @classmethod
+    def of(cls, sessions: Iterable[Any], today: date) -> AftercareWindows:
+        """From sessions (with `performed_on`, `compression_days`, `restriction_days`)."""
+        started = [s for s in sessions if s.performed_on <= today]
+
+        def latest_end(days: str) -> date | None:
+            ends = [
+                s.performed_on + timedelta(days=getattr(s, days))
+                for s in started
+                if getattr(s, days) > 0
+            ]
+            return max(ends, default=None)
+
+        return cls(latest_end("compression_days"), latest_end("restriction_days"))
+
+    def compression_on(self, today: date) -> bool:
+        """Whether the garment should be worn today: the days the check-in asks about it."""
+        return self.compression_until is not None and today < self.compression_until
+
+
 def advice_for(
-    day: int, performed_on: date, compression_days: int, restriction_days: int, review_on: date
+    today: date, performed_on: date, review_on: date, windows: AftercareWindows
 ) -> list[Advice]:
-    """Today's advice, day `day` after the session (day 0 is the session day)."""
+    """Today's advice: `performed_on` and `review_on` are the session in force's."""
+    day = (today - performed_on).days
     advice: list[Advice] = []
-    if day < compression_days:
-        last = compression_days - 1
+    if windows.compression_on(today):
+        assert windows.compression_until is not None
+        last = windows.compression_until - timedelta(days=1)
         advice.append(
             Advice(
                 "compression",
                 "Wear your compression stockings today, as the clinic showed you. Keep them on "
-                f"until the end of day {last} after your session (today is day {day}).",
+                f"until the end of {last:%A %-d %B} (day {(last - performed_on).days} after "
+                f"your session; today is day {day}).",
             )
         )
-    elif day == compression_days:
+    elif windows.compression_until == today:
         advice.append(
             Advice("compression", "Your compression period is over: you can stop the stockings.")
         )
-    if day < restriction_days:
+    restrictions_until = windows.restrictions_until
+    if restrictions_until is not None and today < restrictions_until:
         advice.append(
             Advice(
                 "activity",
-                "Until day "
-                f"{restriction_days} after your session, avoid hard exercise (running, the gym, "
-                "heavy lifting), standing or sitting still for long periods, hot baths and "
-                "saunas, sun on the treated skin, and long flights.",
+                f"Until {restrictions_until:%A %-d %B} (day "
+                f"{(restrictions_until - performed_on).days} after your session), avoid hard "
+                "exercise (running, the gym, heavy lifting), standing or sitting still for "
+                "long periods, hot baths and saunas, sun on the treated skin, and long flights.",
             )
         )
-    elif day == restriction_days:
+    elif restrictions_until == today:
         advice.append(
             Advice(
                 "activity",
@@ -121,7 +164,8 @@ def warning_advice(signs: list[str], clinic_phone: str | None) -> WarningAdvice 
             text=(
                 "What you ticked can be a sign of a serious problem that needs help straight "
                 "away. Call emergency services now (999 in the UK, 112 in Europe, 911 in the "
-                "US). Do not wait to see if it gets better. Tell the clinic when you can."
+                "US). Do not wait to see if it gets better. The clinic has been told too, but "
+                "do not wait for them to call you."
             ),
             clinic_phone=clinic_phone,
         )

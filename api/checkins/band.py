@@ -20,6 +20,24 @@ the value (equal values are interchangeable). So one statement computes, per cli
 (day, symptom) cell "leaving out nobody" and "leaving out one patient whose value was v"
 for each v present, from a histogram of values: a few thousand rows, which `BandCache`
 keeps. A patient's band is then one lookup per cell with their own value.
+
+The lookup needs the value the band holds for the patient, not their value now: a band is
+kept for up to an hour, and a patient who checked in or edited a day since would otherwise
+remove their new value (or nothing) and still see their old score in their usual range.
+Keeping every patient's contributions would cost a row per check-in, so each band has a
+cutoff instant instead (`ClinicBand.cutoff`, the clock's `now` when computed) and counts
+only check-ins last changed before it (`updated_at < cutoff`, applied before the "latest
+per day" choice), which pins down what each patient contributed, from their own rows alone
+(`own_contributions`): a check-in still with `updated_at < cutoff` is unchanged since, so
+it counts with its current value; one created since is in no band cut off before it; one
+edited since counts with its value at the cutoff, which the row no longer holds but the
+revision log does (every accepted body is kept, received at the row's new `updated_at`):
+`earlier_scores` reads it, by index, only when such an edit exists. The leave-one-out is
+then exact whatever the patient did since, with no invalidation, so it holds across API
+processes. Their check-ins' days also depend on their sessions, which neither covers: a
+band cut off before a change to the patient's sessions is recomputed (`BandCache.get`).
+What the cutoff cannot see is a write stamped before it but committed after the band's
+read (a transaction in flight, or a process whose clock runs behind): see `_variant`.
 """
 
 from __future__ import annotations
@@ -28,7 +46,9 @@ import asyncio
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -47,7 +67,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement
 
-from api.checkins.models import SYMPTOMS, Checkin
+from api.checkins.models import SYMPTOMS, Checkin, CheckinRevision
 from api.checkins.schemas import BandPoint
 from api.core.db import DbConnection
 from api.core.sql import days_between
@@ -65,13 +85,26 @@ Cell = tuple[int, str]  # (day, symptom)
 # Every variant of a clinic's band, ready to serve: cell -> (the point with nobody left out,
 # {value left out: point}), None where fewer than MIN_PATIENTS remain; cells in the order
 # the API returns them (by day, then symptom).
-ClinicBand = dict[Cell, tuple[BandPoint | None, dict[int, BandPoint | None]]]
+BandCells = dict[Cell, tuple[BandPoint | None, dict[int, BandPoint | None]]]
 _ORDER = {symptom: index for index, symptom in enumerate(SYMPTOMS)}
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicBand:
+    """A clinic's band over the check-ins last changed before `cutoff` (module docstring)."""
+
+    cutoff: datetime
+    cells: BandCells
 
 
 def _checkins(*where: ColumnElement[bool]) -> Select[Any]:
     return select(
-        Checkin.patient_id, Checkin.local_date, *(getattr(Checkin, s) for s in SYMPTOMS)
+        Checkin.id,
+        Checkin.patient_id,
+        Checkin.local_date,
+        Checkin.created_at,
+        Checkin.updated_at,
+        *(getattr(Checkin, s) for s in SYMPTOMS),
     ).where(*where)
 
 
@@ -94,9 +127,12 @@ def _dated(source: Select[Any]) -> Select[Any]:
     )
 
 
-def _clinic_band_query(clinic_id: uuid.UUID) -> Select[Any]:
+def _clinic_band_query(clinic_id: uuid.UUID, cutoff: datetime) -> Select[Any]:
     in_clinic = select(Patient.id).where(Patient.clinic_id == clinic_id)
-    dated = _dated(_checkins(Checkin.patient_id.in_(in_clinic))).cte("dated")
+    # The cutoff filters the check-ins before `_dated` picks each patient's latest per day:
+    # a patient's contribution is then their newest check-in at that day changed before it.
+    source = _checkins(Checkin.patient_id.in_(in_clinic), Checkin.updated_at < cutoff)
+    dated = _dated(source).cte("dated")
     # Score combinations per day first (a few hundred rows, not one per check-in), then
     # one row per (day, symptom, value) with its number of patients.
     scores = [dated.c[symptom] for symptom in SYMPTOMS]
@@ -172,10 +208,11 @@ def _clinic_band_query(clinic_id: uuid.UUID) -> Select[Any]:
     )
 
 
-async def clinic_band(conn: DbConnection, clinic_id: uuid.UUID) -> ClinicBand:
-    """Every variant of the clinic's band, in one statement (see the module docstring)."""
-    band: ClinicBand = {}
-    for r in await conn.execute(_clinic_band_query(clinic_id)):
+async def clinic_band(conn: DbConnection, clinic_id: uuid.UUID, cutoff: datetime) -> ClinicBand:
+    """Every variant of the clinic's band over the check-ins changed before `cutoff`, in one
+    statement (see the module docstring)."""
+    band: BandCells = {}
+    for r in await conn.execute(_clinic_band_query(clinic_id, cutoff)):
         # Quarters divided by 4 are exact in binary: the 2-decimal rounding changes nothing.
         point = BandPoint(r.day, r.symptom, r.q1 / 4, r.q2 / 4, r.q3 / 4, r.m)
         variant = point if r.m >= MIN_PATIENTS else None
@@ -184,16 +221,68 @@ async def clinic_band(conn: DbConnection, clinic_id: uuid.UUID) -> ClinicBand:
             band[(r.day, r.symptom)] = (variant, left_out)
         else:
             left_out[r.excluded] = variant
-    return dict(sorted(band.items(), key=lambda item: (item[0][0], _ORDER[item[0][1]])))
+    cells = dict(sorted(band.items(), key=lambda item: (item[0][0], _ORDER[item[0][1]])))
+    return ClinicBand(cutoff=cutoff, cells=cells)
 
 
-def own_contributions(points: Iterable[Any]) -> dict[Cell, int]:
-    """A patient's own value per cell, from rows with `day` and scores in date order."""
+# `points` below: one patient's (point, check-in) pairs in date order; the point has `day`
+# and the scores, the check-in its `id`, `created_at` and `updated_at` (one row may be both).
+Points = Sequence[tuple[Any, Any]]
+Scores = tuple[int, ...]  # in SYMPTOMS order
+
+
+def _in_band(point: Any) -> bool:
+    return point.day is not None and point.day <= MAX_DAY
+
+
+async def earlier_scores(
+    conn: DbConnection, points: Points, cutoff: datetime
+) -> dict[uuid.UUID, Scores]:
+    """The scores at `cutoff` of the check-ins edited since (created before it).
+
+    The band holds their value from then, which the row no longer has: it is the last
+    accepted body received before the cutoff in `checkin_revision`, where every accepted
+    write keeps one with `received_at` = its `updated_at`. One indexed query, and only when
+    such a check-in exists (a new day needs none: it is in no band cut off before it).
+    """
+    edited = [c.id for p, c in points if _in_band(p) and c.created_at < cutoff <= c.updated_at]
+    if not edited:
+        return {}
+    revisions = await conn.execute(
+        select(CheckinRevision.checkin_id, CheckinRevision.payload)
+        .where(
+            CheckinRevision.checkin_id.in_(edited),
+            CheckinRevision.outcome.in_(("created", "updated")),
+            CheckinRevision.received_at < cutoff,
+        )
+        # Accepted bodies of one check-in never go back in `recorded_at`: a tie-break.
+        .order_by(CheckinRevision.received_at, CheckinRevision.recorded_at)
+    )
+    return {r.checkin_id: tuple(int(r.payload[s]) for s in SYMPTOMS) for r in revisions}
+
+
+def own_contributions(
+    points: Points, cutoff: datetime, earlier: Mapping[uuid.UUID, Scores]
+) -> dict[Cell, int]:
+    """A patient's own value per cell in the band cut off at `cutoff`.
+
+    The band's rule exactly: their check-ins as they were at the cutoff (changed before it,
+    the same strict `<`; or edited since, valued from `earlier_scores`), and of those the
+    newest at a day (their latest course's). A check-in created since is in no such band.
+    """
     own: dict[Cell, int] = {}
-    for point in points:
-        if point.day is not None and point.day <= MAX_DAY:
-            for symptom in SYMPTOMS:
-                own[(point.day, symptom)] = getattr(point, symptom)  # the newest wins
+    for point, checkin in points:
+        if not _in_band(point):
+            continue
+        if checkin.updated_at < cutoff:
+            scores: Scores | None = tuple(getattr(point, symptom) for symptom in SYMPTOMS)
+        else:
+            # Created since: in no such band. Edited since without a revision from before
+            # (a bulk-loaded row): not known, so not left out.
+            scores = earlier.get(checkin.id)
+        if scores is not None:
+            for symptom, value in zip(SYMPTOMS, scores, strict=True):
+                own[(point.day, symptom)] = value  # the newest wins
     return own
 
 
@@ -202,16 +291,18 @@ def _variant(
 ) -> BandPoint | None:
     """A cell without the patient's own value (`mine`); None under 5 other patients.
 
-    A value absent from the clinic band is not in its data to leave out (the patient
-    checked in after a cached band was computed): "nobody left out" is then the variant.
+    With the cutoff, `mine` is what the band holds for the patient, so it is present. A
+    defence remains for what the cutoff cannot see: a write stamped before the cutoff but
+    committed after the band's read (or by a process whose clock is behind). Its value is
+    not in the band's data to leave out, so "nobody left out" is the variant.
     """
     return left_out[mine] if mine is not None and mine in left_out else nobody
 
 
 def band_for(clinic: ClinicBand, own: dict[Cell, int]) -> list[BandPoint]:
-    """The band as one patient sees it, by day then symptom."""
+    """The band as one patient sees it (`own`: their `own_contributions` to `clinic`)."""
     points = []
-    for cell, (nobody, left_out) in clinic.items():
+    for cell, (nobody, left_out) in clinic.cells.items():
         if (point := _variant(nobody, left_out, own.get(cell))) is not None:
             points.append(point)
     return points
@@ -223,8 +314,14 @@ class BandCache:
     A band scans the clinic's check-ins (0.6 s on SQLite for 180,000): far too much for the
     timeline, the hot read, and SQLite reads run on the event loop. The band moves slowly;
     the issue allows a day of staleness, an hour keeps it fresher while the scan runs at
-    most hourly per clinic and process. Another process needs nothing from here (it
-    computes the same band). Concurrent misses for one clinic wait for one computation.
+    most hourly per clinic and process. Another process needs nothing from here: its band
+    has its own cutoff, and a patient's view is exact against whichever band serves it (see
+    the module docstring). Concurrent misses for one clinic wait for one computation.
+
+    `after`: the caller's check-ins are dated by sessions changed at that instant, which a
+    band cut off at or before it may not have seen; it is then recomputed (with `now` as
+    its cutoff). Sessions change rarely (a practitioner records one), so this costs about
+    one scan per change and process.
     """
 
     def __init__(
@@ -237,19 +334,29 @@ class BandCache:
         self._entries: OrderedDict[uuid.UUID, tuple[float, ClinicBand]] = OrderedDict()
         self._locks: dict[uuid.UUID, asyncio.Lock] = {}
 
-    def _fresh(self, clinic_id: uuid.UUID) -> ClinicBand | None:
+    def _fresh(self, clinic_id: uuid.UUID, after: datetime | None) -> ClinicBand | None:
         entry = self._entries.get(clinic_id)
         if entry is None or entry[0] <= self._timer():
+            return None
+        if after is not None and entry[1].cutoff <= after:
             return None
         self._entries.move_to_end(clinic_id)
         return entry[1]
 
-    async def get(self, conn: DbConnection, clinic_id: uuid.UUID) -> ClinicBand:
-        if (found := self._fresh(clinic_id)) is not None:
+    async def get(
+        self,
+        conn: DbConnection,
+        clinic_id: uuid.UUID,
+        now: datetime,
+        after: datetime | None = None,
+    ) -> ClinicBand:
+        """The clinic's band, computed with `now` (UTC, the request's clock) as its cutoff
+        unless a cached one is still fresh and cut off after `after`."""
+        if (found := self._fresh(clinic_id, after)) is not None:
             return found
         async with self._locks.setdefault(clinic_id, asyncio.Lock()):
-            if (found := self._fresh(clinic_id)) is None:
-                found = await clinic_band(conn, clinic_id)
+            if (found := self._fresh(clinic_id, after)) is None:
+                found = await clinic_band(conn, clinic_id, now)
                 self._entries[clinic_id] = (self._timer() + self.ttl, found)
                 self._entries.move_to_end(clinic_id)
                 while len(self._entries) > self.max_clinics:
@@ -263,25 +370,42 @@ class BandCache:
 band_cache = BandCache()
 
 
-async def _band(conn: DbConnection, clinic_id: uuid.UUID, cache: BandCache | None) -> ClinicBand:
-    return await (cache.get(conn, clinic_id) if cache else clinic_band(conn, clinic_id))
+async def _band(
+    conn: DbConnection,
+    clinic_id: uuid.UUID,
+    now: datetime,
+    cache: BandCache | None,
+    sessions: ColumnElement[bool],
+) -> ClinicBand:
+    """The clinic's band from `cache` (fresh if None), recomputed if `sessions` (those the
+    caller's check-ins are dated by) changed since its cutoff."""
+    if cache is None:
+        return await clinic_band(conn, clinic_id, now)
+    changed = await conn.scalar(select(func.max(TreatmentSession.updated_at)).where(sessions))
+    return await cache.get(conn, clinic_id, now, after=changed)
 
 
 async def expected_band(
-    conn: DbConnection, patient_id: uuid.UUID, cache: BandCache | None = None
+    conn: DbConnection, patient_id: uuid.UUID, now: datetime, cache: BandCache | None = None
 ) -> list[BandPoint]:
     """The band for this patient from their clinic's other patients (fresh unless `cache`)."""
     clinic_id = await conn.scalar(select(Patient.clinic_id).where(Patient.id == patient_id))
     if clinic_id is None:
         return []
+    mine = TreatmentSession.patient_id == patient_id
+    clinic = await _band(conn, clinic_id, now, cache, mine)
+    # Every dated check-in, not only `latest`: the newest at the cutoff may be older.
     dated = _dated(_checkins(Checkin.patient_id == patient_id)).subquery("dated")
-    own = await conn.execute(select(dated).where(dated.c.latest == 1).order_by(dated.c.local_date))
-    return band_for(await _band(conn, clinic_id, cache), own_contributions(own))
+    rows = await conn.execute(select(dated).order_by(dated.c.local_date))
+    points = [(row, row) for row in rows]
+    earlier = await earlier_scores(conn, points, clinic.cutoff)
+    return band_for(clinic, own_contributions(points, clinic.cutoff, earlier))
 
 
 async def slower_than_usual(
     conn: DbConnection,
     clinic_id: uuid.UUID,
+    now: datetime,
     patient_ids: Sequence[uuid.UUID] | None = None,
     cache: BandCache | None = band_cache,
 ) -> set[uuid.UUID]:
@@ -290,6 +414,11 @@ async def slower_than_usual(
     All three at days 8 to `MAX_DAY` since their session, each in a cell with a band
     (without them). SQL finds each patient's last three check-ins by index lookups; the
     band (cached by default: the patient list is read often) is looked up for those rows.
+
+    Their own contribution comes from those rows alone: exact unless one was created after
+    the band's cutoff at a day where an earlier course's check-in is in the band (a newer one
+    at that day would be among the three). Finding that one would mean reading all their
+    check-ins, so it stays, one value among at least five, until the next recompute.
     """
     third_latest = (
         select(Checkin.local_date)
@@ -312,23 +441,33 @@ async def slower_than_usual(
     )
     recent = _dated(select(last.cte("last").prefix_with("MATERIALIZED"))).subquery("recent")
     rows = await conn.execute(select(recent).order_by(recent.c.patient_id, recent.c.local_date))
-    by_patient: dict[uuid.UUID, list[Any]] = {}
+    by_patient: dict[uuid.UUID, list[tuple[Any, Any]]] = {}
     for row in rows:
-        by_patient.setdefault(row.patient_id, []).append(row)
+        by_patient.setdefault(row.patient_id, []).append((row, row))
     if not by_patient:
         return set()
-    clinic = await _band(conn, clinic_id, cache)
-    return {patient for patient, last in by_patient.items() if _is_slower(clinic, last)}
+    listed = TreatmentSession.patient_id.in_(
+        select(Patient.id).where(Patient.clinic_id == clinic_id, *chosen)
+    )
+    clinic = await _band(conn, clinic_id, now, cache, listed)
+    all_points = [point for points in by_patient.values() for point in points]
+    earlier = await earlier_scores(conn, all_points, clinic.cutoff)
+    return {
+        patient
+        for patient, points in by_patient.items()
+        if _is_slower(clinic, points, own_contributions(points, clinic.cutoff, earlier))
+    }
 
 
-def _is_slower(clinic: ClinicBand, last: list[Any]) -> bool:
+def _is_slower(clinic: ClinicBand, points: Points, own: dict[Cell, int]) -> bool:
+    last = [row for row, _ in points]
     if len(last) < SLOWER_CHECKINS or not all(SLOWER_AFTER_DAY < r.day <= MAX_DAY for r in last):
         return False
-    own = own_contributions(last)
+    cells = clinic.cells
 
     def above(row: Any, symptom: str) -> bool:
         cell = (row.day, symptom)
-        found = _variant(*clinic[cell], own.get(cell)) if cell in clinic else None
+        found = _variant(*cells[cell], own.get(cell)) if cell in cells else None
         return found is not None and getattr(row, symptom) > found.p75
 
     return any(all(above(row, symptom) for row in last) for symptom in SYMPTOMS)

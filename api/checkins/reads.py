@@ -16,10 +16,17 @@ from typing import Any
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.sql.expression import ColumnElement
 
-from api.checkins.advice import advice_for
-from api.checkins.band import band_cache, band_for, own_contributions
+from api.checkins.advice import AftercareWindows, advice_for
+from api.checkins.band import band_cache, band_for, earlier_scores, own_contributions
 from api.checkins.models import Checkin
-from api.checkins.schemas import CheckinOut, Timeline, TimelinePoint, TimelineSession, Today
+from api.checkins.schemas import (
+    BandPoint,
+    CheckinOut,
+    Timeline,
+    TimelinePoint,
+    TimelineSession,
+    Today,
+)
 from api.checkins.service import checkin_out
 from api.core.clock import local_today
 from api.core.db import DbConnection
@@ -35,6 +42,7 @@ _sessions_query = (
         TreatmentSession.performed_on,
         TreatmentSession.review_on,
         TreatmentSession.areas,
+        TreatmentSession.updated_at,  # a band older than this dated the points otherwise
         Patient.clinic_id,  # whose band the timeline carries
     )
     .join(Patient, Patient.id == TreatmentSession.patient_id)
@@ -51,13 +59,17 @@ _points_query = (
         Checkin.discolouration,
         Checkin.hardening,
         Checkin.itching,
+        # What the patient contributed to a band (see `own_contributions`).
+        Checkin.id,
+        Checkin.created_at,
+        Checkin.updated_at,
     )
     .where(Checkin.patient_id == bindparam("patient_id"))
     .order_by(Checkin.local_date)
 )
 
 
-async def timeline(conn: DbConnection, patient_id: uuid.UUID) -> Timeline:
+async def timeline(conn: DbConnection, patient_id: uuid.UUID, now: datetime) -> Timeline:
     params = {"patient_id": patient_id}
     session_rows = (await conn.execute(_sessions_query, params)).all()
     sessions = [
@@ -68,7 +80,7 @@ async def timeline(conn: DbConnection, patient_id: uuid.UUID) -> Timeline:
     points: list[TimelinePoint] = []
     # Points come sorted by date, so the session each follows only ever moves forward.
     index, follows = -1, None
-    for local_date, pain, swelling, bruising, discolouration, hardening, itching in rows:  # type: ignore[misc]
+    for local_date, pain, swelling, bruising, discolouration, hardening, itching, *_ in rows:  # type: ignore[misc]
         while index + 1 < len(sessions) and sessions[index + 1].performed_on <= local_date:
             index += 1
             follows = sessions[index]
@@ -89,11 +101,13 @@ async def timeline(conn: DbConnection, patient_id: uuid.UUID) -> Timeline:
             )
         )
     # No session, no chart (and no day to place a band on).
-    band = (
-        band_for(await band_cache.get(conn, session_rows[0].clinic_id), own_contributions(points))
-        if session_rows
-        else []
-    )
+    band: list[BandPoint] = []
+    if session_rows:
+        changed = max(s.updated_at for s in session_rows)  # the points' days as of then
+        clinic = await band_cache.get(conn, session_rows[0].clinic_id, now, after=changed)
+        mine = list(zip(points, rows, strict=True))
+        earlier = await earlier_scores(conn, mine, clinic.cutoff)
+        band = band_for(clinic, own_contributions(mine, clinic.cutoff, earlier))
     return Timeline(sessions=sessions, points=points, band=band)
 
 
@@ -114,18 +128,23 @@ async def list_checkins(
 
 
 async def today(conn: DbConnection, patient_id: uuid.UUID, timezone: str, now: datetime) -> Today:
+    """The day since the session in force, today's aftercare and whether today is done.
+
+    Every session so far counts for the compression and restriction windows (the latest end
+    wins, see `AftercareWindows`); the session in force (the latest; of two on one date the
+    one recorded last) gives the day number, the phase and the review date.
+    """
     local_date = local_today(now, timezone)
-    session = (
+    sessions = (
         await conn.execute(
             select(TreatmentSession)
             .where(
                 TreatmentSession.patient_id == patient_id,
                 TreatmentSession.performed_on <= local_date,
             )
-            .order_by(TreatmentSession.performed_on.desc(), TreatmentSession.created_at.desc())
-            .limit(1)
+            .order_by(TreatmentSession.performed_on, TreatmentSession.created_at)
         )
-    ).first()
+    ).all()
     checkin = (
         await conn.execute(
             select(Checkin).where(
@@ -133,11 +152,12 @@ async def today(conn: DbConnection, patient_id: uuid.UUID, timezone: str, now: d
             )
         )
     ).first()
-    day = (local_date - session.performed_on).days if session else None
+    session = sessions[-1] if sessions else None
+    windows = AftercareWindows.of(sessions, local_date)
     return Today(
         local_date=local_date,
         timezone=timezone,
-        day=day,
+        day=(local_date - session.performed_on).days if session else None,
         session=TimelineSession(
             id=session.id,
             performed_on=session.performed_on,
@@ -148,15 +168,10 @@ async def today(conn: DbConnection, patient_id: uuid.UUID, timezone: str, now: d
         else None,
         checked_in=checkin is not None,
         checkin=checkin_out(checkin) if checkin else None,
-        advice=advice_for(
-            day,
-            session.performed_on,
-            session.compression_days,
-            session.restriction_days,
-            session.review_on,
-        )
-        if session is not None and day is not None
+        advice=advice_for(local_date, session.performed_on, session.review_on, windows)
+        if session is not None
         else [],
+        ask_compression=session is not None and windows.compression_on(local_date),
     )
 
 

@@ -56,10 +56,10 @@ class MyCheckinsController(Controller):
             return await reads.list_checkins(conn, actor.patient_id, date_from, date_to)
 
     @get("/timeline")
-    async def timeline(self, db: DB, actor: Actor) -> Timeline:
+    async def timeline(self, db: DB, actor: Actor, now: Now) -> Timeline:
         assert actor.patient_id is not None
         async with db.read() as conn:
-            return await reads.timeline(conn, actor.patient_id)
+            return await reads.timeline(conn, actor.patient_id, now)
 
     @get("/today")
     async def today(self, db: DB, actor: Actor, now: Now) -> Today:
@@ -90,6 +90,7 @@ class PatientCheckinsController(Controller):
 
     @get("/timeline")
     async def timeline(self, patient_id: FromPath[str], db: DB, actor: Actor, now: Now) -> Timeline:
+        reader = partial(reads.timeline, now=now)
         return await read_as_practitioner(
-            db, actor, parse_id(patient_id), "timeline.read", now, reads.timeline
+            db, actor, parse_id(patient_id), "timeline.read", now, reader
         )

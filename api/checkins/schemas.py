@@ -120,3 +120,6 @@ class Today(msgspec.Struct):
     checked_in: bool
     checkin: CheckinOut | None
     advice: list[Advice]
+    # Whether today's check-in asks about the compression garment: exactly the days it
+    # should be worn (never when every session so far has 0 compression days).
+    ask_compression: bool

@@ -15,7 +15,7 @@ import statistics
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -26,6 +26,7 @@ from api.checkins.band import (
     MAX_DAY,
     BandCache,
     ClinicBand,
+    band_cache,
     band_for,
     clinic_band,
     expected_band,
@@ -35,10 +36,13 @@ from api.checkins.models import SYMPTOMS, Checkin
 from api.core.db import Database
 from api.patients.models import Clinic, Patient
 from api.treatments.models import TreatmentSession
-from tests.conftest import START, ApiClient, World, checkin_body
+from tests.conftest import START, ApiClient, World, checkin_body, session_body
 
 Scores = Mapping[str, int]
 D0 = date(2026, 3, 1)  # the usual session date of these tests
+# Everything is written at START (the frozen clock); a band cut off at START counts none of
+# it (`updated_at < cutoff`), so bands are read a minute later.
+LATER = START + timedelta(minutes=1)
 
 
 @dataclass
@@ -161,9 +165,14 @@ async def api_patient(
     return patient_id, patient
 
 
-async def band_of(db: Database, patient_id: uuid.UUID | str) -> list[dict[str, Any]]:
+async def band_of(
+    db: Database,
+    patient_id: uuid.UUID | str,
+    now: datetime = LATER,
+    cache: BandCache | None = None,
+) -> list[dict[str, Any]]:
     async with db.read() as conn:
-        band = await expected_band(conn, uuid.UUID(str(patient_id)))
+        band = await expected_band(conn, uuid.UUID(str(patient_id)), now, cache)
     return [
         {
             "day": p.day,
@@ -191,6 +200,7 @@ async def test_a_cell_needs_five_other_patients(world: World, db: Database) -> N
     me = Course([D0], {day2: {"pain": 9}, day3: {"pain": 9}})
     patient_id, patient = await api_patient(world, doctor, me)
 
+    world.clock.set(LATER)
     timeline = (await patient.get("/api/me/timeline")).json()
     pain = cells(timeline["band"])
     assert set(pain) == {2}, "day 3 has only 4 other patients (the patient's own is left out)"
@@ -239,6 +249,7 @@ async def test_day_counts_from_the_latest_session_and_a_patient_counts_once(
         await add_patient(db, clinic, course)
     _, patient = await api_patient(world, doctor, Course([D0], {}))
 
+    world.clock.set(LATER)
     band = (await patient.get("/api/me/timeline")).json()["band"]
     pain = cells(band)
     assert set(pain) == {2}
@@ -270,6 +281,7 @@ async def test_percentiles_interpolate_like_statistics_quantiles(
     patient_id, patient = await api_patient(world, doctor, me)
 
     expected = reference_band(others)
+    world.clock.set(LATER)
     band = (await patient.get("/api/me/timeline")).json()["band"]
     assert band == expected
     # Non-trivial: fractional percentiles, and cells at and above the threshold. Seven
@@ -312,7 +324,7 @@ def on_days(values: Mapping[int, Scores]) -> Course:
 
 
 def point(band: ClinicBand, day: int, symptom: str, left_out: int | None = None) -> Any:
-    nobody, by_value = band[(day, symptom)]
+    nobody, by_value = band.cells[(day, symptom)]
     found = nobody if left_out is None else by_value[left_out]
     assert found is not None
     return (found.n, found.p25, found.median, found.p75)
@@ -320,7 +332,7 @@ def point(band: ClinicBand, day: int, symptom: str, left_out: int | None = None)
 
 async def slower(db: Database, clinic: uuid.UUID, among: Sequence[uuid.UUID] | None = None) -> Any:
     async with db.read() as conn:
-        return await slower_than_usual(conn, clinic, among, cache=None)
+        return await slower_than_usual(conn, clinic, LATER, among, cache=None)
 
 
 async def test_slower_than_usual_needs_three_check_ins_above_p75_after_day_7(
@@ -343,7 +355,7 @@ async def test_slower_than_usual_needs_three_check_ins_above_p75_after_day_7(
     assert await slower(db, clinic, [day_seven, at_p75, mixed, two_only]) == set()
     assert await slower(db, clinic, [slow, two_only]) == {slow}
     async with db.read() as conn:
-        band = await clinic_band(conn, clinic)
+        band = await clinic_band(conn, clinic, LATER)
     assert point(band, 10, "pain") == (15, 1, 1, 1)  # (n, p25, median, p75), everyone in
     assert point(band, 11, "swelling")[3] == 0
 
@@ -361,7 +373,7 @@ async def test_slower_than_usual_leaves_the_patient_out_of_their_band(db: Databa
     }
     assert await slower(db, clinic) == fours
     async with db.read() as conn:
-        band = await clinic_band(conn, clinic)
+        band = await clinic_band(conn, clinic, LATER)
     assert point(band, 9, "pain") == (9, 0, 0, 4)
     assert point(band, 9, "pain", left_out=4) == (8, 0, 0, 1)
 
@@ -376,17 +388,190 @@ async def test_band_cache_serves_a_clinic_band_until_its_ttl_ends(db: Database) 
     for pain in range(5):
         await add_patient(db, clinic, on_days({1: {"pain": pain}}))
     async with db.read() as conn:
-        first = await cache.get(conn, clinic)
+        first = await cache.get(conn, clinic, LATER)
     assert point(first, 1, "pain")[0] == 5
     await add_patient(db, clinic, on_days({1: {"pain": 9}}))
     now[0] = 59.0
     async with db.read() as conn:
-        assert await cache.get(conn, clinic) is first
-        assert point(await clinic_band(conn, clinic), 1, "pain")[0] == 6
-    # A value the cached band has never seen (a newer check-in) is not in it to leave out.
+        assert await cache.get(conn, clinic, LATER) is first
+        assert point(await clinic_band(conn, clinic, LATER), 1, "pain")[0] == 6
+    # A value the band has never seen is not in it to leave out (the `_variant` defence).
     assert [(p.day, p.n) for p in band_for(first, {(1, "pain"): 7}) if p.symptom == "pain"] == [
         (1, 5)
     ]
     now[0] = 60.0
     async with db.read() as conn:
-        assert point(await cache.get(conn, clinic), 1, "pain")[0] == 6
+        assert point(await cache.get(conn, clinic, LATER), 1, "pain")[0] == 6
+
+
+# --- the patient's own changes since the band was cut off ------------------------------
+
+# Five other patients at days 2 and 3 since D0 (all symptoms but pain at 0). The values the
+# patient changes to are among theirs, so leaving out a value the band does not hold for the
+# patient would drop one of the others' (and day 3 would fall under five).
+DAY2, DAY3 = D0 + timedelta(days=2), D0 + timedelta(days=3)
+OTHERS = [Course([D0], {DAY2: {"pain": p}, DAY3: {"pain": p}}) for p in (1, 2, 3, 4, 6)]
+
+
+def quartiles(*values: int) -> tuple[int, float, float, float]:
+    """(n, p25, median, p75) of these values, as `point` gives them."""
+    p25, median, p75 = statistics.quantiles(values, n=4, method="inclusive")
+    return (len(values), p25, median, p75)
+
+
+async def put_pain(world: World, patient: ApiClient, day: date, pain: int) -> Any:
+    body = checkin_body(recorded_at=world.clock.now(), **scores(pain=pain))
+    response = await patient.put(f"/api/me/checkins/{day}", json=body)
+    assert response.status_code in (200, 201), response.text
+    return response.json()
+
+
+async def cached_with_patient(world: World, db: Database) -> tuple[str, ApiClient, uuid.UUID]:
+    """The clinic's band cached (cut off at LATER) while the patient's day 2 is pain 9."""
+    doctor = await world.practitioner()
+    clinic = await clinic_of(db)
+    for course in OTHERS:
+        await add_patient(db, clinic, course)
+    patient_id, patient = await api_patient(world, doctor, Course([D0], {DAY2: {"pain": 9}}))
+    world.clock.set(LATER)
+    assert (await patient.get("/api/me/timeline")).json()["band"] == reference_band(OTHERS)
+    async with db.read() as conn:
+        cached = await band_cache.get(conn, clinic, LATER)
+    assert cached.cutoff == LATER
+    assert point(cached, 2, "pain") == quartiles(1, 2, 3, 4, 6, 9)  # with the patient's 9
+    world.clock.advance(timedelta(minutes=5))
+    return patient_id, patient, clinic
+
+
+async def still_cached(db: Database, clinic: uuid.UUID, now: datetime) -> ClinicBand:
+    async with db.read() as conn:
+        band = await band_cache.get(conn, clinic, now)
+    assert band.cutoff == LATER, "the band must not have been recomputed"
+    return band
+
+
+async def test_after_editing_a_day_the_patient_is_still_left_out_of_a_cached_band(
+    world: World, db: Database
+) -> None:
+    patient_id, patient, clinic = await cached_with_patient(world, db)
+    assert (await put_pain(world, patient, DAY2, 2))["outcome"] == "updated"
+    world.clock.advance(timedelta(minutes=5))
+
+    # The cached band still holds their 9 (neither it nor the 2 may show), and their own
+    # check-in no longer says 9: the band must be the other patients' alone.
+    band = await still_cached(db, clinic, world.clock.now())
+    assert point(band, 2, "pain")[0] == 6
+    timeline = (await patient.get("/api/me/timeline")).json()
+    assert [p["pain"] for p in timeline["points"]] == [2]
+    assert timeline["band"] == reference_band(OTHERS)
+    async with db.read() as conn:
+        fresh = await clinic_band(conn, clinic, world.clock.now())
+    assert point(fresh, 2, "pain") == quartiles(1, 2, 2, 3, 4, 6)  # the 2 in, not the 9
+    doctor_view = await (await world.practitioner("dr2@clinic-a.test")).get(
+        f"/api/patients/{patient_id}/timeline"
+    )
+    assert doctor_view.json()["band"] == reference_band(OTHERS)
+    await still_cached(db, clinic, world.clock.now())
+
+
+async def test_after_adding_a_day_the_patient_is_still_left_out_of_a_cached_band(
+    world: World, db: Database
+) -> None:
+    _, patient, clinic = await cached_with_patient(world, db)
+    assert (await put_pain(world, patient, DAY3, 4))["outcome"] == "created"
+    world.clock.advance(timedelta(minutes=5))
+
+    # Day 3 of the cached band is the five others; the new 4 is not in it to leave out.
+    band = await still_cached(db, clinic, world.clock.now())
+    assert point(band, 3, "pain") == quartiles(1, 2, 3, 4, 6)
+    timeline = (await patient.get("/api/me/timeline")).json()
+    assert timeline["band"] == reference_band(OTHERS)
+    assert cells(timeline["band"])[3]["n"] == 5
+
+
+async def test_another_patient_sees_the_edit_once_the_band_is_recomputed(
+    world: World, db: Database
+) -> None:
+    """Others see the band as of its cutoff (the old value) until it is recomputed."""
+    doctor = await world.practitioner()
+    clinic = await clinic_of(db)
+    others = [await add_patient(db, clinic, course) for course in OTHERS]
+    mine = Course([D0], {DAY2: {"pain": 9}})
+    me, patient = await api_patient(world, doctor, mine)
+    timer = [0.0]
+    cache = BandCache(ttl=3600, timer=lambda: timer[0])
+    viewer, rest = others[0], OTHERS[1:]  # the viewer: pain 1 on both days
+    assert await band_of(db, viewer, LATER, cache) == reference_band([*rest, mine])
+
+    # After the band's cutoff, the patient edits day 2 to 2 and adds day 3 at 4.
+    world.clock.set(LATER + timedelta(minutes=5))
+    await put_pain(world, patient, DAY2, 2)
+    await put_pain(world, patient, DAY3, 4)
+    edited = Course([D0], {DAY2: {"pain": 2}, DAY3: {"pain": 4}})
+    world.clock.advance(timedelta(minutes=5))
+    now = world.clock.now()
+
+    timer[0] = 3599.0  # cached: the viewer still sees the 9, not yet the 2 nor the new 4
+    assert await band_of(db, viewer, now, cache) == reference_band([*rest, mine])
+    assert await band_of(db, me, now, cache) == reference_band(OTHERS)
+    timer[0] = 3600.0  # recomputed: the edit and the new day are in
+    assert await band_of(db, viewer, now, cache) == reference_band([*rest, edited])
+    assert await band_of(db, me, now, cache) == reference_band(OTHERS)
+    async with db.read() as conn:
+        assert (await cache.get(conn, clinic, now)).cutoff == now
+
+
+async def test_a_check_in_changed_at_the_cutoff_instant_counts_as_after_it(
+    world: World, db: Database
+) -> None:
+    doctor = await world.practitioner()
+    clinic = await clinic_of(db)
+    for course in OTHERS:
+        await add_patient(db, clinic, course)
+    # Created exactly at the cutoff (day 3, pain 2): in neither the band nor the patient's
+    # contribution. Edited exactly at the cutoff (day 2, 9 then 4): its earlier 9 in both.
+    patient_id, patient = await api_patient(world, doctor, Course([D0], {DAY2: {"pain": 9}}))
+    cutoff = LATER
+    world.clock.set(cutoff)
+    async with db.read() as conn:
+        cached = await band_cache.get(conn, clinic, cutoff)  # before the writes below
+    assert cached.cutoff == cutoff and point(cached, 2, "pain")[0] == 6
+    await put_pain(world, patient, DAY3, 2)
+    await put_pain(world, patient, DAY2, 4)
+    async with db.read() as conn:
+        at_cutoff = await clinic_band(conn, clinic, cutoff)
+        just_after = await clinic_band(conn, clinic, cutoff + timedelta(microseconds=1))
+    assert point(at_cutoff, 3, "pain")[0] == 5 and point(just_after, 3, "pain")[0] == 6
+    assert point(at_cutoff, 2, "pain")[0] == 5 and point(just_after, 2, "pain")[0] == 6
+
+    world.clock.advance(timedelta(minutes=5))
+    expected = reference_band(OTHERS)
+    assert (await patient.get("/api/me/timeline")).json()["band"] == expected
+    assert await band_of(db, patient_id, world.clock.now(), band_cache) == expected
+    assert (await still_cached(db, clinic, world.clock.now())) is cached
+
+
+async def test_a_session_recorded_after_the_band_was_cut_off_recomputes_it(
+    world: World, db: Database
+) -> None:
+    doctor = await world.practitioner()
+    clinic = await clinic_of(db)
+    for course in OTHERS:
+        await add_patient(db, clinic, course)
+    # Pain 2 on March 6: day 5 since D0 (in the cached band), then day 2 of a new session.
+    patient_id, patient = await api_patient(
+        world, doctor, Course([D0], {D0 + timedelta(days=5): {"pain": 2}})
+    )
+    world.clock.set(LATER)
+    assert (await patient.get("/api/me/timeline")).json()["band"] == reference_band(OTHERS)
+    world.clock.advance(timedelta(minutes=5))
+    response = await doctor.post(f"/api/patients/{patient_id}/sessions", json=session_body(DAY3))
+    assert response.status_code == 201, response.text
+    world.clock.advance(timedelta(minutes=5))
+
+    timeline = (await patient.get("/api/me/timeline")).json()
+    assert [p["day"] for p in timeline["points"]] == [2]
+    assert timeline["band"] == reference_band(OTHERS)
+    async with db.read() as conn:
+        band = await band_cache.get(conn, clinic, world.clock.now())
+    assert band.cutoff == world.clock.now(), "recomputed once, by that timeline"

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from api.auth.models import User
 from api.patients.models import Invitation, Patient
+from api.patients.triage import PlanSession, adherence
 from tests.conftest import START, ApiClient, World, checkin_body
 
 PATIENT_KEYS = {
@@ -457,27 +458,25 @@ async def test_expected_days_follow_the_plan_of_the_session_in_force(world: Worl
     assert row["adherence_7d"] == round(2 / 3, 3)
 
 
-async def test_checkins_before_a_corrected_first_session_do_not_count(world: World) -> None:
-    # The session was first entered as 03-01 and the patient checked in from then on; the
-    # practitioner then corrects its date to 03-08. Days before 03-08 are no longer expected,
-    # and check-ins on them must not fill the days that are.
+async def test_a_correction_that_would_strand_checkins_leaves_the_list_as_it_was(
+    world: World,
+) -> None:
+    # The session was first entered as 03-01 and the patient checked in from then on;
+    # correcting its date to 03-08 would leave 03-04..03-07 before the first session (their
+    # days lost), so it is refused naming the field, and the list is unchanged.
     doctor = await world.practitioner()
-    today = date(2026, 3, 10)
     patient_id, pat = await world.patient(doctor, sessions=(date(2026, 3, 1),))
     await check_in_days(pat, [date(2026, 3, d) for d in (4, 5, 6, 7)], START)
-    assert (await listing(doctor))["pat@example.test"]["adherence_7d"] == round(4 / 6, 3)
+    before = (await listing(doctor))["pat@example.test"]
+    assert before["adherence_7d"] == round(4 / 6, 3)
 
     sessions = (await doctor.get(f"/api/patients/{patient_id}/sessions")).json()
     moved = await doctor.patch(
         f"/api/sessions/{sessions[0]['id']}", json={"performed_on": "2026-03-08"}
     )
-    assert moved.status_code == 200, moved.text
-    row = (await listing(doctor))["pat@example.test"]
-    assert row["last_session_on"] == "2026-03-08"
-    assert row["adherence_7d"] == 0.0  # 03-08 and 03-09 expected, neither checked in
-
-    await check_in(pat, today - timedelta(days=1), START)
-    assert (await listing(doctor))["pat@example.test"]["adherence_7d"] == 0.5
+    assert moved.status_code == 422, moved.text
+    assert moved.json()["field"] == "performed_on"
+    assert (await listing(doctor))["pat@example.test"] == before
 
 
 async def test_adherence_uses_each_patients_own_local_today(world: World) -> None:
@@ -522,6 +521,129 @@ async def test_adherence_uses_each_patients_own_local_today(world: World) -> Non
     assert rows["chatham@example.test"]["last_checkin_on"] == "2026-03-11"
     assert rows["la@example.test"]["adherence_7d"] == round(6 / 7, 3)
     assert rows["la@example.test"]["last_checkin_on"] == "2026-03-10"
+
+
+# Weekly check-ins within a day of their planned day. The session is day 0; the plan asks daily
+# on days 0-13, then weekly on days 14, 21, 28, … up to the review (day 56).
+PERFORMED = date(2026, 2, 1)
+PLAN = [PlanSession(PERFORMED, 14, PERFORMED + timedelta(weeks=8))]
+
+
+def on_day(*days: int) -> set[date]:
+    return {PERFORMED + timedelta(days=day) for day in days}
+
+
+def adherence_on(today: int, *done: int, plan: list[PlanSession] = PLAN) -> float | None:
+    return adherence(PERFORMED + timedelta(days=today), plan, on_day(*done))
+
+
+@pytest.mark.parametrize(
+    ("done", "share"),
+    [
+        ((21,), 1.0),
+        ((20,), 1.0),
+        ((22,), 1.0),
+        ((19,), 0.0),
+        ((23,), 0.0),
+        ((19, 23), 0.0),
+        ((), 0.0),
+    ],
+    ids=["on-the-day", "early-1", "late-1", "early-2", "late-2", "both-2-off", "none"],
+)
+def test_adherence_counts_a_weekly_checkin_within_a_day(
+    done: tuple[int, ...], share: float
+) -> None:
+    # Today is day 24: the window is days 18-24 and day 21 is its one expected day.
+    assert adherence_on(24, *done) == share
+
+
+def test_adherence_does_not_reuse_a_daily_checkin_for_the_weekly_day() -> None:
+    # Today is day 17: days 11-13 are daily, day 14 weekly, days 15-17 not expected.
+    assert adherence_on(17, 11, 12, 13) == 0.75  # day 13 counts for itself, not for day 14
+    assert adherence_on(17, 11, 12, 13, 15) == 1.0  # day 15 is free to stand in for day 14
+    assert adherence_on(17, 11, 12, 15) == 0.75  # day 13 missed: day 14 took day 15
+    # Daily days need their own day: a check-in the day before or after does not make them.
+    assert adherence_on(17, 12, 14) == 0.5
+    # With a weekly-only plan the first expected day is day 7, and day 6 is free.
+    weekly_only = [PlanSession(PERFORMED, 0, PERFORMED + timedelta(weeks=8))]
+    assert adherence_on(10, 6, plan=weekly_only) == 1.0
+    assert adherence_on(10, 8, plan=weekly_only) == 1.0
+    assert adherence_on(10, 5, plan=weekly_only) == 0.0
+
+
+def test_adherence_does_not_let_a_new_sessions_day_stand_in_for_the_old_plan() -> None:
+    # A new session on day 22 of the first: its day 0 is expected by its own plan, so its
+    # check-in counts for itself and not also for the first session's weekly day 21.
+    renewed = [
+        *PLAN,
+        PlanSession(PERFORMED + timedelta(days=22), 14, PERFORMED + timedelta(days=78)),
+    ]
+    assert adherence_on(22, 22, plan=renewed) == 0.5
+    assert adherence_on(22, 20, 22, plan=renewed) == 1.0
+
+
+def test_adherence_today_and_yesterday_as_the_weekly_day() -> None:
+    # Today is weekly day 21 and not over: not expected yet unless made.
+    assert adherence_on(21) is None
+    assert adherence_on(21, 21) == 1.0
+    assert adherence_on(21, 20) == 1.0  # yesterday's check-in makes today's weekly day
+    assert adherence_on(21, 19) is None  # two days early: today is still open
+    # Yesterday was weekly day 21: today's check-in (day 22, not expected) makes it.
+    assert adherence_on(22) == 0.0
+    assert adherence_on(22, 22) == 1.0
+    assert adherence_on(22, 20) == 1.0
+
+
+def test_adherence_at_the_windows_oldest_edge() -> None:
+    # Today is day 27: the window is days 21-27, with weekly day 21 its oldest day. The day
+    # before the window (20) may stand in for it; two days before (19) may not.
+    assert adherence_on(27, 20) == 1.0
+    assert adherence_on(27, 22) == 1.0
+    assert adherence_on(27, 19) == 0.0
+    # Today is day 29: weekly day 28 is yesterday, day 21 is out of the window; a late
+    # check-in on day 22 (the window's oldest day) belonged to day 21 and counts for nothing.
+    assert adherence_on(29, 22) == 0.0
+
+
+async def test_list_counts_weekly_checkins_within_a_day_of_the_plan(world: World) -> None:
+    # START: 03-10 in London, the window 03-04 .. 03-10.
+    doctor = await world.practitioner()
+    today = date(2026, 3, 10)
+
+    def days_ago(*days: int) -> list[date]:
+        return [today - timedelta(days=n) for n in days]
+
+    # Weekly day 21 is the window's oldest day (03-04); checked in a day early, on 03-03,
+    # before the window.
+    _, edge = await world.patient(
+        doctor, email="edge@example.test", sessions=(today - timedelta(days=27),)
+    )
+    await check_in_days(edge, days_ago(7), START)
+    # Weekly day 21 was yesterday; checked in today.
+    _, late = await world.patient(
+        doctor, email="late@example.test", sessions=(today - timedelta(days=22),)
+    )
+    await check_in_days(late, days_ago(0), START)
+    # Weekly day 21 was 03-07; checked in two days late, on 03-09.
+    _, off = await world.patient(
+        doctor, email="off@example.test", sessions=(today - timedelta(days=24),)
+    )
+    await check_in_days(off, days_ago(1), START)
+    # Days 10-13 daily, day 14 (03-08) weekly: the day-13 check-in does not also count for it.
+    _, daily = await world.patient(
+        doctor, email="daily@example.test", sessions=(today - timedelta(days=16),)
+    )
+    await check_in_days(daily, days_ago(6, 5, 4, 3), START)
+
+    rows = await listing(doctor)
+    assert rows["edge@example.test"]["adherence_7d"] == 1.0
+    assert rows["late@example.test"]["adherence_7d"] == 1.0
+    assert rows["off@example.test"]["adherence_7d"] == 0.0
+    assert rows["daily@example.test"]["adherence_7d"] == 0.8
+
+    # A check-in the day after day 14 (03-09) makes it.
+    await check_in_days(daily, days_ago(1), START)
+    assert (await listing(doctor))["daily@example.test"]["adherence_7d"] == 1.0
 
 
 async def test_latest_carries_the_scores_of_the_most_recent_checkin_day(world: World) -> None:
