@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,6 +28,7 @@ from sqlalchemy import select
 
 from api.alerts.models import Alert, AlertReport
 from api.app import create_app
+from api.checkins.schemas import WarningSign
 from api.core.clock import FrozenClock
 from api.core.db import Database
 from api.notifications.models import Notification
@@ -35,14 +36,7 @@ from tests.conftest import START, World, checkin_body, fresh_database, settings_
 
 pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
 
-SIGNS = (
-    "chest_pain_or_breathless",
-    "vision_speech_or_weakness",
-    "allergic_reaction",
-    "leg_swelling_with_pain",
-    "ulcer_blister_or_blackening",
-    "spreading_redness_or_fever",
-)
+SIGNS = get_args(WarningSign)
 SESSION = START.date() - timedelta(days=10)
 
 signs = st.lists(st.sampled_from(SIGNS), max_size=3, unique=True)
