@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 from litestar import Litestar, Router, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 
+from api.alerts.rejudge import rejudge_checkins
 from api.alerts.routes import AlertsController, MyWarningSignsController
 from api.auth.middleware import auth_middleware
 from api.auth.routes import AuthController
 from api.checkins.routes import MyCheckinsController, PatientCheckinsController
 from api.core.clock import Clock, SystemClock
 from api.core.db import Database
-from api.core.deps import DEPENDENCIES
+from api.core.deps import DEPENDENCIES, AppSettings, Now
 from api.core.errors import EXCEPTION_HANDLERS
 from api.core.migrate import PROJECT_ROOT
 from api.core.settings import Settings, load_settings
@@ -28,6 +31,7 @@ from api.patients.routes import ClinicController, PatientsController
 from api.reports.routes import ReportsController
 from api.screening.routes import MyScreeningController, PatientScreeningController
 from api.treatments.routes import MySessionsController, TreatmentsController
+from api.treatments.service import Rejudge
 
 CSRF_COOKIE = "csrftoken"
 CSRF_HEADER = "x-csrftoken"
@@ -53,6 +57,12 @@ def frontend_router(dist: Path = FRONTEND_DIST) -> list[Router]:
             opt={"exclude_from_auth": True, "frontend": True},
         )
     ]
+
+
+def provide_rejudge(now: Now, settings: AppSettings) -> Rejudge:
+    """The alert rules for the treatments routes: they sit above treatments, so the app,
+    which sees both, hands them down (a new or moved session re-dates check-ins)."""
+    return partial(rejudge_checkins, now=now, email_on=settings.smtp is not None)
 
 
 @get("/api/health", tags=["health"], exclude_from_auth=True)
@@ -117,7 +127,10 @@ def create_app(
                 "vapid_public_key": public_key(load_vapid(settings)),
             }
         ),
-        dependencies=DEPENDENCIES,
+        dependencies={
+            **DEPENDENCIES,
+            "rejudge": Provide(provide_rejudge, sync_to_thread=False),
+        },
         middleware=[auth_middleware()],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

@@ -57,7 +57,6 @@ class Alert(UUIDPrimaryKey, Base):
             sqlite_where=text("status = 'open'"),
             postgresql_where=text("status = 'open'"),
         ),
-        Index("ix_alert_clinic_id_status_created_at", "clinic_id", "status", "created_at"),
         Index("ix_alert_clinic_id_status_raised_at", "clinic_id", "status", "raised_at"),
     )
 

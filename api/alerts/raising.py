@@ -199,7 +199,9 @@ async def _raise_one(
         return None
     _take_news(target, local_date, checkin_id, finding, now)
     report_id = await _report(session, target.id, patient_id, local_date, checkin_id, finding, now)
-    return Told(target.id, report_id, target.reason, target.severity, again=True, notify=True)
+    # The message says what this report brought (with the patient's note, if any); the
+    # alert's own reason sums up every report.
+    return Told(target.id, report_id, finding.reason, target.severity, again=True, notify=True)
 
 
 def _take_news(
@@ -233,20 +235,25 @@ async def _report(
     finding: Finding,
     now: datetime,
 ) -> uuid.UUID:
-    report = AlertReport(
-        alert_id=alert_id,
-        patient_id=patient_id,
-        rule=finding.rule,
-        local_date=local_date,
-        checkin_id=checkin_id,
-        reason=finding.reason,
-        items=list(finding.signs or finding.symptoms),
-        pain=finding.pain,
-        reported_at=now,
-    )
-    session.add(report)
+    # A rising run is reported on each of its dates: an edit of any of them is not news.
+    reports = {
+        day: AlertReport(
+            alert_id=alert_id,
+            patient_id=patient_id,
+            rule=finding.rule,
+            local_date=day,
+            checkin_id=checkin_id if day == local_date else None,
+            reason=finding.reason,
+            items=list(finding.signs or finding.symptoms),
+            pain=finding.pain,
+            reported_at=now,
+        )
+        for day in sorted({local_date, *finding.dates})
+    }
+    for report in reports.values():
+        session.add(report)
     await session.flush()
-    return report.id
+    return reports[local_date].id
 
 
 def _message(patient_name: str, told: Told) -> tuple[str, str]:

@@ -9,8 +9,14 @@ from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from api.alerts import service
-from api.alerts.schemas import AcknowledgeIn, AlertOut, AlertStatus
-from api.alerts.warning_signs import WarningSignsIn, WarningSignsResult, report_warning_signs
+from api.alerts.schemas import (
+    AcknowledgeIn,
+    AlertOut,
+    AlertStatus,
+    WarningSignsIn,
+    WarningSignsResult,
+)
+from api.alerts.warning_signs import report_warning_signs
 from api.auth.middleware import patient_only, practitioner_only
 from api.core.body import decode_as, read_body
 from api.core.deps import DB, Actor, AppSettings, Now, parse_id

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from itertools import pairwise
 
 from api.checkins.models import GRADED_SYMPTOMS
@@ -48,6 +49,9 @@ class Finding:
     # behind `symptom_severe`: what makes a later finding of the same rule "worse".
     pain: int | None = None
     symptoms: tuple[str, ...] = ()
+    # The dates of a `pain_rising` run: each is reported, so an edit of any day of the run
+    # is not taken for news.
+    dates: tuple[date, ...] = ()
 
 
 def warning_sign_reason(signs: Sequence[str]) -> str:
@@ -69,16 +73,18 @@ class CheckinFacts:
     nearby_pains: Sequence[int]
     # Where this check-in is in `nearby_pains`.
     position: int
+    # The dates of `nearby_pains` (same order); empty where the caller has none.
+    nearby_dates: Sequence[date] = ()
 
 
-def _rising_run(facts: CheckinFacts) -> list[int] | None:
+def _rising_run(facts: CheckinFacts) -> tuple[list[int], tuple[date, ...]] | None:
     """A strictly rising run of PAIN_RISING_RUN consecutive check-ins through this one."""
     pains = list(facts.nearby_pains)
     first = max(facts.position - PAIN_RISING_RUN + 1, 0)
     for start in range(first, facts.position + 1):
         run = pains[start : start + PAIN_RISING_RUN]
         if len(run) == PAIN_RISING_RUN and all(a < b for a, b in pairwise(run)):
-            return run
+            return run, tuple(facts.nearby_dates[start : start + PAIN_RISING_RUN])
     return None
 
 
@@ -93,14 +99,16 @@ def evaluate(facts: CheckinFacts) -> list[Finding]:
                 "pain_high", "watch", f"Pain {facts.pain}/10 on day {facts.day}.", pain=facts.pain
             )
         )
-    run = _rising_run(facts) if facts.day >= PAIN_RISING_FROM_DAY else None
-    if run:
+    rising = _rising_run(facts) if facts.day >= PAIN_RISING_FROM_DAY else None
+    if rising:
+        run, dates = rising
         findings.append(
             Finding(
                 "pain_rising",
                 "watch",
                 f"Pain rising over 3 check-ins ({', '.join(map(str, run))}) after day 3.",
                 pain=run[-1],
+                dates=dates,
             )
         )
     if facts.day >= SEVERE_FROM_DAY:

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from api.checkins.schemas import NOTE_MAX, WarningAdvice, WarningSign
 from api.core.body import Strict
 
 AlertStatus = Literal["open", "acknowledged"]
@@ -51,3 +52,24 @@ class AlertOut(msgspec.Struct):
 
 class AcknowledgeIn(Strict):
     note: Annotated[str, msgspec.Meta(max_length=1000)] | None = None
+
+
+WarningReportOutcome = Literal["created", "updated", "unchanged"]
+
+
+class WarningSignsIn(Strict):
+    warning_signs: Annotated[list[WarningSign], msgspec.Meta(min_length=1, max_length=6)]
+    recorded_at: Annotated[datetime, msgspec.Meta(tz=True)]
+    note: Annotated[str, msgspec.Meta(max_length=NOTE_MAX)] | None = None
+
+
+class WarningSignsResult(msgspec.Struct):
+    """The stored report, whether this request stored it, and what to do now."""
+
+    id: uuid.UUID
+    local_date: date
+    warning_signs: list[str]
+    note: str | None
+    recorded_at: datetime
+    outcome: WarningReportOutcome
+    advice: WarningAdvice

@@ -121,6 +121,9 @@ async def acknowledge_alert(
                 .join(Patient, Patient.id == Alert.patient_id)
                 .join(User, User.id == Patient.user_id)
                 .where(Alert.id == alert_id, Alert.clinic_id == actor.clinic_id)
+                # A report arriving at the same moment waits: it reopens the alert after
+                # this acknowledgement rather than being acknowledged unseen.
+                .with_for_update(of=Alert)
             )
         ).first()
         if row is None:

@@ -17,44 +17,22 @@ same instant that carries more signs adds them (`updated`) and tells the clinic 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
-from typing import Annotated, Literal
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-import msgspec
 from sqlalchemy import select
 
 from api.alerts.models import WarningReport
 from api.alerts.raising import raise_alerts
 from api.alerts.rules import Finding, warning_sign_reason
+from api.alerts.schemas import WarningReportOutcome, WarningSignsIn, WarningSignsResult
 from api.checkins.advice import warning_advice
-from api.checkins.schemas import NOTE_MAX, WarningAdvice, WarningSign
-from api.core.body import Strict
+from api.checkins.schemas import NOTE_MAX
 from api.core.db import Database
 from api.core.sql import insert_or_ignore
-from api.core.validation import check_recorded_at
+from api.core.validation import check_recorded_at, check_text
 from api.patients.models import Clinic, Patient
 from api.patients.service import lock_patient_writes
-
-Outcome = Literal["created", "updated", "unchanged"]
-
-
-class WarningSignsIn(Strict):
-    warning_signs: Annotated[list[WarningSign], msgspec.Meta(min_length=1, max_length=6)]
-    recorded_at: Annotated[datetime, msgspec.Meta(tz=True)]
-    note: Annotated[str, msgspec.Meta(max_length=NOTE_MAX)] | None = None
-
-
-class WarningSignsResult(msgspec.Struct):
-    """The stored report, whether this request stored it, and what to do now."""
-
-    id: uuid.UUID
-    local_date: date
-    warning_signs: list[str]
-    note: str | None
-    recorded_at: datetime
-    outcome: Outcome
-    advice: WarningAdvice
 
 
 async def report_warning_signs(
@@ -69,7 +47,8 @@ async def report_warning_signs(
     """Store the report and tell the clinic; a replay answers what was stored."""
     check_recorded_at(data.recorded_at, now)
     signs = sorted(set(data.warning_signs))
-    note = (data.note or "").strip() or None
+    note = check_text(data.note, "note", max_length=NOTE_MAX, required=False) if data.note else None
+    note = note or None
     recorded_at = data.recorded_at.astimezone(UTC)
     # The patient's date when they reported it (never later than their today).
     local_date = min(recorded_at, now).astimezone(ZoneInfo(timezone)).date()
@@ -96,13 +75,14 @@ async def report_warning_signs(
                 )
             )
         ).scalar_one()
-        outcome: Outcome = "created"
+        outcome: WarningReportOutcome = "created"
         news = signs
         if report_id is None:
             # The same instant again: a replay, unless it carries more (two reports made in
             # the same millisecond, or an edited replay): those signs are news, never lost.
             news = sorted(set(signs) - set(stored.warning_signs))
-            new_note = note is not None and note not in (stored.note or "").split("\n")
+            # Notes are appended, so a replayed one is somewhere in the stored text.
+            new_note = note is not None and note not in (stored.note or "")
             outcome = "updated" if news or new_note else "unchanged"
             stored.warning_signs = sorted({*stored.warning_signs, *signs})
             if new_note:

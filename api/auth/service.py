@@ -6,14 +6,14 @@ Both login and invitation acceptance go through the failed-attempt limit in
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, update
 
 from api.auth.limits import INVITE_KEY, TooManyAttempts, forget_attempt, reserve_attempt
 from api.auth.models import AuthSession, User
 from api.auth.schemas import UserOut
-from api.core.clock import local_today
 from api.core.db import Database
 from api.core.errors import AppError, ConflictError, FieldError, GoneError, NotFoundError
 from api.core.security import (
@@ -111,14 +111,24 @@ async def accept_invite(db: Database, token: str, password: str, ip: str, now: d
         if user is None:
             raise NotFoundError()
         user.password_hash = new_hash
-        # From today on the patient can be prompted; days before are never "missed".
         patient = await session.scalar(select(Patient).where(Patient.id == claimed))
         if patient is not None and patient.prompts_from is None:
-            patient.prompts_from = local_today(now, patient.timezone)
+            patient.prompts_from = first_prompt_day(now, patient.timezone, patient.checkin_time)
         # A new password (first one, or a clinic-assisted reset) signs out every old session.
         await session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
     await forget_attempt(db, attempt)
     return UserOut(id=user.id, email=user.email, name=user.name, role=user.role)
+
+
+def first_prompt_day(now: datetime, timezone: str, checkin_time: time) -> date:
+    """The first local day the patient is asked to check in at their time, from `now` on.
+
+    Days before it are never counted as missed: today when their check-in time is still to
+    come, tomorrow when it has passed (a patient signing up late in the evening has not
+    missed that day).
+    """
+    local = now.astimezone(ZoneInfo(timezone))
+    return local.date() + timedelta(days=1 if local.time() >= checkin_time else 0)
 
 
 async def create_practitioner(

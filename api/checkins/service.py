@@ -28,11 +28,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from api.alerts.evaluate import alerts_for_checkin
 from api.checkins.advice import warning_advice
 from api.checkins.models import SYMPTOMS, Checkin, CheckinRevision
-from api.checkins.schemas import CheckinIn, CheckinOut, CheckinResult, Outcome
+from api.checkins.schemas import NOTE_MAX, CheckinIn, CheckinOut, CheckinResult, Outcome
 from api.core.clock import local_today
 from api.core.db import Database, DbConnection, WriteSession
 from api.core.errors import FieldError
-from api.core.validation import check_recorded_at
+from api.core.validation import check_recorded_at, check_text
 from api.patients.models import Clinic, Patient
 from api.patients.service import lock_patient_writes
 from api.treatments.models import TreatmentSession
@@ -73,7 +73,7 @@ _stale_payloads = select(CheckinRevision.payload).where(
 
 
 def _values(data: CheckinIn) -> dict[str, Any]:
-    note = data.note.strip() if data.note else None
+    note = check_text(data.note, "note", max_length=NOTE_MAX, required=False) if data.note else None
     values: dict[str, Any] = {name: getattr(data, name) for name in SYMPTOMS}
     values["compression_worn"] = data.compression_worn
     values["warning_signs"] = sorted(set(data.warning_signs))

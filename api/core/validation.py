@@ -57,7 +57,11 @@ def _writable(email: str) -> bool:
 
 
 def check_text(value: str, field: str, *, max_length: int, required: bool = True) -> str:
+    """Trimmed text; refused (naming the field) when empty, too long, or holding a NUL
+    character, which PostgreSQL cannot store in text (SQLite can: both must answer alike)."""
     text = value.strip()
+    if "\x00" in text:
+        raise FieldError(field, "must not contain NUL characters")
     if required and not text:
         raise FieldError(field, "must not be empty")
     if len(text) > max_length:

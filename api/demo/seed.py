@@ -21,11 +21,13 @@ import math
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import msgspec
 from sqlalchemy import func, select, update
 
+from api.alerts.rejudge import rejudge_checkins
 from api.auth.schemas import Principal
 from api.auth.service import accept_invite, create_practitioner
 from api.checkins.schemas import CheckinIn, WarningSign
@@ -255,6 +257,7 @@ async def _seed_patient(
                 compression_days=rng.choice((3, 5, 7)),
             ),
             now,
+            partial(rejudge_checkins, now=now, email_on=False),
         )
     if starts:
         # The demo's patients signed up on the day of their first session, weeks ago (the

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from functools import partial
 from typing import Any
 
 from litestar import Controller, Request, get, patch, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from api.alerts.evaluate import rejudge_checkins
 from api.auth.middleware import patient_only, practitioner_only
 from api.core.body import read_body
-from api.core.deps import DB, Actor, AppSettings, Now, parse_id
-from api.core.settings import Settings
+from api.core.deps import DB, Actor, Now, parse_id
 from api.treatments import service
 from api.treatments.schemas import SessionCreate, SessionOut, SessionUpdate
-
-
-def _rejudge(now: datetime, settings: Settings) -> service.Rejudge:
-    """The alert rules, run again on the check-ins a new or moved session re-dates."""
-    return partial(rejudge_checkins, now=now, email_on=settings.smtp is not None)
 
 
 class TreatmentsController(Controller):
@@ -42,11 +34,11 @@ class TreatmentsController(Controller):
         db: DB,
         actor: Actor,
         now: Now,
-        settings: AppSettings,
+        rejudge: NamedDependency[service.Rejudge],
     ) -> SessionOut:
         target = parse_id(patient_id)
         body = await read_body(request, SessionCreate)
-        return await service.create_session(db, actor, target, body, now, _rejudge(now, settings))
+        return await service.create_session(db, actor, target, body, now, rejudge)
 
     @patch("/sessions/{session_id:str}")
     async def update(
@@ -56,11 +48,11 @@ class TreatmentsController(Controller):
         db: DB,
         actor: Actor,
         now: Now,
-        settings: AppSettings,
+        rejudge: NamedDependency[service.Rejudge],
     ) -> SessionOut:
         target = parse_id(session_id)
         body = await read_body(request, SessionUpdate)
-        return await service.update_session(db, actor, target, body, now, _rejudge(now, settings))
+        return await service.update_session(db, actor, target, body, now, rejudge)
 
 
 class MySessionsController(Controller):

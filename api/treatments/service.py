@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import msgspec
 from sqlalchemy import select
@@ -16,22 +16,30 @@ from api.core.clock import local_today
 from api.core.db import Database, WriteSession
 from api.core.errors import FieldError, NotFoundError
 from api.patients.models import Clinic, Patient
-from api.patients.service import load_patient_in_clinic
+from api.patients.service import load_patient_in_clinic, lock_patient_writes
 from api.treatments.models import TreatmentSession
 from api.treatments.schemas import SessionCreate, SessionOut, SessionUpdate
 
 DEFAULT_REVIEW_AFTER = timedelta(weeks=8)
 
 
+@runtime_checkable
 class Rejudge(Protocol):
-    """Re-runs the alert rules on a patient's check-ins from a date, in the same transaction.
+    """Re-runs the alert rules on the check-ins a session change re-dates (same transaction).
 
-    Passed in by the route (the alert rules sit above treatments): recording or moving a
-    session changes the day-since-session of the check-ins after it, and with it what the
-    rules say about them. It may refuse the change with a `FieldError`.
+    Given by the app (the alert rules sit above treatments): recording a session in the past
+    or moving one changes the day-since-session of the check-ins after it, and with it what
+    the rules say about them. `moved_from` is the old date of a moved session, None for a new
+    one. It may refuse the change with a `FieldError`.
     """
 
-    async def __call__(self, session: WriteSession, patient_id: uuid.UUID, since: date) -> Any: ...
+    async def __call__(
+        self,
+        session: WriteSession,
+        patient_id: uuid.UUID,
+        session_id: uuid.UUID,
+        moved_from: date | None,
+    ) -> Any: ...
 
 
 def session_out(row: Any) -> SessionOut:
@@ -93,10 +101,13 @@ async def create_session(
     patient_id: uuid.UUID,
     data: SessionCreate,
     now: datetime,
-    rejudge: Rejudge | None = None,
+    rejudge: Rejudge,
 ) -> SessionOut:
     async with db.write() as session:
         patient, _ = await load_patient_in_clinic(session, actor, patient_id)
+        # Before writing anything: on PostgreSQL the session's foreign key would otherwise
+        # share-lock the patient first, and two changes for one patient would deadlock.
+        await lock_patient_writes(session, patient.id)
         review_on = data.review_on or data.performed_on + DEFAULT_REVIEW_AFTER
         _check_dates(data.performed_on, review_on, await _today(session, actor, patient, now))
         row = TreatmentSession(
@@ -118,8 +129,7 @@ async def create_session(
         )
         session.add(row)
         await session.flush()
-        if rejudge is not None:
-            await rejudge(session, patient.id, row.performed_on)
+        await rejudge(session, patient.id, row.id, None)
         record(
             session,
             actor_id=actor.user_id,
@@ -153,7 +163,7 @@ async def update_session(
     session_id: uuid.UUID,
     data: SessionUpdate,
     now: datetime,
-    rejudge: Rejudge | None = None,
+    rejudge: Rejudge,
 ) -> SessionOut:
     async with db.write() as session:
         found = (
@@ -166,6 +176,7 @@ async def update_session(
         if found is None:
             raise NotFoundError()
         row, patient = tuple(found)
+        await lock_patient_writes(session, patient.id)
         changes = {
             name: value
             for name, value in msgspec.structs.asdict(data).items()
@@ -180,8 +191,8 @@ async def update_session(
             setattr(row, name, value)
         _check_dates(row.performed_on, row.review_on, await _today(session, actor, patient, now))
         row.updated_at = now
-        if rejudge is not None and row.performed_on != moved_from:
-            await rejudge(session, patient.id, min(moved_from, row.performed_on))
+        if row.performed_on != moved_from:
+            await rejudge(session, patient.id, row.id, moved_from)
         record(
             session,
             actor_id=actor.user_id,

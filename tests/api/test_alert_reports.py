@@ -180,3 +180,16 @@ async def test_the_stored_rows_keep_one_open_alert_per_rule(world: World) -> Non
         "Pain 10/10 on day 7.",
         "Pain rising over 3 check-ins (8, 9, 10) after day 3.",
     ]
+
+
+async def test_an_edit_of_any_day_of_a_reported_rising_run_is_not_news(world: World) -> None:
+    _, client, doctor = await patient(world, sessions=(SESSION,))
+    for n, pain in ((4, 4), (5, 5), (6, 6)):
+        await put(client, day(n, SESSION), calm(pain=pain))
+    [alert] = await alert_list(doctor)
+    assert alert["rule"] == "pain_rising"
+    assert (await doctor.post(f"/api/alerts/{alert['id']}/acknowledge")).status_code == 200
+    for n, pain in ((4, 4), (5, 5), (6, 6)):
+        await put(client, day(n, SESSION), calm(pain=pain, minutes=1, note="edited"))
+    assert await alert_list(doctor) == []
+    assert [a["id"] for a in await alert_list(doctor, "acknowledged")] == [alert["id"]]

@@ -7,6 +7,7 @@ naming `performed_on`; a session recorded late re-dates the check-ins after it.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 from typing import Any
 
@@ -105,3 +106,32 @@ async def test_a_session_recorded_late_re_judges_the_days_after_it(world: World)
     # them) makes them days 7-9 of the earlier one: now a rising run after day 3.
     assert (await move(doctor, current["id"], day(6, SESSION))).status_code == 200
     assert await rules_raised(world.db) == [("pain_rising", day(2, SESSION))]
+
+
+async def test_a_move_tells_nobody_about_readings_it_does_not_change(world: World) -> None:
+    pid, client, doctor = await patient(world, sessions=(SESSION,))
+    await put(client, day(2, SESSION), calm(pain=9))  # opens a pain alert
+    await put(client, day(3, SESSION), calm(pain=8))  # not worse: nothing
+    [alert] = (await doctor.get("/api/alerts")).json()
+    assert (await doctor.post(f"/api/alerts/{alert['id']}/acknowledge")).status_code == 200
+    await put(client, day(10, SESSION), calm(pain=7))  # a new, silent watch alert
+    [session] = await sessions_of(doctor, pid)
+    assert (await move(doctor, session["id"], SESSION - timedelta(days=1))).status_code == 200
+    [still] = (await doctor.get("/api/alerts")).json()
+    assert (still["reason"], still["last_reported_on"]) == (
+        "Pain 7/10 on day 10.",
+        day(10, SESSION).isoformat(),
+    )
+    assert (await doctor.get("/api/me/notifications")).json() == []
+
+
+async def test_two_sessions_recorded_at_once_for_one_patient_both_land(world: World) -> None:
+    pid, _, doctor = await patient(world, sessions=(SESSION,))
+    other = await world.client()
+    await other.login("dr@clinic-a.test")
+    answers = await asyncio.gather(
+        doctor.post(f"/api/patients/{pid}/sessions", json=session_body(day(3, SESSION))),
+        other.post(f"/api/patients/{pid}/sessions", json=session_body(day(5, SESSION))),
+    )
+    assert [answer.status_code for answer in answers] == [201, 201]
+    assert len(await sessions_of(doctor, pid)) == 3

@@ -172,3 +172,25 @@ async def test_the_emergency_advice_says_the_clinic_was_told_but_not_to_wait(wor
     assert answer["level"] == "emergency"
     assert "Call emergency services now" in answer["text"]
     assert "The clinic has been told too, but do not wait for them" in answer["text"]
+
+
+async def test_a_replayed_multi_line_note_is_unchanged(world: World) -> None:
+    _, client, _ = await patient(world, sessions=(TODAY,))
+    body = report("leg_swelling_with_pain", note="left calf\nhot to touch")
+    assert (await client.post(URL, json=body)).status_code == 201
+    for _ in range(2):
+        replay = await client.post(URL, json=body)
+        assert (replay.status_code, replay.json()["outcome"]) == (200, "unchanged")
+        assert replay.json()["note"] == "left calf\nhot to touch"
+
+
+@pytest.mark.parametrize("url", [URL, f"/api/me/checkins/{TODAY}"])
+async def test_a_nul_character_in_a_note_is_refused_naming_it(world: World, url: str) -> None:
+    _, client, doctor = await patient(world, sessions=(TODAY,))
+    if url == URL:
+        response = await client.post(url, json=report("allergic_reaction", note="a\x00b"))
+    else:
+        response = await client.put(url, json=sign("allergic_reaction", note="a\x00b"))
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == "note"
+    assert await alert_list(doctor) == []
