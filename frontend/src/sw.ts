@@ -7,6 +7,7 @@ import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from
 import { BackgroundSyncPlugin } from "workbox-background-sync";
 import { NavigationRoute, registerRoute } from "workbox-routing";
 import { NetworkOnly } from "workbox-strategies";
+import { replayCheckinQueue } from "./offline/background-sync";
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -17,11 +18,29 @@ registerRoute(new NavigationRoute(createHandlerBoundToURL("/index.html"), { deny
 // Where the browser has Background Sync, a check-in PUT that fails for want of a network is
 // also replayed by the worker, even with the app closed. The page's own IndexedDB queue
 // does the same where it has not; replaying twice is harmless (same body: "unchanged"; an
-// older one: "stale"), so the two never make a second check-in.
+// older one: "stale"), so the two never make a second check-in. The replay is ours, not
+// Workbox's default: a check-in refused for good (4xx, not 401) still sends its warning
+// signs to POST /api/me/warning-signs, and an entry is kept (and the sync retried) while
+// the network, or the server (5xx), fails (offline/background-sync.ts).
+const RETENTION_MINUTES = 7 * 24 * 60;
 registerRoute(
   ({ url, request }) => request.method === "PUT" && url.pathname.startsWith("/api/me/checkins/"),
-  new NetworkOnly({ plugins: [new BackgroundSyncPlugin("checkins", { maxRetentionTime: 7 * 24 * 60 })] }),
+  new NetworkOnly({
+    plugins: [
+      new BackgroundSyncPlugin("checkins", {
+        maxRetentionTime: RETENTION_MINUTES,
+        onSync: ({ queue }) => replayCheckinQueue(queue),
+      }),
+    ],
+  }),
   "PUT",
+);
+// Warning signs reported on their own (Today): replayed as they are (idempotent by their
+// `recorded_at`); the page's report queue sends them too.
+registerRoute(
+  ({ url, request }) => request.method === "POST" && url.pathname === "/api/me/warning-signs",
+  new NetworkOnly({ plugins: [new BackgroundSyncPlugin("warning-signs", { maxRetentionTime: RETENTION_MINUTES })] }),
+  "POST",
 );
 
 self.addEventListener("install", () => {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.e2e.support import ApiClient, Server
 
@@ -39,9 +39,9 @@ def fill_checkin(page: Page, answers: dict[str, str] = CHECKIN) -> None:
         radiogroup.get_by_role("radio", name=option, exact=True).check()
 
 
-def patient_with_session(server: Server, days_ago: int = 4) -> tuple[ApiClient, str]:
-    """A practitioner, and a patient treated `days_ago` days ago who has accepted the
-    invitation; (the patient's API client, their email)."""
+def patient_with_session(server: Server, days_ago: int | None = 4) -> tuple[ApiClient, str]:
+    """A practitioner, and a patient treated `days_ago` days ago (no session at all when
+    None) who has accepted the invitation; (the patient's API client, their email)."""
     email, password = server.create_practitioner()
     clinic = ApiClient(server.base_url).sign_in(email, password)
     patient = clinic.call(
@@ -49,19 +49,20 @@ def patient_with_session(server: Server, days_ago: int = 4) -> tuple[ApiClient, 
         "/api/patients",
         {"name": "Ann Patel", "email": "ann@example.org", "timezone": ZONE},
     )
-    performed_on = local_today() - timedelta(days=days_ago)
-    clinic.call(
-        "POST",
-        f"/api/patients/{patient['id']}/sessions",
-        {
-            "performed_on": performed_on.isoformat(),
-            "areas": ["leg_left_calf", "leg_right_calf"],
-            "sclerosant": "polidocanol",
-            "concentration_pct": 0.5,
-            "volume_ml": 2.0,
-            "injections": 6,
-        },
-    )
+    if days_ago is not None:
+        performed_on = local_today() - timedelta(days=days_ago)
+        clinic.call(
+            "POST",
+            f"/api/patients/{patient['id']}/sessions",
+            {
+                "performed_on": performed_on.isoformat(),
+                "areas": ["leg_left_calf", "leg_right_calf"],
+                "sclerosant": "polidocanol",
+                "concentration_pct": 0.5,
+                "volume_ml": 2.0,
+                "injections": 6,
+            },
+        )
     clinic.close()
     me = ApiClient(server.base_url)
     me.call(
@@ -70,3 +71,9 @@ def patient_with_session(server: Server, days_ago: int = 4) -> tuple[ApiClient, 
         {"token": patient["invite_token"], "password": PATIENT_PASSWORD},
     )
     return me, "ann@example.org"
+
+
+def sign_out(page: Page) -> None:
+    """From any signed-in screen: the navigation's Sign out, back to the sign-in screen."""
+    page.get_by_role("navigation", name="Main").get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()

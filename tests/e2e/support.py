@@ -161,6 +161,40 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
+AXE_SCRIPT = REPO / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def assert_accessible(page: Page, where: str) -> None:
+    """axe-core (pinned in frontend/package.json) on the page as it is now: no violations.
+
+    WCAG 2.0/2.1/2.2 A and AA rules plus axe's best practices; the script is injected once
+    per document (a hash route change keeps it).
+    """
+    if not AXE_SCRIPT.is_file():
+        raise AssertionError(f"{AXE_SCRIPT} is missing: run `npm ci` in frontend/")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_SCRIPT))
+    violations = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {
+                runOnly: { type: "tag", values: tags },
+            });
+            return result.violations.map((v) => ({
+                id: v.id,
+                impact: v.impact,
+                help: v.help,
+                nodes: v.nodes.map((n) => n.target.join(" ") + ": " + n.failureSummary),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+    assert not violations, f"axe found violations on {where}:\n" + "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"])
+        for v in violations
+    )
+
+
 def wait_for_service_worker_control(page: Page) -> None:
     """Wait until the service worker is active and controls this page (reloading once)."""
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")

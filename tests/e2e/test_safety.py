@@ -33,7 +33,9 @@ def test_a_warning_sign_shows_advice_and_raises_an_urgent_alert(
     sign_in(phone, email, PATIENT_PASSWORD)
     expect(phone.get_by_role("heading", name="Today", exact=True)).to_be_visible()
     fill_checkin(phone)
-    phone.get_by_label("Calf or whole-leg swelling with pain").check()
+    # Scoped to the check-in: Today's "Report a warning sign" has the same six boxes.
+    checkin = phone.locator("form.checkin")
+    checkin.get_by_label("Calf or whole-leg swelling with pain").check()
     phone.get_by_role("button", name="Save check-in").click()
     advice = phone.get_by_role("alert").filter(has_text="Contact the clinic today")
     expect(advice).to_be_visible()
@@ -42,7 +44,7 @@ def test_a_warning_sign_shows_advice_and_raises_an_urgent_alert(
     expect(call).to_have_attribute("href", "tel:+442079460000")
     screenshot(phone, "advice-contact-clinic-phone")
 
-    phone.get_by_label("Chest pain or breathlessness").check()
+    checkin.get_by_label("Chest pain or breathlessness").check()
     phone.get_by_role("button", name="Save check-in").click()
     emergency = phone.get_by_role("alert").filter(has_text="Call emergency services now")
     expect(emergency).to_be_visible()

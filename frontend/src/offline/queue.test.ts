@@ -1,7 +1,7 @@
 import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
 import type { CheckinBody } from "../types";
-import { CheckinQueue, type QueuedCheckin, type SendOutcome } from "./queue";
+import { CheckinQueue, ReportQueue, type QueuedCheckin, type SendOutcome } from "./queue";
 
 let counter = 0;
 const fresh = () => new CheckinQueue(`test-${++counter}`);
@@ -91,5 +91,42 @@ describe("CheckinQueue", () => {
     const left = await queue.all();
     expect(left).toHaveLength(1);
     expect(left[0].body.pain).toBe(6);
+  });
+});
+
+describe("ReportQueue", () => {
+  let reportsCounter = 0;
+  const freshReports = () => new ReportQueue(`reports-test-${++reportsCounter}`);
+  const report = (at: string, signs = ["leg_swelling_with_pain"]) => ({ warning_signs: signs, recorded_at: at, note: null });
+
+  it("keeps every report, one per recorded_at, and sends them oldest first", async () => {
+    const queue = freshReports();
+    await queue.put(report("2026-03-10T19:05:00.000Z"));
+    await queue.put(report("2026-03-10T19:00:00.000Z"));
+    await queue.put(report("2026-03-10T19:00:00.000Z")); // the same report again
+    const sent: string[] = [];
+    const result = await queue.flush(async (item) => {
+      sent.push(item.recorded_at);
+      return { outcome: "done" };
+    });
+    expect(sent).toEqual(["2026-03-10T19:00:00.000Z", "2026-03-10T19:05:00.000Z"]);
+    expect(result.sent).toEqual(sent);
+    expect(await queue.all()).toEqual([]);
+  });
+
+  it("stops at the first retry, keeps the rest, and hands back the clinic's advice", async () => {
+    const queue = freshReports();
+    for (const at of ["2026-03-10T19:00:00.000Z", "2026-03-11T19:00:00.000Z", "2026-03-12T19:00:00.000Z"]) {
+      await queue.put(report(at));
+    }
+    const advice = { level: "contact_clinic" as const, title: "Contact the clinic today", text: "…", clinic_phone: null };
+    const outcomes: SendOutcome[] = ["done", "retry"];
+    let calls = 0;
+    const result = await queue.flush(async () => ({ outcome: outcomes[calls++], advice }));
+    expect(calls).toBe(2);
+    expect(result.sent).toEqual(["2026-03-10T19:00:00.000Z"]);
+    expect(result.kept).toEqual(["2026-03-11T19:00:00.000Z", "2026-03-12T19:00:00.000Z"]);
+    expect(result.advice).toEqual({ "2026-03-10T19:00:00.000Z": advice });
+    expect((await queue.all()).map((item) => item.recorded_at)).toEqual(result.kept);
   });
 });

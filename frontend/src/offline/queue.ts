@@ -6,7 +6,7 @@
 // refused by the server as stale rather than overwriting it.
 
 import { openDB, type IDBPDatabase } from "idb";
-import type { CheckinBody } from "../types";
+import type { CheckinBody, WarningAdvice, WarningReportBody } from "../types";
 
 export interface QueuedCheckin {
   local_date: string;
@@ -98,4 +98,76 @@ export class CheckinQueue {
     });
     return this.flushing;
   }
+}
+
+const REPORTS = "reports";
+
+/**
+ * Warning-sign reports made from Today while offline (POST /api/me/warning-signs), in their
+ * own IndexedDB database so the check-in queue's schema never has to be upgraded under an
+ * open tab. One entry per `recorded_at` (the server's idempotency key), sent oldest first
+ * with the check-in queue; the advice the server answered is kept in the flush result so
+ * the screen can replace "the clinic has not been told" with what the clinic says.
+ */
+export class ReportQueue {
+  private db: Promise<IDBPDatabase>;
+  private flushing: Promise<ReportFlushResult> | null = null;
+
+  constructor(name = "afterline-warning-reports") {
+    this.db = openDB(name, 1, {
+      upgrade(db) {
+        db.createObjectStore(REPORTS, { keyPath: "recorded_at" });
+      },
+    });
+  }
+
+  async put(report: WarningReportBody): Promise<void> {
+    const db = await this.db;
+    await db.put(REPORTS, report);
+  }
+
+  async all(): Promise<WarningReportBody[]> {
+    const db = await this.db;
+    return (await db.getAll(REPORTS)) as WarningReportBody[];
+  }
+
+  /** Send every report, oldest first; stops at the first "retry" and keeps the rest. */
+  flush(send: (report: WarningReportBody) => Promise<ReportSent>): Promise<ReportFlushResult> {
+    if (this.flushing) return this.flushing;
+    this.flushing = (async () => {
+      const result: ReportFlushResult = { sent: [], kept: [], advice: {} };
+      const reports = (await this.all()).sort((a, b) => a.recorded_at.localeCompare(b.recorded_at));
+      for (const report of reports) {
+        if (result.kept.length > 0) {
+          result.kept.push(report.recorded_at);
+          continue;
+        }
+        const { outcome, advice } = await send(report);
+        if (outcome === "done") {
+          await (await this.db).delete(REPORTS, report.recorded_at);
+          result.sent.push(report.recorded_at);
+          if (advice) result.advice[report.recorded_at] = advice;
+        } else {
+          result.kept.push(report.recorded_at);
+        }
+      }
+      return result;
+    })().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+}
+
+/** What sending one report came to, and the server's advice when it answered with one. */
+export interface ReportSent {
+  outcome: SendOutcome;
+  advice?: WarningAdvice;
+}
+
+/** Reports by `recorded_at`: sent (with the server's advice, when it gave one) and kept. */
+export interface ReportFlushResult {
+  sent: string[];
+  kept: string[];
+  advice: Record<string, WarningAdvice>;
 }

@@ -1,6 +1,7 @@
 import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
-import { offlineAdvice } from "./checkin-form";
+import { ApiError } from "../../api";
+import { offlineAdvice, refusalMessage } from "./checkin-form";
 
 describe("offlineAdvice", () => {
   it("sends the first three warning signs to emergency services", () => {
@@ -20,5 +21,21 @@ describe("offlineAdvice", () => {
 
   it("is nothing without warning signs", () => {
     expect(offlineAdvice([])).toBeNull();
+  });
+});
+
+describe("refusalMessage", () => {
+  it("turns the server's fragment about the date into a sentence", () => {
+    const error = new ApiError(422, "local_date: is before your first treatment session on 2026-03-05", "local_date");
+    expect(refusalMessage(error, "2026-03-02")).toBe(
+      "Your check-in for Mon, 2 Mar 2026 could not be saved: it is before your first treatment session on Thu, 5 Mar 2026.",
+    );
+  });
+
+  it("keeps a whole reason as it is", () => {
+    const error = new ApiError(422, "no treatment session has been recorded for you yet", "local_date");
+    expect(refusalMessage(error, "2026-03-02")).toBe(
+      "Your check-in could not be saved: no treatment session has been recorded for you yet.",
+    );
   });
 });

@@ -1,11 +1,13 @@
 // The daily check-in form, for today or an earlier day. Seven taps for a full check-in
 // (pain, five symptoms, save), eight while the compression question is asked.
 import { api, ApiError, OfflineError } from "../../api";
-import { h, showError } from "../../dom";
-import { GRADED, type CheckinBody, type Symptom } from "../../types";
+import { formatDate, h, showError } from "../../dom";
+import { GRADED, type CheckinBody, type Symptom, type WarningAdvice, type WarningReportBody } from "../../types";
 import { LABELS } from "../../chart/shape";
-import type { FlushResult } from "../../offline/queue";
-import { flushQueue, queue, SYNCED_EVENT } from "./sync";
+import { reportOf } from "../../offline/replay";
+import { flushQueue, queue, reportNowOrLater, SYNCED_EVENT, type SyncResult } from "./sync";
+
+export type { WarningAdvice } from "../../types";
 
 const GRADES = ["None", "Mild", "Moderate", "Severe"];
 
@@ -20,14 +22,6 @@ export const WARNING_SIGNS: [string, string][] = [
 
 export interface SavedCheckin extends CheckinBody {
   local_date: string;
-}
-
-/** What the PUT answer says to do about ticked warning signs (api/checkins/advice.py). */
-export interface WarningAdvice {
-  level: "emergency" | "contact_clinic";
-  title: string;
-  text: string;
-  clinic_phone: string | null;
 }
 
 // The first three warning signs need emergency services (DESIGN §2).
@@ -55,6 +49,36 @@ export function offlineAdvice(
         text: `Call the clinic today and tell them what you noticed. ${queuedNote}`,
         clinic_phone: null,
       };
+}
+
+/** The warning-sign checkboxes, the same in the check-in and in a report on its own. */
+export function warningSignChecks(legend: string, checked: string[] = []): HTMLElement {
+  return h(
+    "fieldset",
+    { class: "warnings" },
+    h("legend", {}, legend),
+    ...WARNING_SIGNS.map(([code, label]) =>
+      h(
+        "label",
+        { class: "check" },
+        h("input", { type: "checkbox", name: "warning_signs", value: code, checked: checked.includes(code) }),
+        ` ${label}`,
+      ),
+    ),
+    h("p", { class: "field-error", "data-error-for": "warning_signs", role: "alert" }),
+  );
+}
+
+/** Why the server would not store a check-in, in a sentence (its `detail` is a fragment). */
+export function refusalMessage(error: ApiError, localDate: string): string {
+  // The API prefixes the field ("local_date: is before …"); the sentence names it instead.
+  let detail = error.detail.trim().replace(/\.$/, "");
+  if (error.field && detail.startsWith(`${error.field}: `)) detail = detail.slice(error.field.length + 2);
+  detail = detail.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (iso) => formatDate(iso)); // "2026-03-05" → "Thu, 5 Mar 2026"
+  if (error.field === "local_date" && /^is /.test(detail)) {
+    return `Your check-in for ${formatDate(localDate)} could not be saved: it ${detail}.`;
+  }
+  return `Your check-in could not be saved: ${detail}.`;
 }
 
 /** A prominent box: the first thing a screen reader announces after saving. */
@@ -125,8 +149,8 @@ export function checkinForm(
   else if (existing?.pain !== undefined) status.textContent = "Saved.";
   const values = h("div", { class: "values" });
   const advice = h("div", { class: "advice-slot" });
-  const showAdvice = (found: WarningAdvice | null | undefined): void => {
-    advice.replaceChildren(...(found ? [adviceBox(found)] : []));
+  const showAdvice = (found: WarningAdvice | null | undefined, why?: string): void => {
+    advice.replaceChildren(...(found ? [adviceBox(found)] : []), ...(found && why ? [h("p", { class: "refusal" }, why)] : []));
     if (found) (advice.firstElementChild as HTMLElement).focus();
   };
   // A queued check-in sent in the background (back online) turns "Queued" into "Saved".
@@ -135,7 +159,7 @@ export function checkinForm(
       window.removeEventListener(SYNCED_EVENT, onSynced);
       return;
     }
-    if ((event as CustomEvent<FlushResult>).detail.sent.includes(localDate)) status.textContent = "Saved.";
+    if ((event as CustomEvent<SyncResult>).detail.sent.includes(localDate)) status.textContent = "Saved.";
   };
   window.addEventListener(SYNCED_EVENT, onSynced);
   const form = h(
@@ -152,25 +176,7 @@ export function checkinForm(
           " Compression garment worn today",
         )
       : null,
-    h(
-      "fieldset",
-      { class: "warnings" },
-      h("legend", {}, "Any of these? (tick all that apply)"),
-      ...WARNING_SIGNS.map(([code, label]) =>
-        h(
-          "label",
-          { class: "check" },
-          h("input", {
-            type: "checkbox",
-            name: "warning_signs",
-            value: code,
-            checked: existing?.warning_signs?.includes(code) ?? false,
-          }),
-          ` ${label}`,
-        ),
-      ),
-      h("p", { class: "field-error", "data-error-for": "warning_signs", role: "alert" }),
-    ),
+    warningSignChecks("Any of these? (tick all that apply)", existing?.warning_signs ?? []),
     h("label", { for: "note" }, "Note (optional)"),
     h("textarea", { id: "note", name: "note", maxlength: 1000, rows: 3 }, existing?.note ?? ""),
     h("p", { class: "field-error", "data-error-for": "note", role: "alert" }),
@@ -179,6 +185,19 @@ export function checkinForm(
     status,
     values,
   );
+  const reportRefusedCheckin = async (report: WarningReportBody, why: string): Promise<void> => {
+    const reported = await reportNowOrLater(report);
+    if (reported.state === "sent") {
+      status.textContent = "Check-in not saved. Your warning signs were sent to the clinic.";
+      showAdvice(reported.advice, why);
+    } else if (reported.state === "queued") {
+      status.textContent = "Check-in not saved. Your warning signs will be sent to the clinic when you're back online.";
+      showAdvice(offlineAdvice(report.warning_signs, "Your warning signs will be sent to the clinic when you are back online; until then the clinic has not been told."), why);
+    } else {
+      status.textContent = "Check-in not saved.";
+      showAdvice(offlineAdvice(report.warning_signs, "Your check-in was not saved, so the clinic has not been told."), why);
+    }
+  };
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const data = new FormData(form);
@@ -207,8 +226,15 @@ export function checkinForm(
       showAdvice(saved.advice);
     } catch (error) {
       if (error instanceof ApiError && error.status !== 401) {
-        showError(form, error.field, error.detail);
         status.textContent = "";
+        const report = reportOf(body);
+        if (error.status < 500 && report) {
+          // Refused for good (no session yet, a day before the first session…): the day is
+          // not saved, but the warning signs go to the clinic on their own.
+          await reportRefusedCheckin(report, refusalMessage(error, localDate));
+          return;
+        }
+        showError(form, error.field, error.status < 500 ? refusalMessage(error, localDate) : error.detail);
         // Not saved, so nobody at the clinic knows: warning signs still get their advice.
         showAdvice(offlineAdvice(body.warning_signs ?? [], "Your check-in was not saved, so the clinic has not been told."));
         return;

@@ -1,29 +1,104 @@
-// Sends check-ins queued offline: on load, when the browser says it is online again, and
-// after each save. A 4xx other than 401 will never succeed, so the entry is dropped (and
-// the patient sees the day as not saved); 401 and network errors keep it for later.
-import { api, ApiError, OfflineError } from "../../api";
-import { CheckinQueue, type FlushResult, type SendOutcome } from "../../offline/queue";
+// Sends what was saved offline: warning-sign reports first (the clinic must hear of them),
+// then queued check-ins; on load, when the browser says it is online again, and after each
+// save. A check-in refused for good (a 4xx other than 401) is dropped, but never its warning
+// signs: they are sent on their own first (offline/replay.ts). 401 and network errors keep
+// the entry for later.
+import { api, ApiError } from "../../api";
+import {
+  CheckinQueue,
+  ReportQueue,
+  type FlushResult,
+  type ReportFlushResult,
+  type SendOutcome,
+} from "../../offline/queue";
+import { deliveryOf, replayCheckin, type Delivery } from "../../offline/replay";
+import type { WarningAdvice, WarningReportBody, WarningReportResult } from "../../types";
 
 export const queue = new CheckinQueue();
+export const reports = new ReportQueue();
 
-/** Fired on `window` after a flush that sent something; `detail` is the FlushResult. */
+/** Check-ins sent and kept (by local date), and the warning-sign reports. */
+export interface SyncResult extends FlushResult {
+  reports: ReportFlushResult;
+}
+
+/** Fired on `window` after a flush that sent something; `detail` is the SyncResult. */
 export const SYNCED_EVENT = "afterline:synced";
 
-export async function flushQueue(): Promise<FlushResult> {
-  const result = await sendQueued();
-  if (result.sent.length > 0) window.dispatchEvent(new CustomEvent(SYNCED_EVENT, { detail: result }));
+/** How an `api()` failure counts: no answer and unexpected errors are tried again. */
+export function deliveryOfError(error: unknown): Delivery {
+  if (error instanceof ApiError) return deliveryOf(error.status);
+  return "retry";
+}
+
+export type ReportAttempt =
+  | { delivery: "sent"; result: WarningReportResult }
+  | { delivery: "refused"; error: ApiError }
+  | { delivery: "retry" | "signed_out"; error: unknown };
+
+/** POST /api/me/warning-signs once. */
+export async function postWarningSigns(report: WarningReportBody): Promise<ReportAttempt> {
+  try {
+    const result = await api<WarningReportResult>("POST", "/api/me/warning-signs", report);
+    return { delivery: "sent", result };
+  } catch (error) {
+    const delivery = deliveryOfError(error);
+    if (delivery === "refused") return { delivery, error: error as ApiError };
+    return { delivery: delivery === "signed_out" ? "signed_out" : "retry", error };
+  }
+}
+
+/**
+ * A report made now: sent (the clinic has been told: show its advice), queued on this
+ * device (offline, signed out or a server error: the clinic has NOT been told yet), or
+ * refused (it never will be sent: the clinic has not been told).
+ */
+export type ReportState =
+  | { state: "sent"; advice: WarningAdvice }
+  | { state: "queued" }
+  | { state: "refused"; error: ApiError };
+
+export async function reportNowOrLater(report: WarningReportBody): Promise<ReportState> {
+  const attempt = await postWarningSigns(report);
+  if (attempt.delivery === "sent") return { state: "sent", advice: attempt.result.advice };
+  if (attempt.delivery === "refused") return { state: "refused", error: attempt.error };
+  await reports.put(report);
+  return { state: "queued" };
+}
+
+export async function flushQueue(): Promise<SyncResult> {
+  const reported = await sendReports();
+  const checkins = await sendQueued();
+  const result: SyncResult = { ...checkins, reports: reported };
+  if (result.sent.length > 0 || reported.sent.length > 0) {
+    window.dispatchEvent(new CustomEvent(SYNCED_EVENT, { detail: result }));
+  }
   return result;
 }
 
-function sendQueued(): Promise<FlushResult> {
-  return queue.flush(async (item): Promise<SendOutcome> => {
-    try {
-      await api("PUT", `/api/me/checkins/${item.local_date}`, item.body);
-      return "done";
-    } catch (error) {
-      if (error instanceof OfflineError) return "retry";
-      if (error instanceof ApiError && (error.status === 401 || error.status >= 500)) return "retry";
-      return "done";
-    }
+function sendReports(): Promise<ReportFlushResult> {
+  return reports.flush(async (report) => {
+    const attempt = await postWarningSigns(report);
+    if (attempt.delivery === "sent") return { outcome: "done", advice: attempt.result.advice };
+    // Refused for good (e.g. a device clock years out): sending it again cannot help.
+    return { outcome: attempt.delivery === "refused" ? "done" : "retry" };
   });
+}
+
+function sendQueued(): Promise<FlushResult> {
+  return queue.flush(
+    (item): Promise<SendOutcome> =>
+      replayCheckin(item.body, {
+        putCheckin: async () => {
+          try {
+            await api("PUT", `/api/me/checkins/${item.local_date}`, item.body);
+            return "sent";
+          } catch (error) {
+            return deliveryOfError(error);
+          }
+        },
+        reportWarningSigns: async (report) => (await postWarningSigns(report)).delivery,
+        signedOut: "retry",
+      }),
+  );
 }

@@ -1,21 +1,13 @@
-// Today: which day of recovery it is, today's aftercare advice, and the check-in.
+// Today: which day of recovery it is, today's aftercare advice, the check-in, and a way to
+// report a warning sign at any time. Before the clinic records a session there is no
+// check-in to make (the server would refuse it), but a warning sign can always be reported.
 import { api, OfflineError } from "../../api";
 import { formatDate, h } from "../../dom";
-import type { CheckinBody, TimelineSession } from "../../types";
+import type { Today } from "../../types";
 import { checkinForm } from "./checkin-form";
 import { screeningPrompt } from "./screening";
-import { queue } from "./sync";
-
-interface Today {
-  local_date: string;
-  timezone: string;
-  day: number | null;
-  session: TimelineSession | null;
-  checked_in: boolean;
-  checkin: (CheckinBody & { local_date: string }) | null;
-  advice: { topic: string; text: string }[];
-  compression_days?: number;
-}
+import { queue, reports } from "./sync";
+import { warningReportForm } from "./warning-report";
 
 const CACHE_KEY = "afterline.today";
 
@@ -33,31 +25,60 @@ async function load(): Promise<{ today: Today; offline: boolean }> {
 }
 
 export async function todayView(): Promise<HTMLElement> {
-  const [{ today, offline }, prompt] = await Promise.all([load(), screeningPrompt()]);
-  const queued = (await queue.all()).find((item) => item.local_date === today.local_date);
-  const dayLine =
-    today.session && today.day !== null
-      ? `Day ${today.day} after your session on ${formatDate(today.session.performed_on)}`
-      : "Your clinic has not recorded a treatment session yet.";
-  const compressionRunning = today.advice.some((item) => item.topic === "compression");
+  const [{ today, offline }, prompt, queuedCheckins, queuedReports] = await Promise.all([
+    load(),
+    screeningPrompt(),
+    queue.all(),
+    reports.all(),
+  ]);
+  const queued = queuedCheckins.find((item) => item.local_date === today.local_date);
+  const treated = today.session !== null && today.day !== null;
+  const report = warningReportForm(queuedReports.length);
   return h(
     "main",
     { class: "screen" },
     h("h1", { tabindex: -1 }, "Today"),
-    h("p", { class: "lead" }, dayLine),
+    treated && today.session
+      ? h("p", { class: "lead" }, `Day ${today.day} after your session on ${formatDate(today.session.performed_on)}`)
+      : h("p", { class: "lead" }, "Your clinic has not recorded a treatment session yet."),
+    treated ? null : h("p", {}, "Daily check-ins start once the clinic records your treatment. There is nothing to fill in until then."),
     prompt,
     offline ? h("p", { class: "note" }, "You are offline: this is what the app last knew.") : null,
-    h(
-      "section",
-      { class: "advice", "aria-labelledby": "advice-heading" },
-      h("h2", { id: "advice-heading" }, "Aftercare for today"),
-      h("ul", {}, ...today.advice.map((item) => h("li", { "data-topic": item.topic }, item.text))),
-    ),
-    h(
-      "section",
-      { "aria-labelledby": "checkin-heading" },
-      h("h2", { id: "checkin-heading" }, `How are you today? (${formatDate(today.local_date)})`),
-      checkinForm(today.local_date, queued?.body ?? today.checkin, compressionRunning, Boolean(queued)),
-    ),
+    today.advice.length > 0
+      ? h(
+          "section",
+          { class: "advice", "aria-labelledby": "advice-heading" },
+          h("h2", { id: "advice-heading" }, "Aftercare for today"),
+          h("ul", {}, ...today.advice.map((item) => h("li", { "data-topic": item.topic }, item.text))),
+        )
+      : null,
+    treated
+      ? h(
+          "section",
+          { "aria-labelledby": "checkin-heading" },
+          h("h2", { id: "checkin-heading" }, `How are you today? (${formatDate(today.local_date)})`),
+          // The server says which days ask about the garment: exactly the days it is worn.
+          checkinForm(today.local_date, queued?.body ?? today.checkin, today.ask_compression === true, Boolean(queued)),
+        )
+      : null,
+    treated
+      ? h(
+          "details",
+          { class: "report", open: queuedReports.length > 0 },
+          h("summary", {}, "Report a warning sign"),
+          h("p", {}, "Noticed one between check-ins? Send it now: the clinic sees it as soon as it is sent."),
+          report,
+        )
+      : h(
+          "section",
+          { class: "report", "aria-labelledby": "report-heading" },
+          h("h2", { id: "report-heading" }, "Report a warning sign"),
+          h(
+            "p",
+            {},
+            "If you notice any of these, tell the clinic here. They see it as soon as it is sent.",
+          ),
+          report,
+        ),
   );
 }

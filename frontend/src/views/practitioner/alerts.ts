@@ -50,8 +50,52 @@ function acknowledgeForm(alert: Alert, done: () => void): HTMLElement {
   return form;
 }
 
+/** "2 Mar" (with the year when it is not this year's): compact, for the report list. */
+export function shortDate(iso: string, thisYear = new Date().getFullYear()): string {
+  const [year, month, day] = iso.split("-").map(Number);
+  return new Date(Date.UTC(year, month - 1, day)).toLocaleDateString("en-GB", {
+    day: "numeric",
+    month: "short",
+    year: year === thisYear ? undefined : "numeric",
+    timeZone: "UTC",
+  });
+}
+
+function reportCount(alert: Alert): number {
+  return alert.reports?.length ?? 0;
+}
+
+/**
+ * Every report behind an alert reported more than once, oldest first: each date the
+ * patient reported a sign (or a worse reading), so none is hidden behind the latest.
+ */
+function reportList(alert: Alert): HTMLElement | null {
+  if (reportCount(alert) < 2) return null;
+  const reports = alert.reports;
+  return h(
+    "div",
+    { class: "reports" },
+    h("p", { class: "hint" }, `Reported ${reports.length} times:`),
+    h(
+      "ul",
+      {},
+      ...reports.map((report) =>
+        h(
+          "li",
+          {},
+          h("time", { datetime: report.local_date }, shortDate(report.local_date)),
+          ": ",
+          // The rule is in the header already: "Warning sign reported: calf…" → "calf…".
+          report.reason.replace(/^Warning sign reported: /, ""),
+        ),
+      ),
+    ),
+  );
+}
+
 /** One alert, with its acknowledge form while open; `reload` re-renders the screen. */
 export function alertItem(alert: Alert, reload: () => void): HTMLElement {
+  const latest = alert.last_reported_on ?? alert.local_date;
   return h(
     "li",
     { class: alert.severity, "data-alert-id": alert.id },
@@ -61,9 +105,12 @@ export function alertItem(alert: Alert, reload: () => void): HTMLElement {
       h("span", { class: `badge ${alert.severity}` }, alert.severity === "urgent" ? "Urgent" : "Watch"),
       " ",
       h("a", { href: `#/patients/${encodeURIComponent(alert.patient.id)}` }, alert.patient.name),
-      ` · ${ruleLabel(alert.rule)} · ${formatDate(alert.local_date)}`,
+      ` · ${ruleLabel(alert.rule)} · ${reportCount(alert) > 1 ? "last reported " : ""}`,
+      h("time", { datetime: latest }, formatDate(latest)),
     ),
-    h("p", {}, alert.reason),
+    // Reported more than once: the list says it all, unless the latest reason sums up more.
+    reportCount(alert) > 1 && alert.reason === alert.reports[alert.reports.length - 1].reason ? null : h("p", {}, alert.reason),
+    reportList(alert),
     alert.status === "open"
       ? acknowledgeForm(alert, reload)
       : h(

@@ -35,6 +35,13 @@ export interface PatientSummary extends PatientBase {
   slower_than_usual: boolean;
 }
 
+/** One time an alert was raised or reported again. */
+export interface AlertReport {
+  local_date: string;
+  reason: string;
+  reported_at: string;
+}
+
 /** A row of GET /api/alerts. */
 export interface Alert {
   id: string;
@@ -42,10 +49,18 @@ export interface Alert {
   rule: "warning_sign" | "pain_high" | "pain_rising" | "symptom_severe" | "missed_checkins";
   severity: "urgent" | "watch";
   status: "open" | "acknowledged";
+  /** The patient's local date it was first raised for. */
   local_date: string;
+  /** The latest local date reported to it (a sign reported again, a worse reading). */
+  last_reported_on: string;
+  /** The latest reason (for a warning sign: every sign reported while it was open). */
   reason: string;
   checkin_id: string | null;
   created_at: string;
+  /** The last time it was raised or reported again; the list is newest first by this. */
+  raised_at: string;
+  /** Every report behind it, oldest first; [] for missed check-ins. */
+  reports: AlertReport[];
   acknowledged_at: string | null;
   acknowledged_by: string | null;
   note: string | null;

@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import type { CheckinBody, WarningReportBody } from "../types";
+import { deliveryOf, replayCheckin, reportOf, type Delivery, type ReplaySteps } from "./replay";
+
+function body(signs: string[] = [], note: string | null = null): CheckinBody {
+  return {
+    pain: 4,
+    swelling: 1,
+    bruising: 1,
+    discolouration: 0,
+    hardening: 0,
+    itching: 0,
+    warning_signs: signs,
+    note,
+    recorded_at: "2026-03-10T19:00:00.000Z",
+  };
+}
+
+/** Steps that answer as told and record what was sent. */
+function steps(put: Delivery, report: Delivery = "sent", signedOut: "retry" | "done" = "retry") {
+  const reported: WarningReportBody[] = [];
+  let puts = 0;
+  const fake: ReplaySteps = {
+    putCheckin: async () => {
+      puts += 1;
+      return put;
+    },
+    reportWarningSigns: async (sent) => {
+      reported.push(sent);
+      return report;
+    },
+    signedOut,
+  };
+  return { fake, reported, puts: () => puts };
+}
+
+describe("deliveryOf", () => {
+  it("sorts answers into sent, refused for good, signed out and try again", () => {
+    expect([200, 201, 204].map(deliveryOf)).toEqual(["sent", "sent", "sent"]);
+    expect([400, 403, 404, 409, 422].map(deliveryOf)).toEqual(Array(5).fill("refused"));
+    expect(deliveryOf(401)).toBe("signed_out");
+    expect([408, 429, 500, 502, 503].map(deliveryOf)).toEqual(Array(5).fill("retry"));
+  });
+});
+
+describe("reportOf", () => {
+  it("carries the check-in's signs, recorded_at and note", () => {
+    expect(reportOf(body(["leg_swelling_with_pain"], "left calf"))).toEqual({
+      warning_signs: ["leg_swelling_with_pain"],
+      recorded_at: "2026-03-10T19:00:00.000Z",
+      note: "left calf",
+    });
+  });
+
+  it("is nothing without signs", () => {
+    expect(reportOf(body([]))).toBeNull();
+    expect(reportOf({ ...body(), warning_signs: undefined })).toBeNull();
+  });
+});
+
+describe("replayCheckin", () => {
+  it("is done when the check-in is stored, without reporting anything", async () => {
+    const { fake, reported } = steps("sent");
+    expect(await replayCheckin(body(["leg_swelling_with_pain"]), fake)).toBe("done");
+    expect(reported).toEqual([]);
+  });
+
+  it("keeps the entry when the check-in gets no answer or a server error", async () => {
+    const { fake, reported } = steps("retry");
+    expect(await replayCheckin(body(["leg_swelling_with_pain"]), fake)).toBe("retry");
+    expect(reported).toEqual([]);
+  });
+
+  it("drops a refused check-in without warning signs", async () => {
+    const { fake, reported } = steps("refused");
+    expect(await replayCheckin(body([]), fake)).toBe("done");
+    expect(reported).toEqual([]);
+  });
+
+  it("sends a refused check-in's warning signs with its recorded_at, then drops it", async () => {
+    const { fake, reported } = steps("refused", "sent");
+    const checkin = body(["chest_pain_or_breathless", "leg_swelling_with_pain"], "since this morning");
+    expect(await replayCheckin(checkin, fake)).toBe("done");
+    expect(reported).toEqual([
+      {
+        warning_signs: ["chest_pain_or_breathless", "leg_swelling_with_pain"],
+        recorded_at: checkin.recorded_at,
+        note: "since this morning",
+      },
+    ]);
+  });
+
+  it("keeps a refused check-in whose warning signs could not be sent yet", async () => {
+    for (const failure of ["retry", "signed_out"] as const) {
+      const { fake } = steps("refused", failure);
+      expect(await replayCheckin(body(["leg_swelling_with_pain"]), fake)).toBe("retry");
+    }
+  });
+
+  it("drops it when the warning signs are refused too: sending again cannot help", async () => {
+    const { fake } = steps("refused", "refused");
+    expect(await replayCheckin(body(["leg_swelling_with_pain"]), fake)).toBe("done");
+  });
+
+  it("lets the caller say what signed out means", async () => {
+    expect(await replayCheckin(body(), steps("signed_out", "sent", "retry").fake)).toBe("retry");
+    expect(await replayCheckin(body(), steps("signed_out", "sent", "done").fake)).toBe("done");
+    // Signed out between the refused PUT and the POST: the same rule.
+    expect(await replayCheckin(body(["leg_swelling_with_pain"]), steps("refused", "signed_out", "done").fake)).toBe("done");
+  });
+
+  it("tried again later, the whole pair is sent again (both are idempotent)", async () => {
+    const first = steps("refused", "retry");
+    const checkin = body(["spreading_redness_or_fever"]);
+    expect(await replayCheckin(checkin, first.fake)).toBe("retry");
+    const second = steps("refused", "sent");
+    expect(await replayCheckin(checkin, second.fake)).toBe("done");
+    expect(second.puts()).toBe(1);
+    expect(second.reported[0].recorded_at).toBe(first.reported[0].recorded_at);
+  });
+});
