@@ -41,7 +41,10 @@ run: install frontend
 	$(BIN)/afterline seed-demo --if-empty
 	$(BIN)/afterline serve --host 127.0.0.1 --port 8000
 
-test: install tools lint test-frontend frontend test-sqlite test-postgres
+# The two database passes share nothing (each has its own databases, ports and temp folder),
+# so they run side by side, one per core; each line of their output says which pass it is.
+test: install tools lint test-frontend frontend
+	$(MAKE) --no-print-directory -j2 test-sqlite test-postgres
 
 lint: install
 	$(BIN)/ruff check .
@@ -49,14 +52,17 @@ lint: install
 	$(BIN)/mypy api jobs
 
 test-sqlite: install tools
-	env -u AFTERLINE_TEST_DATABASE_URL $(BIN)/pytest
+	set -o pipefail; env -u AFTERLINE_TEST_DATABASE_URL $(BIN)/pytest \
+	  --basetemp=$(CURDIR)/.pytest-tmp/sqlite 2>&1 | sed -u 's/^/[sqlite] /'
 
 # The browser tests always run on SQLite (they test the PWA, not the database): once is enough.
 test-postgres: install tools
-	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/with-postgres.sh $(BIN)/pytest --ignore=tests/e2e
+	set -o pipefail; PATH="$(CURDIR)/$(BIN):$$PATH" scripts/with-postgres.sh \
+	  $(BIN)/pytest --ignore=tests/e2e -p no:cacheprovider \
+	  --basetemp=$(CURDIR)/.pytest-tmp/postgres 2>&1 | sed -u 's/^/[postgres] /'
 
 bench: install tools
 	$(BIN)/afterline bench
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache frontend/node_modules frontend/dist
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .pytest-tmp frontend/node_modules frontend/dist
