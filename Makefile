@@ -52,11 +52,13 @@ lint: install
 	$(BIN)/mypy api jobs
 
 test-sqlite: install tools
+	mkdir -p .pytest-tmp
 	set -o pipefail; env -u AFTERLINE_TEST_DATABASE_URL $(BIN)/pytest \
 	  --basetemp=$(CURDIR)/.pytest-tmp/sqlite 2>&1 | sed -u 's/^/[sqlite] /'
 
 # The browser tests always run on SQLite (they test the PWA, not the database): once is enough.
 test-postgres: install tools
+	mkdir -p .pytest-tmp
 	set -o pipefail; PATH="$(CURDIR)/$(BIN):$$PATH" scripts/with-postgres.sh \
 	  $(BIN)/pytest --ignore=tests/e2e -p no:cacheprovider \
 	  --basetemp=$(CURDIR)/.pytest-tmp/postgres 2>&1 | sed -u 's/^/[postgres] /'

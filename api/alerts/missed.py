@@ -6,7 +6,9 @@ signed-up patient, over the daily phase of their latest session (days 0 to `dail
 never past the review date) up to yesterday (today is not over), the days without a check-in
 are counted, from the day the patient could first be prompted (`patient.prompts_from`, the
 local date they accepted their invitation: a patient invited five days after their session
-has missed nothing). Two or more raise a `watch` alert dated today.
+has missed nothing). Two or more raise a `watch` alert dated today. Only while it can still
+be acted on: during the daily phase and on the day after it ends, never weeks later after
+downtime or on a fresh start (the prompt tick, likewise, catches up only today).
 
 Counting starts again after the last missed-check-in alert of that session (the days before
 its date were already reported), so a practitioner who acknowledges it hears again only after
@@ -66,11 +68,8 @@ def _missed_alerts(clocks: Subquery, now: datetime) -> Any:
     today = clocks.c.local_date
     performed = session.performed_on
     # Day indexes since the session (day 0 = the session day).
-    last_day = least(
-        days_between(today, performed) - 1,
-        session.daily_days - 1,
-        days_between(session.review_on, performed),
-    )
+    phase_last_day = least(session.daily_days - 1, days_between(session.review_on, performed))
+    last_day = least(days_between(today, performed) - 1, phase_last_day)
     reported_until = (
         select(func.max(Alert.local_date))
         .where(Alert.patient_id == Patient.id, Alert.rule == RULE, Alert.local_date > performed)
@@ -129,6 +128,10 @@ def _missed_alerts(clocks: Subquery, now: datetime) -> Any:
             Patient.active,
             User.password_hash.is_not(None),
             performed < today,
+            # Still actionable: the daily phase runs, or ended yesterday (its last day is
+            # counted the morning after). A phase that ended earlier is history: after
+            # downtime or on a fresh start nothing is raised about it.
+            days_between(today, performed) <= phase_last_day + 1,
             is_latest_session_sql(session, today),
             missed >= MISSED_LIMIT,
         )

@@ -390,12 +390,29 @@ async def test_days_after_the_daily_phase_do_not_count(world: World) -> None:
     for _, client, days_done in patients:
         for n in days_done:
             await put(client, day(n, TODAY), calm())
-    # Day 20: the daily phase was days 0-2; the weekly days since (7, 14) are not "daily".
-    assert await run_missed_job(world, noon(20)) == 1
+    # Day 3, the morning after the daily phase (days 0-2), counts its last day.
+    assert await run_missed_job(world, noon(3)) == 1
     [alert] = await stored_alerts(world.db)
     # Ann missed only day 2; Bob missed days 1 and 2.
     assert str(alert.patient_id) == patients[1][0]
     assert alert.reason == "Missed 2 daily check-ins after the session on 2026-03-10."
+    # Day 20: the weekly days since (7, 14) are not "daily"; nothing more is raised.
+    assert await run_missed_job(world, noon(20)) == 0
+
+
+@pytest.mark.parametrize(("first_run", "raised"), [(3, 1), (4, 0)])
+async def test_a_daily_phase_that_ended_before_yesterday_is_history(
+    world: World, first_run: int, raised: int
+) -> None:
+    """After downtime (or on a fresh start) the job catches up only what is actionable: a
+    phase whose last day was yesterday, not one that ended earlier."""
+    doctor = await world.practitioner()
+    pid, _ = await world.patient(doctor, signed_up_on=TODAY)
+    response = await doctor.post(
+        f"/api/patients/{pid}/sessions", json=session_body(TODAY, daily_days=3)
+    )
+    assert response.status_code == 201, response.text
+    assert await run_missed_job(world, noon(first_run)) == raised
 
 
 async def test_no_alert_for_patients_not_signed_up_or_deactivated(world: World) -> None:
