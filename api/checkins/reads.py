@@ -18,6 +18,7 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from api.checkins.advice import AftercareWindows, advice_for
 from api.checkins.band import band_cache, band_for, earlier_scores, own_contributions
+from api.checkins.follow_up import warning_follow_up
 from api.checkins.models import Checkin
 from api.checkins.schemas import (
     BandPoint,
@@ -172,6 +173,7 @@ async def today(conn: DbConnection, patient_id: uuid.UUID, timezone: str, now: d
         if session is not None
         else [],
         ask_compression=session is not None and windows.compression_on(local_date),
+        follow_up=await warning_follow_up(conn, patient_id, now),
     )
 
 

@@ -112,6 +112,17 @@ class Advice(msgspec.Struct):
     text: str
 
 
+class WarningFollowUp(msgspec.Struct):
+    """The patient's own warning-sign alert: open (what to do now) or seen by the clinic."""
+
+    status: Literal["open", "acknowledged"]
+    warning_signs: list[str]
+    last_reported_on: date
+    acknowledged_at: datetime | None
+    # What to do now, while the clinic has not acknowledged it yet.
+    advice: WarningAdvice | None
+
+
 class Today(msgspec.Struct):
     local_date: date
     timezone: str
@@ -123,3 +134,5 @@ class Today(msgspec.Struct):
     # Whether today's check-in asks about the compression garment: exactly the days it
     # should be worn (never when every session so far has 0 compression days).
     ask_compression: bool
+    # A warning sign the patient reported, while its alert is open or recently seen.
+    follow_up: WarningFollowUp | None

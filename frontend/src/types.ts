@@ -91,4 +91,15 @@ export interface Today {
   advice: { topic: string; text: string }[];
   /** Whether today's check-in asks about the compression garment (the days it is worn). */
   ask_compression: boolean;
+  /** A warning sign the patient reported: its alert open (what to do now) or recently seen. */
+  follow_up?: WarningFollowUp | null;
+}
+
+export interface WarningFollowUp {
+  status: "open" | "acknowledged";
+  warning_signs: string[];
+  last_reported_on: string;
+  acknowledged_at: string | null;
+  /** What to do now, while the clinic has not acknowledged it. */
+  advice: WarningAdvice | null;
 }

@@ -255,3 +255,46 @@ def test_a_warning_sign_reported_offline_is_kept_and_sent_when_back_online(
         ('["spreading_redness_or_fever"]',)
     ]
     assert server.query("SELECT count(*) FROM alert WHERE rule = 'warning_sign'") == [(1,)]
+
+
+def test_today_follows_up_a_reported_sign_until_the_clinic_has_seen_it(
+    phone: Page, server: Server
+) -> None:
+    patient, email = patient_with_session(server, days_ago=3)
+    patient.call(
+        "POST",
+        "/api/me/warning-signs",
+        {
+            "warning_signs": ["leg_swelling_with_pain"],
+            "recorded_at": datetime.now(UTC).isoformat(),
+        },
+    )
+    patient.close()
+    set_clinic_phone(server)
+    phone.set_viewport_size(PHONE_SIZE)
+
+    sign_in(phone, email, PATIENT_PASSWORD)
+    expect(phone.get_by_role("heading", name="Today", exact=True)).to_be_visible()
+    # Today leads with it: what to do, the Call button, before the day's check-in.
+    box = phone.locator("[data-follow-up=open]")
+    expect(box).to_contain_text("Contact the clinic today")
+    expect(box).to_contain_text(f"You reported: {SIGN.lower()}")
+    expect(box.get_by_role("link", name=f"Call {CLINIC_PHONE}")).to_be_visible()
+    top, aftercare = (
+        locator.bounding_box() or {"y": -1.0}
+        for locator in (box, phone.get_by_role("heading", name="Aftercare for today"))
+    )
+    assert 0 <= top["y"] < aftercare["y"]
+    assert_accessible(phone, "Today with an open warning sign (phone)")
+    screenshot(phone, "today-follow-up-open-phone")
+
+    clinic = ApiClient(server.base_url).sign_in(*PRACTITIONER)
+    [alert] = clinic.call("GET", "/api/alerts")
+    clinic.call("POST", f"/api/alerts/{alert['id']}/acknowledge", {"note": "Called her"})
+    clinic.close()
+    phone.reload()
+    seen = phone.locator("[data-follow-up=acknowledged]")
+    expect(seen).to_contain_text("The clinic has seen your report")
+    expect(phone.locator("[data-follow-up=open]")).to_have_count(0)
+    assert_accessible(phone, "Today after the clinic saw the report (phone)")
+    screenshot(phone, "today-follow-up-seen-phone")

@@ -3,8 +3,8 @@
 // check-in to make (the server would refuse it), but a warning sign can always be reported.
 import { api, OfflineError } from "../../api";
 import { formatDate, h } from "../../dom";
-import type { Today } from "../../types";
-import { checkinForm } from "./checkin-form";
+import type { Today, WarningFollowUp } from "../../types";
+import { adviceBox, checkinForm, WARNING_SIGNS } from "./checkin-form";
 import { screeningPrompt } from "./screening";
 import { queue, reports } from "./sync";
 import { warningReportForm } from "./warning-report";
@@ -24,6 +24,36 @@ async function load(): Promise<{ today: Today; offline: boolean }> {
   }
 }
 
+const SIGN_NAMES = new Map(WARNING_SIGNS);
+
+function signNames(codes: string[]): string {
+  return codes.map((code) => (SIGN_NAMES.get(code) ?? code).toLowerCase()).join("; ");
+}
+
+/**
+ * What Today leads with after the patient reported a warning sign: while the clinic has not
+ * acknowledged it, the same advice and the Call button; once it has, that it has been seen.
+ */
+export function followUpBox(followUp: WarningFollowUp): HTMLElement {
+  const what = `You reported: ${signNames(followUp.warning_signs)} (${formatDate(followUp.last_reported_on)}).`;
+  if (followUp.status === "open" && followUp.advice) {
+    const box = adviceBox(followUp.advice);
+    // Page content here, not a status message: no live region on every visit to Today.
+    box.removeAttribute("role");
+    box.removeAttribute("tabindex");
+    box.setAttribute("data-follow-up", "open");
+    box.insertBefore(h("p", { class: "reported" }, what), box.children[1] ?? null);
+    return box;
+  }
+  const seen = followUp.acknowledged_at ? ` on ${formatDate(followUp.acknowledged_at.slice(0, 10))}` : "";
+  return h(
+    "div",
+    { class: "follow-up seen", "data-follow-up": "acknowledged" },
+    h("h2", {}, "The clinic has seen your report"),
+    h("p", {}, `${what} The clinic looked at it${seen}. If it gets worse, or something new appears, report it again or call them.`),
+  );
+}
+
 export async function todayView(): Promise<HTMLElement> {
   const [{ today, offline }, prompt, queuedCheckins, queuedReports] = await Promise.all([
     load(),
@@ -38,6 +68,7 @@ export async function todayView(): Promise<HTMLElement> {
     "main",
     { class: "screen" },
     h("h1", { tabindex: -1 }, "Today"),
+    today.follow_up ? followUpBox(today.follow_up) : null,
     treated && today.session
       ? h("p", { class: "lead" }, `Day ${today.day} after your session on ${formatDate(today.session.performed_on)}`)
       : h("p", { class: "lead" }, "Your clinic has not recorded a treatment session yet."),
