@@ -83,7 +83,8 @@ class Alert(UUIDPrimaryKey, Base):
     peak_pain: Mapped[int | None]
     severe_symptoms: Mapped[list[str]] = mapped_column(JSON(), default=list)
     created_at: Mapped[datetime]
-    # When it was last raised or reported again: the alert list is newest first by this.
+    # When it was last raised or reported again: within a severity, the list is newest
+    # first by this.
     raised_at: Mapped[datetime]
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by: Mapped[uuid.UUID | None] = mapped_column(

@@ -41,7 +41,8 @@ class AlertOut(msgspec.Struct):
     # The check-in that raised it (null for missed check-ins, or if it was deleted).
     checkin_id: uuid.UUID | None
     created_at: datetime
-    # The last time it was raised or reported again: the list is newest first by this.
+    # The last time it was raised or reported again: within a severity, the list is newest
+    # first by this.
     raised_at: datetime
     # Every report behind it, oldest first (none for missed check-ins).
     reports: list[AlertReportOut]

@@ -1,8 +1,8 @@
 """Listing and acknowledging alerts (raising them is `api.alerts.raising`).
 
-The list is newest first by `raised_at`, the last time the alert was raised or reported
-again, and carries every report (the dates a warning sign was reported, each worse reading),
-so the practitioner sees the whole story of an alert that stayed open.
+The list puts urgent alerts first, then newest first by `raised_at` (the last time the alert
+was raised or reported again), and carries every report (the dates a warning sign was
+reported, each worse reading), so the practitioner sees the whole story of an alert.
 """
 
 from __future__ import annotations
@@ -44,12 +44,18 @@ async def _reports(
         .where(AlertReport.alert_id.in_(alert_ids))
         .order_by(AlertReport.reported_at, AlertReport.local_date)
     )
+    # A rising run is stored once per date of the run (so an edit of any of them is not
+    # news); the practitioner reads it once, on its latest date.
+    events: dict[tuple[uuid.UUID, datetime, str, object], AlertReportOut] = {}
     for report in rows:
-        found[report.alert_id].append(
-            AlertReportOut(
+        run = report.rule == "pain_rising"
+        key = (report.alert_id, report.reported_at, report.reason, None if run else report.id)
+        if key not in events or report.local_date > events[key].local_date:
+            events[key] = AlertReportOut(
                 local_date=report.local_date, reason=report.reason, reported_at=report.reported_at
             )
-        )
+    for (alert_id, *_), event in events.items():
+        found[alert_id].append(event)
     return found
 
 
@@ -78,7 +84,7 @@ def _alert_out(
 async def list_alerts(
     db: Database, actor: Principal, status: AlertStatus, now: datetime
 ) -> list[AlertOut]:
-    """The clinic's alerts in one status, newest first; the read is audited clinic-wide."""
+    """The clinic's alerts in one status, urgent first, then newest first; audited."""
     patient_user, acknowledger = aliased(User), aliased(User)
     async with db.write() as session:
         rows = (
@@ -88,7 +94,8 @@ async def list_alerts(
                 .join(patient_user, patient_user.id == Patient.user_id)
                 .outerjoin(acknowledger, acknowledger.id == Alert.acknowledged_by)
                 .where(Alert.clinic_id == actor.clinic_id, Alert.status == status)
-                .order_by(Alert.raised_at.desc(), Alert.id)
+                # Urgent first, then newest raised (or reported again) first.
+                .order_by((Alert.severity == "urgent").desc(), Alert.raised_at.desc(), Alert.id)
                 .limit(LIST_LIMIT)
             )
         ).all()

@@ -193,3 +193,33 @@ async def test_an_edit_of_any_day_of_a_reported_rising_run_is_not_news(world: Wo
         await put(client, day(n, SESSION), calm(pain=pain, minutes=1, note="edited"))
     assert await alert_list(doctor) == []
     assert [a["id"] for a in await alert_list(doctor, "acknowledged")] == [alert["id"]]
+
+
+async def test_urgent_alerts_come_first_then_the_newest(world: World) -> None:
+    ann_id, ann, doctor = await patient(world, sessions=(SESSION,))
+    bob_id, bob, _ = await patient(
+        world, sessions=(SESSION,), email="bob@example.test", doctor=doctor
+    )
+    await put(ann, day(2, SESSION), sign("leg_swelling_with_pain"))  # urgent, oldest
+    world.clock.advance(timedelta(minutes=1))
+    await put(bob, day(2, SESSION), calm(pain=8))  # watch
+    world.clock.advance(timedelta(minutes=1))
+    await put(ann, day(3, SESSION), calm(pain=9))  # watch, newest
+    assert [(a["severity"], a["patient"]["id"]) for a in await alert_list(doctor)] == [
+        ("urgent", ann_id),
+        ("watch", ann_id),
+        ("watch", bob_id),
+    ]
+
+
+async def test_a_rising_run_reads_as_one_report_per_time_it_was_told(world: World) -> None:
+    _, client, doctor = await patient(world, sessions=(SESSION,))
+    for n, pain in ((4, 4), (5, 5), (6, 6)):
+        await put(client, day(n, SESSION), calm(pain=pain))
+    world.clock.advance(timedelta(minutes=1))
+    await put(client, day(7, SESSION), calm(pain=7))  # worse: told again
+    [rising] = [a for a in await alert_list(doctor) if a["rule"] == "pain_rising"]
+    assert [(r["local_date"], r["reason"]) for r in rising["reports"]] == [
+        (day(6, SESSION).isoformat(), "Pain rising over 3 check-ins (4, 5, 6) after day 3."),
+        (day(7, SESSION).isoformat(), "Pain rising over 3 check-ins (5, 6, 7) after day 3."),
+    ]

@@ -145,7 +145,7 @@ export async function alertsView(params: Record<string, string>): Promise<HTMLEl
         ? status === "open"
           ? "No open alerts."
           : "No acknowledged alerts."
-        : `${count} ${status} alert${count === 1 ? "" : "s"}, newest first.`,
+        : `${count} ${status} alert${count === 1 ? "" : "s"}, urgent first, then newest.`,
     ),
     count ? h("ul", { class: "alert-list" }, ...loaded.map((alert) => alertItem(alert, reload))) : null,
   );

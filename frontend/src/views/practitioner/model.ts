@@ -57,7 +57,7 @@ export interface Alert {
   reason: string;
   checkin_id: string | null;
   created_at: string;
-  /** The last time it was raised or reported again; the list is newest first by this. */
+  /** The last time it was raised or reported again; within a severity, newest first. */
   raised_at: string;
   /** Every report behind it, oldest first; [] for missed check-ins. */
   reports: AlertReport[];
