@@ -26,7 +26,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from tests.e2e.support import (
     BIN,
@@ -40,8 +40,11 @@ from tests.e2e.support import (
 )
 
 SERVER_START_SECONDS = 30.0
-# Playwright's defaults (30 s actions, 5 s assertions) are generous for a local server.
+# Playwright's defaults (30 s actions, 5 s assertions) are generous for a local server, but
+# `make test` runs the PostgreSQL pass beside this one on a 2-core machine: an assertion
+# waits (on the page's state, never a fixed time) up to 15 s too.
 ACTION_TIMEOUT_MS = 15_000
+expect.set_options(timeout=ACTION_TIMEOUT_MS)
 
 
 def _require_built_frontend() -> None:
