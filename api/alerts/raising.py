@@ -219,7 +219,7 @@ def _take_news(
         alert.peak_pain = max(finding.pain, alert.peak_pain or 0)
     alert.last_reported_on = max(alert.last_reported_on, local_date)
     alert.checkin_id = checkin_id or alert.checkin_id
-    # Reported again: back to the top of the newest-first list, and open.
+    # Reported again: open, and first among its severity in the newest-first list.
     alert.raised_at = now
     if alert.status != "open":
         alert.status = "open"

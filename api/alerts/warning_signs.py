@@ -31,8 +31,7 @@ from api.checkins.schemas import NOTE_MAX
 from api.core.db import Database
 from api.core.sql import insert_or_ignore
 from api.core.validation import check_recorded_at, check_text
-from api.patients.models import Clinic, Patient
-from api.patients.service import lock_patient_writes
+from api.patients.service import clinic_phone_of, lock_patient_writes
 
 
 async def report_warning_signs(
@@ -47,8 +46,9 @@ async def report_warning_signs(
     """Store the report and tell the clinic; a replay answers what was stored."""
     check_recorded_at(data.recorded_at, now)
     signs = sorted(set(data.warning_signs))
-    note = check_text(data.note, "note", max_length=NOTE_MAX, required=False) if data.note else None
-    note = note or None
+    note = (
+        check_text(data.note, "note", max_length=NOTE_MAX, required=False) if data.note else ""
+    ) or None
     recorded_at = data.recorded_at.astimezone(UTC)
     # The patient's date when they reported it (never later than their today).
     local_date = min(recorded_at, now).astimezone(ZoneInfo(timezone)).date()
@@ -100,11 +100,7 @@ async def report_warning_signs(
                 email_on=email_on,
                 always_news=True,
             )
-        phone = await session.scalar(
-            select(Clinic.phone)
-            .join(Patient, Patient.clinic_id == Clinic.id)
-            .where(Patient.id == patient_id)
-        )
+        phone = await clinic_phone_of(session, patient_id)
         advice = warning_advice(list(stored.warning_signs), phone)
         assert advice is not None  # at least one sign, by the body's schema
         return WarningSignsResult(

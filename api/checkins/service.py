@@ -33,8 +33,7 @@ from api.core.clock import local_today
 from api.core.db import Database, DbConnection, WriteSession
 from api.core.errors import FieldError
 from api.core.validation import check_recorded_at, check_text
-from api.patients.models import Clinic, Patient
-from api.patients.service import lock_patient_writes
+from api.patients.service import clinic_phone_of, lock_patient_writes
 from api.treatments.models import TreatmentSession
 
 STORED_FIELDS = (*SYMPTOMS, "compression_worn", "warning_signs", "note")
@@ -48,11 +47,6 @@ _existing = select(_checkin).where(
     _checkin.c.local_date == bindparam("local_date"),
 )
 _existing_locked = _existing.with_for_update()
-_clinic_phone = (
-    select(Clinic.phone)
-    .join(Patient, Patient.clinic_id == Clinic.id)
-    .where(Patient.id == bindparam("patient_id"))
-)
 _inserts = {
     name: dialect.insert(_checkin)
     .on_conflict_do_nothing(index_elements=["patient_id", "local_date"])
@@ -139,8 +133,7 @@ async def put_checkin(
             judged = msgspec.structs.replace(result, warning_signs=signs)
             await alerts_for_checkin(session, patient_id, judged, now, email_on=email_on)
         if signs:
-            phone = await session.scalar(_clinic_phone, {"patient_id": patient_id})
-            result.advice = warning_advice(signs, phone)
+            result.advice = warning_advice(signs, await clinic_phone_of(session, patient_id))
         return result
 
 

@@ -24,7 +24,7 @@ from api.core.validation import (
     format_hhmm,
     parse_hhmm,
 )
-from api.patients.models import Invitation, Patient
+from api.patients.models import Clinic, Invitation, Patient
 from api.patients.schemas import (
     InviteOut,
     PatientCreate,
@@ -69,6 +69,19 @@ async def lock_patient_writes(session: WriteSession, patient_id: uuid.UUID) -> N
     """
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(_lock_patient, {"patient_id": patient_id})
+
+
+_clinic_phone = (
+    select(Clinic.phone)
+    .join(Patient, Patient.clinic_id == Clinic.id)
+    .where(Patient.id == bindparam("patient_id"))
+)
+
+
+async def clinic_phone_of(session: WriteSession, patient_id: uuid.UUID) -> str | None:
+    """The phone of the patient's clinic, for the advice a warning sign gets."""
+    phone: str | None = await session.scalar(_clinic_phone, {"patient_id": patient_id})
+    return phone
 
 
 def patient_out(patient: Patient, user: User) -> PatientOut:
