@@ -100,7 +100,7 @@ async function render(): Promise<void> {
 }
 
 window.addEventListener("hashchange", () => void render());
-window.addEventListener("online", () => void flushQueue());
+window.addEventListener("online", () => void flushQueue(true));
 void render();
 void flushQueue();
 registerPwa();

@@ -1,6 +1,7 @@
 // Sends what was saved offline: warning-sign reports first (the clinic must hear of them),
 // then queued check-ins; on load, when the browser says it is online again, and after each
-// save. A check-in refused for good (a 4xx other than 401) is dropped, but never its warning
+// save, and again shortly while something stays queued though the browser is online. A
+// check-in refused for good (a 4xx other than 401) is dropped, but never its warning
 // signs: they are sent on their own first (offline/replay.ts). 401 and network errors keep
 // the entry for later.
 import { api, ApiError } from "../../api";
@@ -66,7 +67,52 @@ export async function reportNowOrLater(report: WarningReportBody): Promise<Repor
   return { state: "queued" };
 }
 
-export async function flushQueue(): Promise<SyncResult> {
+let running: Promise<SyncResult> | null = null;
+let rerun = false;
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
+let retries = 0;
+// While online but something is still queued (the first requests after reconnecting can
+// still fail, or a flush was already under way when the connection came back): try again
+// after 1, 2, 4 … 60 s, then leave it to the next trigger (load, `online`, a save).
+const RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000];
+
+/**
+ * Sends everything queued, one flush at a time. A call while one runs (the `online` event
+ * during an attempt that started offline) makes it run once more when it ends.
+ * `reconnected`: the browser has just come back online, so the retries start over.
+ */
+export function flushQueue(reconnected = false): Promise<SyncResult> {
+  if (reconnected) retries = 0;
+  if (running) {
+    rerun = true;
+    return running;
+  }
+  running = (async () => {
+    let result: SyncResult;
+    do {
+      rerun = false;
+      result = await flushOnce();
+    } while (rerun);
+    return result;
+  })().finally(() => {
+    running = null;
+  });
+  void running.then(scheduleRetry);
+  return running;
+}
+
+function scheduleRetry(result: SyncResult): void {
+  clearTimeout(retryTimer);
+  const pending = result.kept.length > 0 || result.reports.kept.length > 0;
+  if (!pending || !navigator.onLine || retries >= RETRY_DELAYS_MS.length) {
+    if (!pending) retries = 0;
+    return;
+  }
+  retryTimer = setTimeout(() => void flushQueue(), RETRY_DELAYS_MS[retries]);
+  retries += 1;
+}
+
+async function flushOnce(): Promise<SyncResult> {
   const reported = await sendReports();
   const checkins = await sendQueued();
   const result: SyncResult = { ...checkins, reports: reported };
