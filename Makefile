@@ -50,6 +50,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy api jobs
+	$(BIN)/afterline vocabulary --check
+
+# The PWA's words come from api/core/vocabulary.py; this rewrites frontend/src/vocabulary.ts.
+vocabulary: install
+	$(BIN)/afterline vocabulary
 
 test-sqlite: install tools
 	mkdir -p .pytest-tmp

@@ -272,6 +272,23 @@ def vapid(show_private: bool) -> None:
         click.echo(f"private key (AFTERLINE_VAPID_PRIVATE_KEY): {private_key_b64(keys)}")
 
 
+@main.command()
+@click.option("--check", is_flag=True, help="Fail if the committed file is out of date")
+def vocabulary(check: bool) -> None:
+    """Write the PWA's vocabulary (frontend/src/vocabulary.ts) from api/core/vocabulary.py."""
+    from api.core.vocabulary_ts import TYPESCRIPT_PATH, render_typescript
+
+    text = render_typescript()
+    if check:
+        current = TYPESCRIPT_PATH.read_text() if TYPESCRIPT_PATH.exists() else ""
+        if current != text:
+            raise click.ClickException(f"{TYPESCRIPT_PATH} is out of date: run `make vocabulary`")
+        click.echo(f"{TYPESCRIPT_PATH} is up to date")
+        return
+    TYPESCRIPT_PATH.write_text(text)
+    click.echo(f"wrote {TYPESCRIPT_PATH}")
+
+
 def _configure_logging() -> None:
     import logging
 

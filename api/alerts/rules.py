@@ -18,6 +18,7 @@ from datetime import date
 from itertools import pairwise
 
 from api.checkins.models import GRADED_SYMPTOMS
+from api.core.vocabulary import sign_name
 
 PAIN_HIGH = 7
 PAIN_RISING_RUN = 3
@@ -27,15 +28,6 @@ SEVERE = 3
 # "after day 14": a severe 0-3 symptom on day 15 or later.
 SEVERE_FROM_DAY = 15
 MISSED_LIMIT = 2
-
-WARNING_SIGN_LABELS = {
-    "chest_pain_or_breathless": "chest pain or breathlessness",
-    "vision_speech_or_weakness": "sudden change in vision or speech, or weakness",
-    "allergic_reaction": "hives, facial swelling or trouble breathing",
-    "leg_swelling_with_pain": "calf or whole-leg swelling with pain",
-    "ulcer_blister_or_blackening": "ulcer, blister or blackening at an injection site",
-    "spreading_redness_or_fever": "spreading redness, heat or fever",
-}
 
 
 @dataclass(frozen=True)
@@ -54,8 +46,13 @@ class Finding:
     dates: tuple[date, ...] = ()
 
 
+def _lower(name: str) -> str:
+    """A name inside a sentence: its first letter small."""
+    return name[:1].lower() + name[1:]
+
+
 def warning_sign_reason(signs: Sequence[str]) -> str:
-    return "Warning sign reported: " + "; ".join(WARNING_SIGN_LABELS.get(s, s) for s in signs) + "."
+    return "Warning sign reported: " + "; ".join(_lower(sign_name(s)) for s in signs) + "."
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from api.checkins.schemas import NOTE_MAX, WarningAdvice, WarningSign
+from api.checkins.schemas import NOTE_MAX, WarningAdvice
 from api.core.body import Strict
+from api.core.vocabulary import WarningSign
 
 AlertStatus = Literal["open", "acknowledged"]
 

@@ -35,11 +35,11 @@ def _what_is_normal(day: int) -> str:
         )
     if day <= 42:
         return (
-            "Firm lumps usually soften over two to four weeks. Brownish discolouration along "
+            "Firm lumps usually soften over two to four weeks. Brown marks along "
             "treated veins can appear now; it is common and fades over months."
         )
     return (
-        "Treated veins keep fading for weeks to months. Any brownish discolouration usually "
+        "Treated veins keep fading for weeks to months. Any brown marks usually "
         "fades by six months."
     )
 

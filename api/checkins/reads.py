@@ -32,6 +32,7 @@ from api.checkins.service import checkin_out
 from api.core.clock import local_today
 from api.core.db import DbConnection
 from api.core.errors import FieldError
+from api.core.validation import format_hhmm
 from api.patients.models import Patient
 from api.treatments.models import TreatmentSession
 
@@ -155,6 +156,7 @@ async def today(conn: DbConnection, patient_id: uuid.UUID, timezone: str, now: d
     ).first()
     session = sessions[-1] if sessions else None
     windows = AftercareWindows.of(sessions, local_date)
+    reminder = await conn.scalar(select(Patient.checkin_time).where(Patient.id == patient_id))
     return Today(
         local_date=local_date,
         timezone=timezone,
@@ -174,6 +176,7 @@ async def today(conn: DbConnection, patient_id: uuid.UUID, timezone: str, now: d
         else [],
         ask_compression=session is not None and windows.compression_on(local_date),
         follow_up=await warning_follow_up(conn, patient_id, now),
+        reminder_time=format_hhmm(reminder) if reminder else "19:00",
     )
 
 

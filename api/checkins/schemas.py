@@ -9,17 +9,10 @@ from typing import Annotated, Literal
 import msgspec
 
 from api.core.body import Strict
+from api.core.vocabulary import WarningSign
 
 Pain = Annotated[int, msgspec.Meta(ge=0, le=10, description="0-10 numeric rating scale")]
 Grade = Annotated[int, msgspec.Meta(ge=0, le=3, description="0 none, 1 mild, 2 moderate, 3 severe")]
-WarningSign = Literal[
-    "chest_pain_or_breathless",
-    "vision_speech_or_weakness",
-    "allergic_reaction",
-    "leg_swelling_with_pain",
-    "ulcer_blister_or_blackening",
-    "spreading_redness_or_fever",
-]
 NOTE_MAX = 1000
 Outcome = Literal["created", "updated", "unchanged", "stale"]
 
@@ -136,3 +129,5 @@ class Today(msgspec.Struct):
     ask_compression: bool
     # A warning sign the patient reported, while its alert is open or recently seen.
     follow_up: WarningFollowUp | None
+    # When the daily reminder comes ("19:00", the patient's local time), for the done state.
+    reminder_time: str = "19:00"

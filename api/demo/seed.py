@@ -30,10 +30,11 @@ from sqlalchemy import func, select, update
 from api.alerts.rejudge import rejudge_checkins
 from api.auth.schemas import Principal
 from api.auth.service import accept_invite, create_practitioner
-from api.checkins.schemas import CheckinIn, WarningSign
+from api.checkins.schemas import CheckinIn
 from api.checkins.service import put_checkin
 from api.core.clock import local_today
 from api.core.db import Database
+from api.core.vocabulary import WarningSign
 from api.patients.models import Clinic, Patient
 from api.patients.schemas import PatientCreate
 from api.patients.service import create_patient

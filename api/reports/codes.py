@@ -22,6 +22,8 @@ from __future__ import annotations
 import uuid
 from typing import Final
 
+from api.core import vocabulary
+
 CODE_SYSTEM_BASE: Final = "https://afterline.app/fhir/CodeSystem"
 PROCEDURE_SYSTEM: Final = f"{CODE_SYSTEM_BASE}/procedure"
 AREA_SYSTEM: Final = f"{CODE_SYSTEM_BASE}/treated-area"
@@ -43,42 +45,13 @@ OBSERVATION_NAMESPACE: Final = uuid.uuid5(uuid.NAMESPACE_URL, f"{CODE_SYSTEM_BAS
 PROCEDURE_CODE: Final = "microsclerotherapy"
 PROCEDURE_DISPLAY: Final = "Microsclerotherapy"
 
-AREAS: Final[dict[str, str]] = {
-    "leg_left_thigh": "Left thigh",
-    "leg_left_knee": "Left knee",
-    "leg_left_calf": "Left calf",
-    "leg_left_ankle": "Left ankle",
-    "leg_left_foot": "Left foot",
-    "leg_right_thigh": "Right thigh",
-    "leg_right_knee": "Right knee",
-    "leg_right_calf": "Right calf",
-    "leg_right_ankle": "Right ankle",
-    "leg_right_foot": "Right foot",
-    "face_nose": "Nose",
-    "face_cheeks": "Cheeks",
-    "chest": "Chest",
-    "arm_left": "Left arm",
-    "arm_right": "Right arm",
-    "abdomen": "Abdomen",
-}
-
-SCLEROSANTS: Final[dict[str, str]] = {
-    "polidocanol": "Polidocanol",
-    "sodium_tetradecyl_sulfate": "Sodium tetradecyl sulfate",
-    "hypertonic_saline": "Hypertonic saline",
-    "glycerin": "Glycerin",
-    "other": "Other sclerosant",
-}
-
+# The displays are the vocabulary's names: an export says what the screens say.
+AREAS: Final[dict[str, str]] = vocabulary.AREAS
+SCLEROSANTS: Final[dict[str, str]] = vocabulary.SCLEROSANTS
 GRADED_SYMPTOMS: Final[dict[str, str]] = {
-    "swelling": "Swelling",
-    "bruising": "Bruising",
-    "discolouration": "Discolouration (pigmentation)",
-    "hardening": "Hardening or lumps",
-    "itching": "Itching",
+    code: symptom.name for code, symptom in vocabulary.SYMPTOMS.items() if code != "pain"
 }
-
-GRADES: Final[dict[int, str]] = {0: "None", 1: "Mild", 2: "Moderate", 3: "Severe"}
+GRADES: Final[dict[int, str]] = {grade: g.name for grade, g in vocabulary.GRADES.items()}
 
 
 def label(table: dict[str, str], code: str) -> str:

@@ -93,6 +93,8 @@ export interface Today {
   ask_compression: boolean;
   /** A warning sign the patient reported: its alert open (what to do now) or recently seen. */
   follow_up?: WarningFollowUp | null;
+  /** The daily reminder's local time, "19:00". */
+  reminder_time: string;
 }
 
 export interface WarningFollowUp {

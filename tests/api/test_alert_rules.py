@@ -27,10 +27,10 @@ pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
 
 SIGNS = {
     "chest_pain_or_breathless": "chest pain or breathlessness",
-    "vision_speech_or_weakness": "sudden change in vision or speech, or weakness",
+    "vision_speech_or_weakness": "sudden change in vision, speech or strength",
     "allergic_reaction": "hives, facial swelling or trouble breathing",
     "leg_swelling_with_pain": "calf or whole-leg swelling with pain",
-    "ulcer_blister_or_blackening": "ulcer, blister or blackening at an injection site",
+    "ulcer_blister_or_blackening": "ulcer, blister or dark skin at an injection site",
     "spreading_redness_or_fever": "spreading redness, heat or fever",
 }
 # Score-rule tests: day n is SESSION + n days, all well before START (2026-03-10).

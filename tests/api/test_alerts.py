@@ -176,7 +176,7 @@ async def test_concurrent_days_with_different_signs_leave_one_alert_naming_them_
     assert (alert.rule, alert.status) == ("warning_sign", "open")
     for label in (
         "chest pain or breathlessness",
-        "weakness",
+        "speech or strength",
         "trouble breathing",
         "calf or whole-leg swelling with pain",
         "ulcer, blister or blackening",

@@ -162,7 +162,7 @@ async def test_more_signs_at_the_same_instant_are_added_and_told(world: World) -
     assert again.json()["outcome"] == "unchanged"
     assert await stored_reports(world) == 1
     [alert] = await alert_list(doctor)
-    assert "chest pain" in alert["reason"] and "vision or speech" in alert["reason"]
+    assert "chest pain" in alert["reason"] and "vision, speech" in alert["reason"]
     assert len(await alert_messages(doctor)) == 2
 
 

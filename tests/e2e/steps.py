@@ -16,8 +16,8 @@ CHECKIN = {
     "Pain": "3",
     "Swelling": "Mild",
     "Bruising": "Moderate",
-    "Discolouration": "None",
-    "Hardening": "None",
+    "Brown marks": "None",
+    "Firm lumps": "None",
     "Itching": "Mild",
 }
 

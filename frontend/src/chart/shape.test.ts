@@ -108,8 +108,8 @@ describe("shapeTimeline", () => {
       ["Pain", "pain"],
       ["Swelling", "grade"],
       ["Bruising", "grade"],
-      ["Discolouration", "grade"],
-      ["Hardening", "grade"],
+      ["Brown marks", "grade"],
+      ["Firm lumps", "grade"],
       ["Itching", "grade"],
     ]);
   });

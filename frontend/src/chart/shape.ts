@@ -10,15 +10,9 @@
 // after a new session the band restarts at that session's day 0, like the patient's course.
 
 import { SYMPTOMS, type Symptom, type Timeline, type TimelineSession } from "../types";
+import { symptomName } from "../words";
 
-export const LABELS: Record<Symptom, string> = {
-  pain: "Pain",
-  swelling: "Swelling",
-  bruising: "Bruising",
-  discolouration: "Discolouration",
-  hardening: "Hardening",
-  itching: "Itching",
-};
+export const LABELS = Object.fromEntries(SYMPTOMS.map((s) => [s, symptomName(s)])) as Record<Symptom, string>;
 
 export interface ChartPoint {
   x: number; // weeks since the first session

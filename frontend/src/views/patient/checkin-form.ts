@@ -5,27 +5,18 @@ import { formatDate, h, showError } from "../../dom";
 import { GRADED, type CheckinBody, type Symptom, type WarningAdvice, type WarningReportBody } from "../../types";
 import { LABELS } from "../../chart/shape";
 import { reportOf } from "../../offline/replay";
+import { EMERGENCY_SIGNS, GRADES, WARNING_SIGNS } from "../../words";
 import { flushQueue, queue, reportNowOrLater, SYNCED_EVENT, type SyncResult } from "./sync";
 
 export type { WarningAdvice } from "../../types";
 
-const GRADES = ["None", "Mild", "Moderate", "Severe"];
-
-export const WARNING_SIGNS: [string, string][] = [
-  ["chest_pain_or_breathless", "Chest pain or breathlessness"],
-  ["vision_speech_or_weakness", "Sudden change in vision, speech or strength"],
-  ["allergic_reaction", "Hives, facial swelling or trouble breathing"],
-  ["leg_swelling_with_pain", "Calf or whole-leg swelling with pain"],
-  ["ulcer_blister_or_blackening", "Ulcer, blister or dark skin at an injection site"],
-  ["spreading_redness_or_fever", "Spreading redness, heat or fever"],
-];
+const GRADE_NAMES = GRADES.map((grade) => grade.name);
+export { WARNING_SIGNS };
 
 export interface SavedCheckin extends CheckinBody {
   local_date: string;
 }
 
-// The first three warning signs need emergency services (DESIGN §2).
-const EMERGENCY = new Set(["chest_pain_or_breathless", "vision_speech_or_weakness", "allergic_reaction"]);
 
 /**
  * The advice when the server cannot give it (offline, or the save failed): nobody at the
@@ -36,7 +27,7 @@ export function offlineAdvice(
   queuedNote = "Your check-in is queued and the clinic cannot see it until you are back online.",
 ): WarningAdvice | null {
   if (signs.length === 0) return null;
-  return signs.some((sign) => EMERGENCY.has(sign))
+  return signs.some((sign) => EMERGENCY_SIGNS.has(sign))
     ? {
         level: "emergency",
         title: "Call emergency services now",
@@ -130,7 +121,7 @@ function summary(body: CheckinBody): HTMLElement {
     "ul",
     { class: "saved-values" },
     h("li", {}, `Pain: ${body.pain} of 10`),
-    ...GRADED.map((s) => h("li", {}, `${LABELS[s]}: ${GRADES[body[s]]}`)),
+    ...GRADED.map((s) => h("li", {}, `${LABELS[s]}: ${GRADE_NAMES[body[s]]}`)),
   );
 }
 
@@ -167,7 +158,7 @@ export function checkinForm(
     { class: "checkin", novalidate: true },
     advice,
     scale("pain", Array.from({ length: 11 }, (_, i) => String(i)), existing?.pain),
-    ...GRADED.map((s) => scale(s, GRADES, existing?.[s])),
+    ...GRADED.map((s) => scale(s, GRADE_NAMES, existing?.[s])),
     askCompression
       ? h(
           "label",

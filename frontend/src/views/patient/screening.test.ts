@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { flagLabel } from "../practitioner/labels";
+import { flagLabel } from "../../words";
 import { friendlyError, screeningBody } from "./screening";
 
 function form(values: Record<string, string | null>): FormData {

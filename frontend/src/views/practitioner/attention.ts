@@ -14,7 +14,7 @@
 // "In treatment": an active patient between their last session and its review date (or,
 // without one, within 8 weeks of the session: the API's default review period).
 
-import { LABELS } from "../../chart/shape";
+import { lower, symptomName } from "../../words";
 import { GRADED } from "../../types";
 import type { PatientSummary } from "./model";
 
@@ -101,7 +101,7 @@ export function assess(patient: PatientSummary, today: string): Attention {
     const severe = GRADED.filter((symptom) => latest[symptom] >= SEVERE_GRADE);
     if (severe.length > 0) {
       worsening = true;
-      reasons.push(`Severe ${joinWords(severe.map((symptom) => LABELS[symptom].toLowerCase()))}`);
+      reasons.push(`Severe ${joinWords(severe.map((symptom) => lower(symptomName(symptom))))}`);
     }
   }
   if (patient.slower_than_usual) {

@@ -1,10 +1,9 @@
 // #/patients: the clinic's patients, those who need attention first, with a name filter.
 import { api } from "../../api";
-import { LABELS } from "../../chart/shape";
 import { formatDate, h } from "../../dom";
 import { GRADED } from "../../types";
 import { attentionOrder, type Attention } from "./attention";
-import { flagLabel } from "./labels";
+import { flagLabel, symptomName } from "../../words";
 import { localToday, loadOr, screen } from "./common";
 import type { PatientSummary } from "./model";
 
@@ -41,8 +40,8 @@ function row(item: Attention): HTMLTableRowElement {
     ),
     cell("Last check-in", patient.last_checkin_on ? formatDate(patient.last_checkin_on) : "None yet"),
     cell("Check-ins, 7 days", percent(patient.adherence_7d)),
-    cell(LABELS.pain, latest ? `${latest.pain}/10` : "—"),
-    ...GRADED.map((symptom) => cell(LABELS[symptom], latest ? String(latest[symptom]) : "—")),
+    cell(symptomName("pain"), latest ? `${latest.pain}/10` : "—"),
+    ...GRADED.map((symptom) => cell(symptomName(symptom), latest ? String(latest[symptom]) : "—")),
     cell(
       "Needs attention",
       reasons.length > 0 ? h("span", { class: "reason" }, reasons.join("; ")) : "No",
@@ -61,8 +60,8 @@ function table(items: Attention[]): HTMLTableElement {
     "Name",
     "Last check-in",
     "Check-ins, 7 days",
-    LABELS.pain,
-    ...GRADED.map((symptom) => LABELS[symptom]),
+    symptomName("pain"),
+    ...GRADED.map((symptom) => symptomName(symptom)),
     "Needs attention",
     "Screening",
   ];

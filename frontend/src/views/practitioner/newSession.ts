@@ -3,7 +3,7 @@ import { api } from "../../api";
 import { h } from "../../dom";
 import { go } from "../../router";
 import { clearErrors, errorLine, fieldError, labelled, loadOr, localToday, screen, showFailure } from "./common";
-import { AREAS, SCLEROSANTS } from "./labels";
+import { AREAS, SCLEROSANTS } from "../../words";
 import type { Patient, TreatmentSession } from "./model";
 
 const TITLE = "Record a session";

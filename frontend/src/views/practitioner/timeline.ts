@@ -1,12 +1,11 @@
 // #/patients/:id: one patient's recovery: summary, chart, check-ins and sessions.
 import { api } from "../../api";
-import { LABELS } from "../../chart/shape";
 import { formatDate, h } from "../../dom";
 import { SYMPTOMS, type Timeline } from "../../types";
 import { renderRecoveryChart } from "../chart";
 import { loadOr, screen } from "./common";
 import type { Screening } from "../patient/screening";
-import { areaLabel, flagLabel, sclerosantLabel, warningLabel } from "./labels";
+import { areaLabel, flagLabel, sclerosantLabel, signName as warningLabel, symptomName } from "../../words";
 import { alertItem, reload } from "./alerts";
 import type { Alert, Checkin, Patient, TreatmentSession } from "./model";
 
@@ -37,7 +36,7 @@ function checkinsTable(checkins: Checkin[]): HTMLElement {
           "tr",
           {},
           h("th", { scope: "col" }, "Date"),
-          ...SYMPTOMS.map((symptom) => h("th", { scope: "col" }, LABELS[symptom])),
+          ...SYMPTOMS.map((symptom) => h("th", { scope: "col" }, symptomName(symptom))),
           h("th", { scope: "col" }, "Compression"),
           h("th", { scope: "col" }, "Warning signs"),
           h("th", { scope: "col" }, "Note"),
