@@ -9,8 +9,8 @@ check-in, on replays and from several processes:
 An alert is raised once and then *reported* again: every time a check-in (or a warning sign
 sent on its own) brings news the alert does not hold yet, a warning sign on another day, a
 new sign, a higher pain, a new severe symptom, an `AlertReport` row records it and the alert
-goes back to the top of the list (`raised_at`) with the latest reason. See
-`api.alerts.raising`.
+takes the latest reason (`raised_at` moves; its place in the list, oldest `created_at` first
+within a severity, does not: see `api.alerts.service`). See `api.alerts.raising`.
 """
 
 from __future__ import annotations
@@ -83,8 +83,8 @@ class Alert(UUIDPrimaryKey, Base):
     peak_pain: Mapped[int | None]
     severe_symptoms: Mapped[list[str]] = mapped_column(JSON(), default=list)
     created_at: Mapped[datetime]
-    # When it was last raised or reported again: within a severity, the list is newest
-    # first by this.
+    # When it was last raised or reported again. (The list orders by `created_at`, oldest
+    # first within a severity: a repeat keeps the alert's place.)
     raised_at: Mapped[datetime]
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by: Mapped[uuid.UUID | None] = mapped_column(

@@ -15,13 +15,13 @@ earlier report.
    alert dated that day (`INSERT … ON CONFLICT DO NOTHING`); if that day already has an
    acknowledged alert of the rule, that one is reopened.
 3. **Does the clinic hear of it?** A new urgent alert tells the practitioners at once. An
-   open alert that gets news is brought back to the top of the list (`raised_at`) with the
-   new reason and date and tells the practitioners again: a warning sign reported again (on
-   another day, or a sign not yet reported), or a worse reading for a score rule (a higher
-   pain, a new severe symptom). An equal or better reading for a score rule tells nobody.
-   A first `watch` alert is silent (the alert and patient lists show it), but one that
-   gets worse while nobody has acknowledged it is told like an urgent one: it is worse and
-   nobody has acted on it.
+   open alert that gets news takes the new reason and date (`raised_at`; it keeps its place
+   in the list, see `api.alerts.service`) and tells the practitioners again: a warning sign
+   reported again (on another day, or a sign not yet reported), or a worse reading for a
+   score rule (a higher pain, a new severe symptom). An equal or better reading for a score
+   rule tells nobody. A first `watch` alert is silent (the alert and patient lists show
+   it), but one that gets worse while nobody has acknowledged it is told like an urgent
+   one: it is worse and nobody has acted on it.
 
 Telling is an inbox notification per practitioner, keyed by the report, with email and push
 deliveries queued in the same transaction through the outbox (`queue_deliveries`), so the
@@ -219,7 +219,7 @@ def _take_news(
         alert.peak_pain = max(finding.pain, alert.peak_pain or 0)
     alert.last_reported_on = max(alert.last_reported_on, local_date)
     alert.checkin_id = checkin_id or alert.checkin_id
-    # Reported again: open, and first among its severity in the newest-first list.
+    # Reported again: open, with the time of this report (its place in the list stays).
     alert.raised_at = now
     if alert.status != "open":
         alert.status = "open"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -50,6 +50,13 @@ class AlertsController(Controller):
         raw = await request.body()
         body = decode_as(raw, AcknowledgeIn) if raw.strip() else AcknowledgeIn()
         return await service.acknowledge_alert(db, actor, parse_id(alert_id), body, now)
+
+    @delete("/{alert_id:str}/acknowledgement", status_code=200)
+    async def undo_acknowledgement(
+        self, alert_id: FromPath[str], db: DB, actor: Actor, now: Now
+    ) -> AlertOut:
+        """Undo an acknowledgement made by mistake: by its practitioner, within 30 s (else 409)."""
+        return await service.undo_acknowledgement(db, actor, parse_id(alert_id), now)
 
 
 class MyWarningSignsController(Controller):

@@ -18,7 +18,7 @@ from datetime import date
 from itertools import pairwise
 
 from api.checkins.models import GRADED_SYMPTOMS
-from api.core.vocabulary import sign_name
+from api.core.vocabulary import SYMPTOMS, sign_name
 
 PAIN_HIGH = 7
 PAIN_RISING_RUN = 3
@@ -115,7 +115,8 @@ def evaluate(facts: CheckinFacts) -> list[Finding]:
                 Finding(
                     "symptom_severe",
                     "watch",
-                    f"Severe {', '.join(severe)} on day {facts.day} (after day 14).",
+                    f"Severe {', '.join(_lower(SYMPTOMS[name].name) for name in severe)} on day "
+                    f"{facts.day} (after day 14).",
                     symptoms=tuple(severe),
                 )
             )

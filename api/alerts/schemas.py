@@ -39,11 +39,16 @@ class AlertOut(msgspec.Struct):
     last_reported_on: date
     # The latest reason (for a warning sign: every sign reported while it was open).
     reason: str
+    # The codes behind it: the warning signs (warning_sign) or the severe symptoms
+    # (symptom_severe), empty for the others; and the worst pain behind a pain alert. The
+    # screens word them from the one vocabulary.
+    items: list[str]
+    pain: int | None
     # The check-in that raised it (null for missed check-ins, or if it was deleted).
     checkin_id: uuid.UUID | None
+    # When it was first raised: within a severity, the open list is oldest first by this.
     created_at: datetime
-    # The last time it was raised or reported again: within a severity, the list is newest
-    # first by this.
+    # The last time it was raised or reported again (a repeat keeps the alert's place).
     raised_at: datetime
     # Every report behind it, oldest first (none for missed check-ins).
     reports: list[AlertReportOut]

@@ -1,14 +1,22 @@
-"""Listing and acknowledging alerts (raising them is `api.alerts.raising`).
+"""Listing alerts, acknowledging them, and undoing an acknowledgement made by mistake.
 
-The list puts urgent alerts first, then newest first by `raised_at` (the last time the alert
-was raised or reported again), and carries every report (the dates a warning sign was
-reported, each worse reading), so the practitioner sees the whole story of an alert.
+(Raising them is `api.alerts.raising`.) The open list puts urgent alerts first, then watch;
+within a severity the alert that has waited longest comes first: ordered by when it was first
+raised (`created_at`), oldest first. An alert reported again keeps its place: the repeat has
+already told the clinic (inbox, email, push), and moving it would push down the ones that
+have waited longer. The acknowledged list is a history: the latest acknowledgement first (so
+the list's limit cuts the oldest). Each alert carries every report (the dates a warning sign
+was reported, each worse reading), so the practitioner sees its whole story.
+
+An acknowledgement can be undone for `UNDO_SECONDS` by the practitioner who made it (the
+screen offers Undo for a few seconds; the margin covers a slow connection): the alert is open
+again, as if never acknowledged, and the undo is audited like the acknowledgement.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
@@ -25,11 +33,12 @@ from api.audit.service import record
 from api.auth.models import User
 from api.auth.schemas import Principal
 from api.core.db import Database, WriteSession
-from api.core.errors import NotFoundError
+from api.core.errors import ConflictError, NotFoundError
 from api.core.validation import check_text
 from api.patients.models import Patient
 
 LIST_LIMIT = 500
+UNDO_SECONDS = 30
 
 
 async def _reports(
@@ -71,6 +80,8 @@ def _alert_out(
         local_date=alert.local_date,
         last_reported_on=alert.last_reported_on,
         reason=alert.reason,
+        items=list(alert.warning_signs or alert.severe_symptoms or []),
+        pain=alert.peak_pain,
         checkin_id=alert.checkin_id,
         created_at=alert.created_at,
         raised_at=alert.raised_at,
@@ -81,10 +92,17 @@ def _alert_out(
     )
 
 
+_ORDER = {
+    # Urgent first, then the one waiting longest (first raised); the id breaks ties.
+    "open": ((Alert.severity == "urgent").desc(), Alert.created_at, Alert.id),
+    "acknowledged": (Alert.acknowledged_at.desc(), Alert.id),
+}
+
+
 async def list_alerts(
     db: Database, actor: Principal, status: AlertStatus, now: datetime
 ) -> list[AlertOut]:
-    """The clinic's alerts in one status, urgent first, then newest first; audited."""
+    """The clinic's alerts in one status, in the order the module docstring gives; audited."""
     patient_user, acknowledger = aliased(User), aliased(User)
     async with db.write() as session:
         rows = (
@@ -94,8 +112,7 @@ async def list_alerts(
                 .join(patient_user, patient_user.id == Patient.user_id)
                 .outerjoin(acknowledger, acknowledger.id == Alert.acknowledged_by)
                 .where(Alert.clinic_id == actor.clinic_id, Alert.status == status)
-                # Urgent first, then newest raised (or reported again) first.
-                .order_by((Alert.severity == "urgent").desc(), Alert.raised_at.desc(), Alert.id)
+                .order_by(*_ORDER[status])
                 .limit(LIST_LIMIT)
             )
         ).all()
@@ -112,6 +129,34 @@ async def list_alerts(
         ]
 
 
+async def _locked(
+    session: WriteSession, actor: Principal, alert_id: uuid.UUID
+) -> tuple[Alert, str]:
+    """The clinic's alert (and its patient's name), locked for this change; else 404.
+
+    A report arriving at the same moment waits: it reopens the alert after this change
+    rather than being acknowledged unseen.
+    """
+    row = (
+        await session.execute(
+            select(Alert, User.name)
+            .join(Patient, Patient.id == Alert.patient_id)
+            .join(User, User.id == Patient.user_id)
+            .where(Alert.id == alert_id, Alert.clinic_id == actor.clinic_id)
+            .with_for_update(of=Alert)
+        )
+    ).first()
+    if row is None:
+        raise NotFoundError()
+    alert, name = tuple(row)
+    return alert, name
+
+
+async def _answer(session: WriteSession, alert: Alert, name: str) -> AlertOut:
+    by = await session.scalar(select(User.name).where(User.id == alert.acknowledged_by))
+    return _alert_out(alert, name, by, (await _reports(session, [alert.id]))[alert.id])
+
+
 async def acknowledge_alert(
     db: Database, actor: Principal, alert_id: uuid.UUID, data: AcknowledgeIn, now: datetime
 ) -> AlertOut:
@@ -122,20 +167,7 @@ async def acknowledge_alert(
         else None
     )
     async with db.write() as session:
-        row = (
-            await session.execute(
-                select(Alert, User.name)
-                .join(Patient, Patient.id == Alert.patient_id)
-                .join(User, User.id == Patient.user_id)
-                .where(Alert.id == alert_id, Alert.clinic_id == actor.clinic_id)
-                # A report arriving at the same moment waits: it reopens the alert after
-                # this acknowledgement rather than being acknowledged unseen.
-                .with_for_update(of=Alert)
-            )
-        ).first()
-        if row is None:
-            raise NotFoundError()
-        alert, name = tuple(row)
+        alert, name = await _locked(session, actor, alert_id)
         if alert.status == "open":
             alert.status = "acknowledged"
             alert.acknowledged_at = now
@@ -150,5 +182,80 @@ async def acknowledge_alert(
                 # The note is kept here too: reopening the alert (a new warning sign) clears it.
                 detail={"alert_id": str(alert.id), "rule": alert.rule, "note": alert.note},
             )
-        by = await session.scalar(select(User.name).where(User.id == alert.acknowledged_by))
-        return _alert_out(alert, name, by, (await _reports(session, [alert.id]))[alert.id])
+        return await _answer(session, alert, name)
+
+
+async def undo_acknowledgement(
+    db: Database, actor: Principal, alert_id: uuid.UUID, now: datetime
+) -> AlertOut:
+    """Reopen an alert its acknowledger acknowledged less than `UNDO_SECONDS` ago.
+
+    Idempotent: an alert that is open already (undone twice, or reopened by a new report)
+    is answered as it is, and only the read is audited (`reopened: false`). Refused (409,
+    naming why) after the window, for another practitioner's acknowledgement, and while
+    another alert of the same rule has been raised for the patient since (only one can be
+    open at a time).
+    """
+    async with db.write() as session:
+        alert, name = await _locked(session, actor, alert_id)
+        detail = {"alert_id": str(alert.id), "rule": alert.rule, "reopened": False}
+        if alert.status == "open":
+            record(
+                session,
+                actor_id=actor.user_id,
+                action="alert.unacknowledge",
+                at=now,
+                patient_id=alert.patient_id,
+                detail=detail,
+            )
+            return await _answer(session, alert, name)
+        _check_undo(alert, actor, now)
+        newer = await session.scalar(
+            select(Alert.id).where(
+                Alert.patient_id == alert.patient_id,
+                Alert.rule == alert.rule,
+                Alert.status == "open",
+            )
+        )
+        if newer is not None:
+            raise ConflictError(
+                "status: a newer alert of the same kind is open for this patient; "
+                "this one stays acknowledged",
+                field="status",
+            )
+        record(
+            session,
+            actor_id=actor.user_id,
+            action="alert.unacknowledge",
+            at=now,
+            patient_id=alert.patient_id,
+            detail={
+                **detail,
+                "reopened": True,
+                # What the undo takes away, so the log still holds the acknowledgement.
+                "acknowledged_at": alert.acknowledged_at.isoformat()
+                if alert.acknowledged_at
+                else None,
+                "note": alert.note,
+            },
+        )
+        alert.status = "open"
+        alert.acknowledged_at = None
+        alert.acknowledged_by = None
+        alert.note = None
+        return await _answer(session, alert, name)
+
+
+def _check_undo(alert: Alert, actor: Principal, now: datetime) -> None:
+    """409 unless `actor` acknowledged `alert` within the last `UNDO_SECONDS`."""
+    if alert.acknowledged_by != actor.user_id:
+        raise ConflictError(
+            "acknowledged_by: only the practitioner who acknowledged an alert can undo it",
+            field="acknowledged_by",
+        )
+    acknowledged_at = alert.acknowledged_at
+    if acknowledged_at is None or now - acknowledged_at > timedelta(seconds=UNDO_SECONDS):
+        raise ConflictError(
+            f"acknowledged_at: an acknowledgement can be undone only within {UNDO_SECONDS} seconds",
+            field="acknowledged_at",
+        )

@@ -39,8 +39,7 @@ def _what_is_normal(day: int) -> str:
             "treated veins can appear now; it is common and fades over months."
         )
     return (
-        "Treated veins keep fading for weeks to months. Any brown marks usually "
-        "fades by six months."
+        "Treated veins keep fading for weeks to months. Any brown marks usually fade by six months."
     )
 
 

@@ -21,7 +21,7 @@ from api.patients.schemas import (
     PatientSummary,
     PatientUpdate,
 )
-from api.patients.triage import list_patients
+from api.patients.triage import list_patients, patient_summary
 
 
 class PatientsController(Controller):
@@ -48,6 +48,13 @@ class PatientsController(Controller):
     @get("/{patient_id:str}")
     async def read(self, patient_id: FromPath[str], db: DB, actor: Actor, now: Now) -> PatientOut:
         return await service.get_patient(db, actor, parse_id(patient_id), now)
+
+    @get("/{patient_id:str}/summary")
+    async def summary(
+        self, patient_id: FromPath[str], db: DB, actor: Actor, now: Now
+    ) -> PatientSummary:
+        """The patient's row of the list: what the patient page's header reads."""
+        return await patient_summary(db, actor, parse_id(patient_id), now)
 
     @post("/{patient_id:str}/invite")
     async def reissue_invite(

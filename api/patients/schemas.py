@@ -41,6 +41,21 @@ class PatientOut(msgspec.Struct):
     has_password: bool
 
 
+class AlertBrief(msgspec.Struct):
+    """The open alert a list row names: urgent first, then the one that has waited longest."""
+
+    id: uuid.UUID
+    rule: str
+    severity: str
+    # The warning-sign codes behind a `warning_sign` alert, or the severe symptoms behind a
+    # `symptom_severe` one; empty for the others.
+    items: list[str]
+    # The worst pain behind a pain alert (`pain_high`, `pain_rising`); null for the others.
+    pain: int | None
+    # The patient's local date it was first raised for.
+    local_date: date
+
+
 class PatientSummary(msgspec.Struct):
     """A row of the practitioner's list: who the patient is and how their recovery is going."""
 
@@ -58,9 +73,14 @@ class PatientSummary(msgspec.Struct):
     last_checkin_on: date | None
     adherence_7d: float | None
     latest: LatestScores | None
+    # Pain on each of the last 14 local days (the patient's zone), oldest first, ending
+    # today; null for a day without a check-in.
+    pain_14d: list[int | None]
     open_alerts: int
     # The most serious open alert ("urgent" or "watch"), null when none is open.
     alert_severity: str | None
+    # The open alert to name first (see AlertBrief), null when none is open.
+    alert: AlertBrief | None
     # Screening flags (api.screening.flags); empty when not answered or nothing to flag.
     flags: list[str]
     # Above the clinic's usual range for 3 check-ins in a row after day 7 (api.checkins.band).

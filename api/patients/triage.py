@@ -1,21 +1,17 @@
-"""The practitioner's patient list with a recovery summary per patient.
+"""The practitioner's patient list, and one patient's row of it, with a recovery summary.
 
 A fixed number of queries whatever the clinic's size: the clinic's distinct timezones (to
 know each patient's local "today"); one statement joining every patient to their latest
-check-in, open alerts and screening through index lookups; the clinic's sessions and last
-week's check-in dates (for adherence); and the "slower than usual" comparison with the
-clinic's expected course (`api.checkins.band`).
+check-in, open alerts and screening through index lookups; the clinic's sessions; the
+check-ins of the last two weeks in one pass (their dates for adherence, their pains for the
+trend); the clinic's open alerts (to name the first per patient); and the "slower than
+usual" comparison with the clinic's expected course (`api.checkins.band`).
 
-`adherence_7d` is the share of expected check-ins made in the patient's last 7 local days.
-A day is expected when the check-in plan of the session in force that day asks for it
-(`api.treatments.plan`: daily, then weekly until the review), so a patient in the weekly
-phase is not marked down for the days in between. A weekly check-in made within one day of
-its planned day counts for that week: a weekly day without its own check-in is made by one
-on the day before or after, if that neighbouring day is not itself a day the plan expects
-(the day-13 daily check-in does not also count for day 14; one check-in never counts
-twice). Daily-phase days need their own day. Today counts only once it is done (the day is
-not over yet), or, on a weekly day, once yesterday's check-in stands in for it; yesterday's
-weekly day may be made by today's check-in. It is null when nothing was expected.
+- `adherence_7d`: see `api.patients.adherence`.
+- `pain_14d`: the pain of each of the patient's last 14 local days, oldest first, the last
+  entry being today in the patient's own timezone; null for a day without a check-in.
+- `alert`: the open alert the list names for the patient, chosen as the alert list orders
+  them (urgent first, then the one that has waited longest).
 
 The list is ordered by who needs attention first: an open urgent alert, then any open alert
 (most first), then by name.
@@ -26,7 +22,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import aliased
@@ -39,98 +35,90 @@ from api.checkins.band import slower_than_usual
 from api.checkins.models import Checkin
 from api.core.clock import local_today
 from api.core.db import Database, DbConnection
+from api.core.errors import NotFoundError
 from api.core.validation import format_hhmm
+from api.patients.adherence import TOLERANCE_DAYS, WINDOW_DAYS, PlanSession, adherence
 from api.patients.models import Patient
-from api.patients.schemas import LatestScores, PatientSummary
+from api.patients.schemas import AlertBrief, LatestScores, PatientSummary
 from api.screening.flags import screening_flags
 from api.screening.models import Screening
 from api.treatments.models import TreatmentSession
-from api.treatments.plan import plan_covers, session_in_force
+from api.treatments.plan import session_in_force
 
-WINDOW_DAYS = 7
-# How many days early or late a weekly check-in may be and still count for its week.
-TOLERANCE_DAYS = 1
-
-
-class PlanSession(NamedTuple):
-    """The parts of a session that decide which days its plan expects a check-in."""
-
-    performed_on: date
-    daily_days: int
-    review_on: date
+TREND_DAYS = 14
+# How far back check-ins are read: the trend, or the adherence window with the tolerance
+# before its oldest day (and the slack it always had, for a patient whose timezone is not
+# among the zones read first), whichever reaches further.
+LOOKBACK_DAYS = max(TREND_DAYS, WINDOW_DAYS + 1 + TOLERANCE_DAYS)
 
 
-def _phase(sessions: list[PlanSession], day: date) -> str | None:
-    """The plan's phase on `day` if it expects a check-in that day ("daily" or "weekly")."""
-    session = session_in_force(sessions, day)
-    if session is None or not plan_covers(
-        session.performed_on, session.daily_days, session.review_on, day
-    ):
-        return None
-    return "daily" if (day - session.performed_on).days < session.daily_days else "weekly"
+async def list_patients(db: Database, actor: Principal, now: datetime) -> list[PatientSummary]:
+    """The clinic's patients, those who need attention first; audited as one list read."""
+    async with db.read() as conn:
+        summaries = await _summaries(conn, actor, now)
+    async with db.write() as session:
+        record(
+            session,
+            actor_id=actor.user_id,
+            action="patient.list",
+            at=now,
+            detail={"count": len(summaries)},
+        )
+    summaries.sort(key=_attention_order)
+    return summaries
 
 
-def adherence(today: date, sessions: list[PlanSession], done: set[date]) -> float | None:
-    """Share of the plan's expected days of the last week that have a check-in.
-
-    The window is `today` and the `WINDOW_DAYS - 1` days before it. An expected day is made
-    by a check-in on that day. A weekly-phase day without one is also made by a check-in
-    within `TOLERANCE_DAYS` of it (the day before first, then the day after, never after
-    `today`), provided the plan does not expect a check-in on that neighbouring day (so the
-    day-13 daily check-in does not also count for day 14) and it has not already stood in for
-    another day: one check-in never counts twice. Daily-phase days need their own day. The
-    day before the window can stand in for the window's oldest day, so `done` must reach back
-    `WINDOW_DAYS - 1 + TOLERANCE_DAYS` days.
-
-    Today is expected only once it is made (the day is not over yet): by its own check-in,
-    or, on a weekly day, by yesterday's. A weekly day yesterday is made by today's check-in.
-    """
-    expected = made = 0
-    used: set[date] = set()
-    for back in range(WINDOW_DAYS - 1, -1, -1):
-        day = today - timedelta(days=back)
-        phase = _phase(sessions, day)
-        if phase is None:
-            continue
-        stand_in = None
-        if day not in done and phase == "weekly":
-            stand_in = next(
-                (
-                    near
-                    for near in _neighbours(day)
-                    if near <= today
-                    and near in done
-                    and near not in used
-                    and _phase(sessions, near) is None
-                ),
-                None,
-            )
-        if day not in done and stand_in is None and day == today:
-            continue
-        expected += 1
-        if day in done:
-            made += 1
-        elif stand_in is not None:
-            used.add(stand_in)
-            made += 1
-    return round(made / expected, 3) if expected else None
+async def patient_summary(
+    db: Database, actor: Principal, patient_id: uuid.UUID, now: datetime
+) -> PatientSummary:
+    """One patient's row of the list (the patient page's header); 404 outside the clinic."""
+    async with db.read() as conn:
+        found = await _summaries(conn, actor, now, patient_id)
+    if not found:
+        raise NotFoundError()
+    async with db.write() as session:
+        record(
+            session, actor_id=actor.user_id, action="patient.summary", at=now, patient_id=patient_id
+        )
+    return found[0]
 
 
-def _neighbours(day: date) -> list[date]:
-    """The days within `TOLERANCE_DAYS` of `day`, nearest first, the earlier before the later."""
+async def _summaries(
+    conn: DbConnection, actor: Principal, now: datetime, patient_id: uuid.UUID | None = None
+) -> list[PatientSummary]:
+    """The summaries of the clinic's patients (or of one of them), in no particular order."""
+    zones_query = select(Patient.timezone).where(Patient.clinic_id == actor.clinic_id)
+    if patient_id is not None:
+        zones_query = zones_query.where(Patient.id == patient_id)
+    zones = (await conn.execute(zones_query.distinct())).scalars().all()
+    todays = {zone: local_today(now, zone) for zone in zones}
+    if not todays:
+        return []
+    rows = (await conn.execute(_summary_query(actor, patient_id))).all()
+    since = min(todays.values()) - timedelta(days=LOOKBACK_DAYS)
+    sessions, pains = await _plans(conn, actor.clinic_id, since, patient_id)
+    alerts = await _open_alerts(conn, actor.clinic_id, patient_id)
+    among = None if patient_id is None else [patient_id]
+    slower = await slower_than_usual(conn, actor.clinic_id, now, among) if rows else set()
     return [
-        day + timedelta(days=sign * distance)
-        for distance in range(1, TOLERANCE_DAYS + 1)
-        for sign in (-1, 1)
+        _summary(
+            row,
+            todays.get(row.timezone) or local_today(now, row.timezone),
+            sessions.get(row.id, []),
+            pains.get(row.id, {}),
+            alerts.get(row.id),
+            row.id in slower,
+        )
+        for row in rows
     ]
 
 
 async def _plans(
-    conn: DbConnection, clinic_id: uuid.UUID, since: date
-) -> tuple[dict[uuid.UUID, list[PlanSession]], dict[uuid.UUID, set[date]]]:
-    """Every session of the clinic's patients, and their check-in dates since `since`."""
+    conn: DbConnection, clinic_id: uuid.UUID, since: date, patient_id: uuid.UUID | None
+) -> tuple[dict[uuid.UUID, list[PlanSession]], dict[uuid.UUID, dict[date, int]]]:
+    """Every session of the clinic's patients, and each check-in's pain since `since`."""
     sessions: dict[uuid.UUID, list[PlanSession]] = defaultdict(list)
-    rows = await conn.execute(
+    query = (
         select(
             TreatmentSession.patient_id,
             TreatmentSession.performed_on,
@@ -141,55 +129,55 @@ async def _plans(
         .where(Patient.clinic_id == clinic_id)
         .order_by(TreatmentSession.performed_on, TreatmentSession.created_at, TreatmentSession.id)
     )
-    for patient_id, performed_on, daily_days, review_on in rows:  # type: ignore[misc]
-        sessions[patient_id].append(PlanSession(performed_on, daily_days, review_on))
-    done: dict[uuid.UUID, set[date]] = defaultdict(set)
-    rows = await conn.execute(
-        select(Checkin.patient_id, Checkin.local_date)
+    if patient_id is not None:
+        query = query.where(Patient.id == patient_id)
+    for owner, performed_on, daily_days, review_on in await conn.execute(query):  # type: ignore[misc]
+        sessions[owner].append(PlanSession(performed_on, daily_days, review_on))
+    pains: dict[uuid.UUID, dict[date, int]] = defaultdict(dict)
+    checkins = (
+        select(Checkin.patient_id, Checkin.local_date, Checkin.pain)
         .join(Patient, Patient.id == Checkin.patient_id)
         .where(Patient.clinic_id == clinic_id, Checkin.local_date >= since)
     )
-    for patient_id, local_date in rows:  # type: ignore[misc]
-        done[patient_id].add(local_date)
-    return sessions, done
+    if patient_id is not None:
+        checkins = checkins.where(Patient.id == patient_id)
+    for owner, local_date, pain in await conn.execute(checkins):  # type: ignore[misc]
+        pains[owner][local_date] = pain
+    return sessions, pains
 
 
-async def list_patients(db: Database, actor: Principal, now: datetime) -> list[PatientSummary]:
-    async with db.read() as conn:
-        zones = (
-            (
-                await conn.execute(
-                    select(Patient.timezone).where(Patient.clinic_id == actor.clinic_id).distinct()
-                )
+async def _open_alerts(
+    conn: DbConnection, clinic_id: uuid.UUID, patient_id: uuid.UUID | None
+) -> dict[uuid.UUID, AlertBrief]:
+    """Per patient, the open alert to name first: urgent first, then the longest waiting."""
+    query = (
+        select(
+            Alert.id,
+            Alert.patient_id,
+            Alert.rule,
+            Alert.severity,
+            Alert.warning_signs,
+            Alert.severe_symptoms,
+            Alert.peak_pain,
+            Alert.local_date,
+        )
+        .where(Alert.clinic_id == clinic_id, Alert.status == "open")
+        .order_by((Alert.severity == "urgent").desc(), Alert.created_at, Alert.id)
+    )
+    if patient_id is not None:
+        query = query.where(Alert.patient_id == patient_id)
+    first: dict[uuid.UUID, AlertBrief] = {}
+    for row in await conn.execute(query):
+        if row.patient_id not in first:
+            first[row.patient_id] = AlertBrief(
+                id=row.id,
+                rule=row.rule,
+                severity=row.severity,
+                items=list(row.warning_signs or row.severe_symptoms or []),
+                pain=row.peak_pain,
+                local_date=row.local_date,
             )
-            .scalars()
-            .all()
-        )
-        todays = {zone: local_today(now, zone) for zone in zones}
-        rows = (await conn.execute(_summary_query(actor))).all() if todays else []
-        # The window (with the slack it always had, for a patient whose timezone is not in
-        # `todays`) and the tolerance before its oldest day: a check-in there can count.
-        since = min(todays.values(), default=now.date()) - timedelta(
-            days=WINDOW_DAYS + 1 + TOLERANCE_DAYS
-        )
-        sessions, done = await _plans(conn, actor.clinic_id, since)
-        slower = await slower_than_usual(conn, actor.clinic_id, now) if rows else set()
-    async with db.write() as session:
-        record(
-            session,
-            actor_id=actor.user_id,
-            action="patient.list",
-            at=now,
-            detail={"count": len(rows)},
-        )
-    summaries = [
-        _summary(
-            row, todays.get(row.timezone) or local_today(now, row.timezone), sessions, done, slower
-        )
-        for row in rows
-    ]
-    summaries.sort(key=_attention_order)
-    return summaries
+    return first
 
 
 def _attention_order(summary: PatientSummary) -> tuple[bool, int, str, str]:
@@ -201,12 +189,18 @@ def _attention_order(summary: PatientSummary) -> tuple[bool, int, str, str]:
     )
 
 
+def pain_trend(today: date, pains: dict[date, int]) -> list[int | None]:
+    """Pain on each of the `TREND_DAYS` days ending `today`, oldest first (None: no check-in)."""
+    return [pains.get(today - timedelta(days=back)) for back in range(TREND_DAYS - 1, -1, -1)]
+
+
 def _summary(
     row: Any,
     today: date,
-    sessions: dict[uuid.UUID, list[PlanSession]],
-    done: dict[uuid.UUID, set[date]],
-    slower: set[uuid.UUID],
+    plan: list[PlanSession],
+    pains: dict[date, int],
+    alert: AlertBrief | None,
+    slower: bool,
 ) -> PatientSummary:
     latest = None
     if row.last_checkin_on is not None:
@@ -219,7 +213,6 @@ def _summary(
             hardening=row.hardening,
             itching=row.itching,
         )
-    plan = sessions.get(row.id, [])
     in_force = session_in_force(plan, today)
     return PatientSummary(
         id=row.id,
@@ -232,16 +225,18 @@ def _summary(
         review_on=in_force.review_on if in_force else None,
         daily_days=in_force.daily_days if in_force else None,
         last_checkin_on=row.last_checkin_on,
-        adherence_7d=adherence(today, plan, done.get(row.id, set())),
+        adherence_7d=adherence(today, plan, set(pains)),
         latest=latest,
+        pain_14d=pain_trend(today, pains),
         open_alerts=row.open_alerts,
         alert_severity=row.alert_severity,
+        alert=alert,
         flags=screening_flags(row) if row.screened else [],
-        slower_than_usual=row.id in slower,
+        slower_than_usual=slower,
     )
 
 
-def _summary_query(actor: Principal) -> Select[*tuple[Any, ...]]:
+def _summary_query(actor: Principal, patient_id: uuid.UUID | None) -> Select[*tuple[Any, ...]]:
     latest_date = (
         select(func.max(Checkin.local_date))
         .where(Checkin.patient_id == Patient.id)
@@ -260,7 +255,7 @@ def _summary_query(actor: Principal) -> Select[*tuple[Any, ...]]:
     # "urgent" sorts after "watch": min() picks urgent when there is one.
     severity = open_alerts(func.min(Alert.severity))
     last = aliased(Checkin)
-    return (
+    query = (
         select(
             Patient.id,
             User.name,
@@ -290,3 +285,4 @@ def _summary_query(actor: Principal) -> Select[*tuple[Any, ...]]:
         .outerjoin(Screening, Screening.patient_id == Patient.id)
         .where(Patient.clinic_id == actor.clinic_id)
     )
+    return query if patient_id is None else query.where(Patient.id == patient_id)

@@ -50,3 +50,20 @@ export function formatDate(iso: string): string {
     timeZone: "UTC",
   });
 }
+
+/** An instant in the device's time zone: "Thu, 3 Dec 2026 at 18:05". */
+export function formatInstant(iso: string): string {
+  const when = new Date(iso);
+  const day = when.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric" });
+  const time = when.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+  return `${day} at ${time}`;
+}
+
+/**
+ * What a screen shows above records read from this device's last copy (offline/last-seen.ts):
+ * nothing when they are fresh from the server.
+ */
+export function lastSeenNote(seenAt: string | null): HTMLElement | null {
+  if (!seenAt) return null;
+  return h("p", { class: "note last-seen" }, `As last seen on ${formatInstant(seenAt)} — you are offline.`);
+}

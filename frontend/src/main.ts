@@ -1,106 +1,162 @@
 // The app shell: header and navigation by role, the offline banner, and the router.
-import { OfflineError } from "./api";
+//
+// Offline for real: a patient signed in on this device opens on Today with no connection
+// (the last user seen here is still signed in; only the server's 401 signs anyone out).
+// When the connection returns the shell notices by itself: the banner goes, the queue is
+// sent and the screen is drawn again (unless the patient is in the middle of a form).
+// A screen that fails to load says so and offers Retry; a role's screens are downloaded on
+// demand, so the sign-in page carries only this shell.
+import { api, ApiError } from "./api";
 import { h } from "./dom";
+import { failureOf, failureScreen } from "./failure";
+import { lastSeen } from "./offline/last-seen";
+import { navigation, type NavExtras } from "./nav";
 import { registerPwa } from "./pwa";
-import { currentPath, go, match, route } from "./router";
-import { me, signOut } from "./session";
-import { flushQueue } from "./views/patient/sync";
+import { currentPath, go, loadRouteGroup, match, route, routeGroup } from "./router";
+import { ended, me, signOut, type Me } from "./session";
 import { registerAuthRoutes } from "./views/auth";
-import { registerPatientRoutes } from "./views/patient";
-import { registerPractitionerRoutes } from "./views/practitioner";
 import "./style.css";
 
 const app = document.getElementById("app") as HTMLElement;
 
 registerAuthRoutes();
-registerPatientRoutes();
-registerPractitionerRoutes();
 route("/", async () => h("div"));
+routeGroup("patient", () => import("./views/patient").then((m) => m.registerPatientRoutes()));
+routeGroup("practitioner", () => import("./views/practitioner").then((m) => m.registerPractitionerRoutes()));
 
 const PUBLIC = [/^\/sign-in$/, /^\/invite\//];
+const HOME = { patient: "/today", practitioner: "/patients" } as const;
+// Whose screens a route is: fetched while "who is signed in" is still being asked, so a
+// deep link or a reload waits for one round trip less.
+const GROUP_OF: [RegExp, Me["role"]][] = [
+  [/^\/(today|history|checkin|recovery|notifications|screening)(\/|$)/, "patient"],
+  [/^\/(patients|alerts|clinic)(\/|$)/, "practitioner"],
+];
 
-function nav(role: "patient" | "practitioner"): HTMLElement {
-  const links: [string, string][] =
-    role === "patient"
-      ? [
-          ["#/today", "Today"],
-          ["#/history", "History"],
-          ["#/recovery", "My recovery"],
-          ["#/notifications", "Notifications"],
-          ["#/screening", "Health questions"],
-        ]
-      : [
-          ["#/patients", "Patients"],
-          ["#/alerts", "Alerts"],
-          ["#/clinic", "Clinic"],
-        ];
-  const current = `#${currentPath()}`;
-  return h(
-    "nav",
-    { "aria-label": "Main" },
-    ...links.map(([href, label]) =>
-      h("a", { href, "aria-current": current.startsWith(href) ? "page" : null }, label),
-    ),
-    h(
-      "button",
-      {
-        type: "button",
-        class: "link",
-        onclick: async () => {
-          await signOut();
-          go("/sign-in");
-        },
-      },
-      "Sign out",
-    ),
-  );
+/** Sends what the patient saved offline (the queue's code comes with the patient screens). */
+async function flush(reconnected = false): Promise<unknown> {
+  const { flushQueue } = await import("./views/patient/sync");
+  return flushQueue(reconnected);
 }
 
-function offlineBanner(): HTMLElement {
-  const banner = h("p", { class: "offline", role: "status", hidden: navigator.onLine });
-  banner.textContent = "You are offline. Check-ins you save are kept and sent when you're back.";
-  window.addEventListener("online", () => (banner.hidden = true));
-  window.addEventListener("offline", () => (banner.hidden = false));
-  return banner;
+// The offline banner: one live region for the page's life, so going offline is announced.
+const banner = h("p", { class: "offline", role: "status" });
+let role: Me["role"] | null = null;
+
+function showBanner(): void {
+  banner.textContent = navigator.onLine
+    ? ""
+    : role === "patient"
+      ? "You are offline. Check-ins you save are kept and sent when you're back."
+      : role === "practitioner"
+        ? "You are offline. Screens load again when you're back."
+        : "You are offline. Signing in needs a connection.";
 }
 
-const banner = offlineBanner();
+// What the navigation shows beside the links; answered health questions stay answered.
+const answeredScreening = new Set<string>();
+
+async function navExtras(user: Me): Promise<NavExtras> {
+  if (user.role === "patient") {
+    if (answeredScreening.has(user.id)) return { screeningOpen: false };
+    const seen = await lastSeen<{ answers: unknown }>("/api/me/screening").catch(() => null);
+    if (seen && seen.data.answers !== null) answeredScreening.add(user.id);
+    return { screeningOpen: seen !== null && seen.data.answers === null };
+  }
+  const alerts = await api<{ severity: string }[]>("GET", "/api/alerts").catch(() => null);
+  return { urgent: alerts?.filter((alert) => alert.severity === "urgent").length ?? 0 };
+}
+
+async function onSignOut(status: HTMLElement): Promise<void> {
+  status.textContent = "";
+  try {
+    await signOut(role === "patient" ? () => flush() : undefined);
+    go("/sign-in");
+  } catch (error) {
+    status.textContent =
+      error instanceof ApiError
+        ? "Signing out did not work. Please try again."
+        : "Signing out needs a connection. Please try again when you're back online.";
+  }
+}
+
+// The user has typed into or ticked a form since the screen was drawn: a refresh would lose
+// it, or what the screen said after saving (queued, sent, advice). Those forms follow the
+// queue themselves (sync.ts's SYNCED_EVENT); the shell leaves them alone.
+let dirty = false;
+app.addEventListener("input", (event) => {
+  if ((event.target as Element).closest("form")) dirty = true;
+});
+
+let drawn = 0;
+let flushedOnLoad = false;
 
 async function render(): Promise<void> {
+  const ticket = ++drawn;
   const path = currentPath();
-  const user = PUBLIC.some((pattern) => pattern.test(path)) ? null : await me().catch(() => null);
-  if (!user && !PUBLIC.some((pattern) => pattern.test(path))) {
-    go("/sign-in");
-    return;
+  const open = PUBLIC.some((pattern) => pattern.test(path));
+  let user: Me | null = null;
+  let content: HTMLElement;
+  let extras: Promise<NavExtras> = Promise.resolve({});
+  try {
+    const group = GROUP_OF.find(([pattern]) => pattern.test(path))?.[1];
+    if (group && !open) void loadRouteGroup(group).catch(() => undefined);
+    user = open ? null : await me();
+    if (!user && !open) return go("/sign-in");
+    if (user && (path === "/" || path === "/sign-in")) return go(HOME[user.role]);
+    if (user) {
+      extras = navExtras(user);
+      await loadRouteGroup(user.role);
+    }
+    const found = match(path);
+    content = found
+      ? await found.view(found.params)
+      : h("main", { class: "screen" }, h("h1", { tabindex: -1 }, "Not found"), h("a", { href: "#/" }, "Home"));
+  } catch (error) {
+    const failure = failureOf(error, navigator.onLine);
+    if (failure === "signed-out") {
+      ended();
+      return go("/sign-in");
+    }
+    // Unexpected (a screen's code from an older release, gone from the server): a fresh
+    // page load. Otherwise drawing the screen again is enough.
+    const retry = failure === "unknown" ? () => location.reload() : () => void render();
+    content = failureScreen(failure, retry, user?.role === "patient");
   }
-  if (user && (path === "/" || path === "/sign-in")) {
-    go(user.role === "patient" ? "/today" : "/patients");
-    return;
-  }
-  const found = match(path);
-  const content = found
-    ? await found.view(found.params).catch((error: unknown) =>
-        error instanceof OfflineError
-          ? h(
-              "main",
-              { class: "screen" },
-              h("h1", { tabindex: -1 }, "You are offline"),
-              h("p", {}, "This screen needs a connection. You can still save today's check-in on "),
-              h("a", { href: "#/today" }, "Today"),
-            )
-          : h("main", { class: "screen" }, h("h1", { tabindex: -1 }, "Something went wrong"), h("p", {}, String(error))),
-      )
-    : h("main", { class: "screen" }, h("h1", { tabindex: -1 }, "Not found"), h("a", { href: "#/" }, "Home"));
-  app.replaceChildren(
-    h("header", { class: "top" }, h("span", { class: "brand" }, "Afterline"), user ? nav(user.role) : null),
-    banner,
-    content,
+  const shown = await extras;
+  if (ticket !== drawn) return; // the user moved on while this screen loaded
+  role = user?.role ?? null;
+  showBanner();
+  const hadFocus = app.contains(document.activeElement) || document.activeElement === document.body;
+  const header = h(
+    "header",
+    { class: "top" },
+    h("span", { class: "brand" }, "Afterline"),
+    user ? navigation(user.role, path, shown, (status) => void onSignOut(status)) : null,
   );
-  content.querySelector<HTMLElement>("h1")?.focus();
+  // The banner stays where it is (a live region taken out and put back may go unheard).
+  if (banner.parentElement === app) {
+    app.firstElementChild?.replaceWith(header);
+    app.lastElementChild?.replaceWith(content);
+  } else {
+    app.replaceChildren(header, banner, content);
+  }
+  dirty = false;
+  if (hadFocus) content.querySelector<HTMLElement>("h1")?.focus();
+  if (user?.role === "patient" && !flushedOnLoad) {
+    flushedOnLoad = true;
+    void flush();
+  }
 }
 
 window.addEventListener("hashchange", () => void render());
-window.addEventListener("online", () => void flushQueue(true));
+window.addEventListener("offline", showBanner);
+window.addEventListener("online", () => {
+  showBanner();
+  void (async () => {
+    if (role === "patient") await flush(true).catch(() => undefined);
+    if (!dirty) await render();
+  })();
+});
 void render();
-void flushQueue();
 registerPwa();

@@ -1,5 +1,8 @@
 // Hash routes (`#/today`, `#/patients/<id>`): deep links work, and the service worker
 // serves the same shell for all of them.
+//
+// A role's screens are a group loaded on demand (`routeGroup`): the sign-in page downloads
+// none of them, and the chart library only comes with the screens that draw charts.
 
 export type View = (params: Record<string, string>) => Promise<HTMLElement>;
 
@@ -39,4 +42,25 @@ export function match(path: string): { view: View; params: Record<string, string
     }
   }
   return null;
+}
+
+const groups = new Map<string, () => Promise<void>>();
+const loaded = new Map<string, Promise<void>>();
+
+/** Routes registered by `load` (a dynamic `import()`), the first time `loadRouteGroup(name)` runs. */
+export function routeGroup(name: string, load: () => Promise<void>): void {
+  groups.set(name, load);
+}
+
+/** Loads a group once; a failed load (offline, not cached yet) is tried again next time. */
+export function loadRouteGroup(name: string): Promise<void> {
+  const load = groups.get(name);
+  if (!load) return Promise.resolve();
+  let loading = loaded.get(name);
+  if (!loading) {
+    loading = load();
+    loaded.set(name, loading);
+    loading.catch(() => loaded.delete(name));
+  }
+  return loading;
 }

@@ -138,6 +138,7 @@ ROUTES = [
         audit="patient.update",
         bad_body=lambda: {"timezone": "Mars/Olympus_Mons"},
     ),
+    Route("GET", "/api/patients/{patient}/summary", "practitioner", audit="patient.summary"),
     Route("GET", "/api/patients/{patient}/sessions", "practitioner", audit="session.list"),
     Route(
         "POST",
@@ -163,6 +164,14 @@ ROUTES = [
     Route("GET", "/api/patients/{patient}/export.csv", "practitioner", audit="export.csv"),
     Route("GET", "/api/alerts", "practitioner", audit="alert.list", audit_patient=None),
     Route("POST", "/api/alerts/{alert}/acknowledge", "practitioner", audit="alert.acknowledge"),
+    # On an open alert (as here) the undo changes nothing and audits the read; the window and
+    # who may undo are in tests/api/test_alert_undo.py.
+    Route(
+        "DELETE",
+        "/api/alerts/{alert}/acknowledgement",
+        "practitioner",
+        audit="alert.unacknowledge",
+    ),
     Route("GET", "/api/clinic", "practitioner"),
     Route(
         "PATCH",

@@ -1,9 +1,9 @@
 """Every report reaches the clinic: repeats, worse readings, and an alert's history.
 
 A warning sign reported again while its alert is open, or a worse reading inside an open
-score alert, brings the alert back to the top with the new date and reason and tells the
-practitioners again; an equal or better reading, a replay or an edit of a day already
-reported tells nobody.
+score alert, gives the alert the new date and reason and tells the practitioners again (it
+keeps its place in the list: oldest first within a severity); an equal or better reading,
+a replay or an edit of a day already reported tells nobody.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ async def test_a_repeat_after_acknowledging_is_a_new_alert(world: World) -> None
     assert len(await alert_messages(doctor)) == 2
 
 
-async def test_the_list_puts_a_reported_again_alert_back_on_top(world: World) -> None:
+async def test_a_reported_again_alert_keeps_its_place_in_the_list(world: World) -> None:
     ann_id, ann, doctor = await patient(world, sessions=(SESSION,))
     bob_id, bob, _ = await patient(
         world, sessions=(SESSION,), email="bob@example.test", doctor=doctor
@@ -98,10 +98,12 @@ async def test_the_list_puts_a_reported_again_alert_back_on_top(world: World) ->
     await put(ann, day(2, SESSION), sign("ulcer_blister_or_blackening"))
     world.clock.advance(timedelta(minutes=1))
     await put(bob, day(3, SESSION), sign("allergic_reaction"))
-    assert (await alert_list(doctor))[0]["patient"]["name"] == "Bob"
-    world.clock.advance(timedelta(minutes=1))
-    await put(ann, day(4, SESSION), sign("ulcer_blister_or_blackening"))
     assert [a["patient"]["id"] for a in await alert_list(doctor)] == [ann_id, bob_id]
+    world.clock.advance(timedelta(minutes=1))
+    await put(bob, day(4, SESSION), sign("allergic_reaction"))  # Bob again: told, not moved
+    listed = await alert_list(doctor)
+    assert [a["patient"]["id"] for a in listed] == [ann_id, bob_id]
+    assert listed[1]["last_reported_on"] == day(4, SESSION).isoformat()
 
 
 # --- worse inside an open score alert ---------------------------------------------------------
@@ -195,21 +197,25 @@ async def test_an_edit_of_any_day_of_a_reported_rising_run_is_not_news(world: Wo
     assert [a["id"] for a in await alert_list(doctor, "acknowledged")] == [alert["id"]]
 
 
-async def test_urgent_alerts_come_first_then_the_newest(world: World) -> None:
+async def test_urgent_alerts_come_first_then_the_longest_waiting(world: World) -> None:
     ann_id, ann, doctor = await patient(world, sessions=(SESSION,))
     bob_id, bob, _ = await patient(
         world, sessions=(SESSION,), email="bob@example.test", doctor=doctor
     )
-    await put(ann, day(2, SESSION), sign("leg_swelling_with_pain"))  # urgent, oldest
+    await put(bob, day(2, SESSION), calm(pain=8))  # watch, oldest
     world.clock.advance(timedelta(minutes=1))
-    await put(bob, day(2, SESSION), calm(pain=8))  # watch
+    await put(ann, day(2, SESSION), calm(pain=9))  # watch
     world.clock.advance(timedelta(minutes=1))
-    await put(ann, day(3, SESSION), calm(pain=9))  # watch, newest
-    assert [(a["severity"], a["patient"]["id"]) for a in await alert_list(doctor)] == [
+    await put(ann, day(3, SESSION), sign("leg_swelling_with_pain"))  # urgent, newest
+    world.clock.advance(timedelta(minutes=1))
+    await put(bob, day(3, SESSION), calm(pain=10))  # worse: told again, keeps its place
+    listed = await alert_list(doctor)
+    assert [(a["severity"], a["patient"]["id"]) for a in listed] == [
         ("urgent", ann_id),
-        ("watch", ann_id),
         ("watch", bob_id),
+        ("watch", ann_id),
     ]
+    assert datetime.fromisoformat(listed[1]["raised_at"]) == later(3)
 
 
 async def test_a_rising_run_reads_as_one_report_per_time_it_was_told(world: World) -> None:

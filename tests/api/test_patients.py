@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from api.auth.models import User
+from api.patients.adherence import PlanSession, adherence
 from api.patients.models import Invitation, Patient
-from api.patients.triage import PlanSession, adherence
 from tests.conftest import START, ApiClient, World, checkin_body
 
 PATIENT_KEYS = {
@@ -40,8 +40,10 @@ SUMMARY_KEYS = {
     "last_checkin_on",
     "adherence_7d",
     "latest",
+    "pain_14d",
     "open_alerts",
     "alert_severity",
+    "alert",
     "flags",
     "slower_than_usual",
 }
@@ -367,8 +369,10 @@ async def test_list_row_for_a_patient_without_a_session(world: World) -> None:
         "last_checkin_on": None,
         "adherence_7d": None,
         "latest": None,
+        "pain_14d": [None] * 14,
         "open_alerts": 0,
         "alert_severity": None,
+        "alert": None,
         "flags": [],
         "slower_than_usual": False,
     }

@@ -190,3 +190,29 @@ def desktop(browser: Browser, server: Server) -> Iterator[Page]:
         timezone_id="Europe/London",
     )
     yield from _watched_page(context, "desktop")
+
+
+# The two sizes every screen is looked at and checked at (issue: phone first, desktop too).
+SCREEN_SIZES = {
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+}
+
+
+@pytest.fixture(params=list(SCREEN_SIZES))
+def sized(request: pytest.FixtureRequest, browser: Browser, server: Server) -> Iterator[Page]:
+    """A page at 390x844 (a phone) or 1280x800 (a desktop); the size is `page.size_name`."""
+    context = browser.new_context(
+        base_url=server.base_url,
+        locale="en-GB",
+        timezone_id="Europe/London",
+        **SCREEN_SIZES[request.param],  # type: ignore[arg-type]
+    )
+    for page in _watched_page(context, request.param):
+        page.size_name = request.param  # type: ignore[attr-defined]
+        yield page

@@ -74,6 +74,8 @@ def patient_with_session(server: Server, days_ago: int | None = 4) -> tuple[ApiC
 
 
 def sign_out(page: Page) -> None:
-    """From any signed-in screen: the navigation's Sign out, back to the sign-in screen."""
-    page.get_by_role("navigation", name="Main").get_by_role("button", name="Sign out").click()
+    """From any signed-in screen: More, then Sign out; back to the sign-in screen."""
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("button", name="More").click()
+    nav.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()

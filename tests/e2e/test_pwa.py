@@ -84,6 +84,7 @@ def test_practitioner_created_with_the_cli_signs_in(phone: Page, server: Server)
     expect(phone).to_have_url(re.compile(r"#/patients$"))
     nav = phone.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Patients")).to_be_visible()
+    nav.get_by_role("button", name="More").click()
     expect(nav.get_by_role("button", name="Sign out")).to_be_visible()
 
 

@@ -11,6 +11,8 @@ SQLite only, whatever `AFTERLINE_TEST_DATABASE_URL` says: see `conftest.py`.
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from tests.e2e.steps import PATIENT_PASSWORD, fill_checkin, patient_with_session, sign_in
@@ -44,6 +46,9 @@ def test_a_warning_sign_shows_advice_and_raises_an_urgent_alert(
     expect(call).to_have_attribute("href", "tel:+442079460000")
     screenshot(phone, "advice-contact-clinic-phone")
 
+    # Saved: Today's done state leads with the advice; Edit reopens the day's answers.
+    expect(phone.get_by_role("heading", name="Checked in for today")).to_be_visible()
+    phone.get_by_role("button", name="Edit").click()
     checkin.get_by_label("Chest pain or breathlessness").check()
     phone.get_by_role("button", name="Save check-in").click()
     emergency = phone.get_by_role("alert").filter(has_text="Call emergency services now")
@@ -54,14 +59,25 @@ def test_a_warning_sign_shows_advice_and_raises_an_urgent_alert(
     sign_in(desktop, "dr.ward@example.org", PASSWORD)
     first = desktop.locator("#patient-table tbody tr").first
     expect(first).to_contain_text("Ann Patel")
-    expect(first).to_contain_text("Urgent alert")
-    desktop.get_by_role("link", name="Alerts", exact=True).click()
-    item = desktop.locator(".alert-list li").first
+    # Her status in words, the emergency sign first (the signs in the vocabulary's order).
+    expect(first.locator(".status-tag")).to_have_text(
+        "Urgent: chest pain or breathlessness and calf or whole-leg swelling with pain"
+    )
+    # The tab's name carries its count of open urgent alerts: "Alerts, 1 open urgent".
+    desktop.get_by_role("navigation", name="Main").get_by_role(
+        "link", name=re.compile(r"^Alerts\b")
+    ).click()
+    item = desktop.locator(".alert-list > li").first
     expect(item).to_contain_text("Warning sign")
-    expect(item).to_contain_text("chest pain")
+    expect(item).to_contain_text("Chest pain or breathlessness")
     screenshot(desktop, "alerts-desktop")
+    # The note is optional and behind its own button: no text box until asked for.
+    expect(item.get_by_label("Note (optional): what you did")).to_be_hidden()
+    item.get_by_role("button", name="Add a note").click()
     item.get_by_label("Note (optional): what you did").fill("Phoned Ann: sent to A&E.")
     item.get_by_role("button", name="Acknowledge").click()
+    expect(item.get_by_role("status")).to_have_text("Acknowledged.")
+    # It leaves the open list once the few seconds for Undo are over.
     expect(desktop.get_by_text("No open alerts.")).to_be_visible()
     assert server.query("SELECT status, note FROM alert WHERE rule = 'warning_sign'") == [
         ("acknowledged", "Phoned Ann: sent to A&E.")
@@ -76,21 +92,26 @@ def test_the_demo_clinic_puts_farid_first_and_draws_the_band(
     sign_in(desktop, *DEMO_PRACTITIONER)
     first = desktop.locator("#patient-table tbody tr").first
     expect(first).to_contain_text("Farid Haddad")
-    expect(first).to_contain_text("Urgent alert")
+    expect(first.locator(".status-tag")).to_have_text(
+        "Urgent: calf or whole-leg swelling with pain"
+    )
     screenshot(desktop, "demo-patients-desktop")
     first.get_by_role("link", name="Farid Haddad").click()
     alerts = desktop.get_by_role("region", name="Open alerts")
     expect(alerts.locator("li").filter(has_text="Warning sign")).to_be_visible()
-    chart = desktop.locator("[data-band-points]")
-    expect(chart).to_be_visible()
+    chart = desktop.get_by_role("region", name="Recovery chart for Farid Haddad")
+    expect(chart.get_by_role("img")).to_have_count(6)
     assert int(chart.get_attribute("data-band-points") or "0") > 0
+    # The same words as Farid reads: his pain is above the clinic's usual range.
+    expect(chart.get_by_text("Pain: higher than usual since")).to_be_visible()
     screenshot(desktop, "demo-farid-timeline-desktop")
 
     allow_console_error(phone, r"status of 401")  # the signed-out page asks who is signed in
     sign_in(phone, *DEMO_FARID)
     expect(phone.get_by_role("heading", name="Today", exact=True)).to_be_visible()
     phone.get_by_role("link", name="My recovery").click()
-    band = phone.locator("[data-band-points]")
-    expect(band).to_be_visible()
+    band = phone.get_by_role("region", name="Recovery chart")
+    expect(band.get_by_role("img")).to_have_count(6)
+    expect(band.locator("[aria-busy='true']")).to_have_count(0)  # drawn
     assert int(band.get_attribute("data-band-points") or "0") > 0
     screenshot(phone, "demo-farid-recovery-phone")

@@ -77,10 +77,10 @@ def test_a_patient_with_no_session_reports_a_warning_sign_and_the_clinic_sees_it
         sign_in(page, email, PATIENT_PASSWORD)
         expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
         expect(
-            page.get_by_text("Your clinic has not recorded a treatment session yet.")
-        ).to_be_visible()
-        expect(
-            page.get_by_text(re.compile("^Daily check-ins start once the clinic records"))
+            page.get_by_text(
+                "Your clinic has not recorded a treatment yet. "
+                "Once they do, you'll check in here each day."
+            )
         ).to_be_visible()
         # No symptom form: the server would refuse it.
         expect(page.get_by_role("button", name="Save check-in")).to_have_count(0)
@@ -120,8 +120,8 @@ def test_a_patient_with_no_session_reports_a_warning_sign_and_the_clinic_sees_it
     expect(item).to_contain_text("Urgent")
     expect(item).to_contain_text("Ann Patel")
     expect(item).to_contain_text("Warning sign")
-    expect(item).to_contain_text("calf or whole-leg swelling with pain")
-    expect(item).to_contain_text("Left calf, since this morning")
+    expect(item).to_contain_text("Calf or whole-leg swelling with pain")
+    expect(item).to_contain_text("The patient's note: “Left calf, since this morning”")
     assert_accessible(desktop, "Alerts (desktop)")
 
 
@@ -197,11 +197,11 @@ def test_a_refused_checkin_still_sends_its_warning_signs(
         expect(page.get_by_role("status").filter(has_text="1 open alert")).to_be_visible()
         item = page.locator(".alert-list > li")
         expect(item).to_have_count(1)
-        # The header names the latest date reported (today), not the first.
-        expect(item.locator("p").first).to_contain_text(
+        # The line names the latest date reported (today), not the first.
+        expect(item.locator(".alert-when")).to_contain_text(
             f"Warning sign · last reported {local_today():%a}"
         )
-        expect(item.locator("p").first).to_contain_text(
+        expect(item.locator(".alert-when")).to_contain_text(
             f"{local_today().day} {local_today():%b %Y}"
         )
         expect(item).to_contain_text("Reported 2 times")

@@ -2,7 +2,7 @@
 import { api, ApiError } from "../api";
 import { h, showError } from "../dom";
 import { go, route } from "../router";
-import { forget } from "../session";
+import { ended } from "../session";
 
 function field(id: string, label: string, type: string, autocomplete: string): HTMLElement[] {
   return [
@@ -34,7 +34,7 @@ async function signIn(): Promise<HTMLElement> {
         email: data.get("email"),
         password: data.get("password"),
       });
-      forget();
+      ended(); // nothing of an earlier user stays on the device
       go("/");
     } catch (error) {
       failure(form, error);
@@ -60,7 +60,7 @@ async function acceptInvite(params: Record<string, string>): Promise<HTMLElement
         token: params.token,
         password: data.get("password"),
       });
-      forget();
+      ended(); // nothing of an earlier user stays on the device
       go("/");
     } catch (error) {
       failure(form, error);

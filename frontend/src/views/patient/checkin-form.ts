@@ -1,22 +1,21 @@
 // The daily check-in form, for today or an earlier day. Seven taps for a full check-in
-// (pain, five symptoms, save), eight while the compression question is asked.
+// (pain, five symptoms, save), eight while the compression question is asked. Saving with
+// questions unanswered marks all of them at once and takes the patient to the first.
 import { api, ApiError, OfflineError } from "../../api";
-import { formatDate, h, showError } from "../../dom";
-import { GRADED, type CheckinBody, type Symptom, type WarningAdvice, type WarningReportBody } from "../../types";
-import { LABELS } from "../../chart/shape";
+import { formatDate, h } from "../../dom";
+import { GRADED, type CheckinBody, type WarningAdvice, type WarningReportBody } from "../../types";
 import { reportOf } from "../../offline/replay";
-import { EMERGENCY_SIGNS, GRADES, WARNING_SIGNS } from "../../words";
+import { EMERGENCY_SIGNS, WARNING_SIGNS } from "../../words";
+import { gradedScale, gradeKey, painScale } from "./checkin-scales";
+import { unansweredQuestions, unansweredSummary } from "./checkin-validation";
+import { clearProblems, describeWith, showProblems } from "./form-errors";
 import { flushQueue, queue, reportNowOrLater, SYNCED_EVENT, type SyncResult } from "./sync";
+import { answerLines } from "./today-text";
+import "./today.css";
 
 export type { WarningAdvice } from "../../types";
 
-const GRADE_NAMES = GRADES.map((grade) => grade.name);
 export { WARNING_SIGNS };
-
-export interface SavedCheckin extends CheckinBody {
-  local_date: string;
-}
-
 
 /**
  * The advice when the server cannot give it (offline, or the save failed): nobody at the
@@ -42,12 +41,18 @@ export function offlineAdvice(
       };
 }
 
-/** The warning-sign checkboxes, the same in the check-in and in a report on its own. */
-export function warningSignChecks(legend: string, checked: string[] = []): HTMLElement {
-  return h(
+/**
+ * The warning-sign checkboxes, the same in the check-in and in a report on its own.
+ * `prefix` keeps the ids unique: Today holds both forms.
+ */
+export function warningSignChecks(legend: string, checked: string[] = [], prefix = "", hint = ""): HTMLElement {
+  const error = h("p", { class: "field-error", "data-error-for": "warning_signs" });
+  const fieldset = h(
     "fieldset",
-    { class: "warnings" },
+    { class: "warnings", "data-field": "warning_signs" },
     h("legend", {}, legend),
+    hint ? h("p", { class: "hint", id: `${prefix}warnings-hint` }, hint) : null,
+    error,
     ...WARNING_SIGNS.map(([code, label]) =>
       h(
         "label",
@@ -56,8 +61,10 @@ export function warningSignChecks(legend: string, checked: string[] = []): HTMLE
         ` ${label}`,
       ),
     ),
-    h("p", { class: "field-error", "data-error-for": "warning_signs", role: "alert" }),
   );
+  if (hint) fieldset.setAttribute("aria-describedby", `${prefix}warnings-hint`);
+  describeWith(fieldset, error, `${prefix}warnings-error`);
+  return fieldset;
 }
 
 /** Why the server would not store a check-in, in a sentence (its `detail` is a fragment). */
@@ -88,56 +95,40 @@ export function adviceBox(advice: WarningAdvice): HTMLElement {
   );
 }
 
-function scale(symptom: Symptom, options: string[], value: number | undefined): HTMLElement {
-  const legendId = `legend-${symptom}`;
-  return h(
-    "fieldset",
-    { class: "scale", role: "radiogroup", "aria-labelledby": legendId },
-    h("legend", { id: legendId }, LABELS[symptom]),
-    h(
-      "div",
-      { class: "options" },
-      ...options.map((label, index) =>
-        h(
-          "label",
-          { class: "option" },
-          h("input", {
-            type: "radio",
-            name: symptom,
-            value: String(index),
-            checked: value === index,
-            required: true,
-          }),
-          h("span", {}, label),
-        ),
-      ),
-    ),
-    h("p", { class: "field-error", "data-error-for": symptom, role: "alert" }),
-  );
+/** The saved answers in words (History's day editor, after saving). */
+function summary(body: CheckinBody): HTMLElement {
+  return h("ul", { class: "saved-values" }, ...answerLines(body).map(([label, value]) => h("li", {}, `${label}: ${value}`)));
 }
 
-function summary(body: CheckinBody): HTMLElement {
-  return h(
-    "ul",
-    { class: "saved-values" },
-    h("li", {}, `Pain: ${body.pain} of 10`),
-    ...GRADED.map((s) => h("li", {}, `${LABELS[s]}: ${GRADE_NAMES[body[s]]}`)),
-  );
+/** What a save came to, for a screen that shows it its own way (Today's done state). */
+export interface SavedCheckin {
+  body: CheckinBody;
+  /** Kept on this device until it can be sent (offline, or the server could not be reached). */
+  queued: boolean;
+  /** What to do about the warning signs ticked, if any. */
+  advice: WarningAdvice | null;
+}
+
+export interface CheckinFormOptions {
+  /** Called once saved or queued, instead of the form's own "Saved." line and summary. */
+  onSaved?: (saved: SavedCheckin) => void;
 }
 
 /**
  * The form for `localDate`, prefilled from `existing`. `askCompression`: the session's
- * compression period is still running.
+ * compression period is still running. `queued`: `existing` is waiting on this device.
  */
 export function checkinForm(
   localDate: string,
   existing: Partial<CheckinBody> | null,
   askCompression: boolean,
   queued: boolean,
+  options: CheckinFormOptions = {},
 ): HTMLElement {
+  const { onSaved } = options;
   const status = h("p", { class: "status", role: "status" });
-  if (queued) status.textContent = "Queued: it will be sent when you're back online.";
-  else if (existing?.pain !== undefined) status.textContent = "Saved.";
+  if (!onSaved && queued) status.textContent = "Queued: it will be sent when you're back online.";
+  else if (!onSaved && existing?.pain !== undefined) status.textContent = "Saved.";
   const values = h("div", { class: "values" });
   const advice = h("div", { class: "advice-slot" });
   const showAdvice = (found: WarningAdvice | null | undefined, why?: string): void => {
@@ -153,29 +144,43 @@ export function checkinForm(
     if ((event as CustomEvent<SyncResult>).detail.sent.includes(localDate)) status.textContent = "Saved.";
   };
   window.addEventListener(SYNCED_EVENT, onSynced);
+  const note = h("textarea", { id: "note", name: "note", maxlength: 1000, rows: 3, "data-field": "note" }, existing?.note ?? "");
+  const noteError = h("p", { class: "field-error", "data-error-for": "note" });
+  describeWith(note, noteError, "note-error");
   const form = h(
     "form",
     { class: "checkin", novalidate: true },
+    h("p", { class: "error-summary", "data-error-for": "summary", role: "alert" }),
     advice,
-    scale("pain", Array.from({ length: 11 }, (_, i) => String(i)), existing?.pain),
-    ...GRADED.map((s) => scale(s, GRADE_NAMES, existing?.[s])),
+    painScale(existing?.pain),
+    gradeKey(),
+    ...GRADED.map((s) => gradedScale(s, existing?.[s])),
     askCompression
       ? h(
           "label",
-          { class: "check" },
+          { class: "check compression" },
           h("input", { type: "checkbox", name: "compression_worn", checked: existing?.compression_worn === true }),
           " Compression garment worn today",
         )
       : null,
-    warningSignChecks("Any of these? (tick all that apply)", existing?.warning_signs ?? []),
+    warningSignChecks("Have you noticed any of these?", existing?.warning_signs ?? [], "checkin-", "Tick any that apply. Most days there are none."),
     h("label", { for: "note" }, "Note (optional)"),
-    h("textarea", { id: "note", name: "note", maxlength: 1000, rows: 3 }, existing?.note ?? ""),
-    h("p", { class: "field-error", "data-error-for": "note", role: "alert" }),
+    note,
+    noteError,
     h("p", { class: "field-error", "data-error-for": "form", role: "alert" }),
-    h("button", { type: "submit" }, "Save check-in"),
+    h("button", { type: "submit", class: "save" }, "Save check-in"),
     status,
     values,
   );
+  const done = (saved: SavedCheckin, line: string): void => {
+    if (onSaved) {
+      onSaved(saved);
+      return;
+    }
+    status.textContent = line;
+    showAdvice(saved.advice);
+    values.replaceChildren(summary(saved.body));
+  };
   const reportRefusedCheckin = async (report: WarningReportBody, why: string): Promise<void> => {
     const reported = await reportNowOrLater(report);
     if (reported.state === "sent") {
@@ -189,12 +194,12 @@ export function checkinForm(
       showAdvice(offlineAdvice(report.warning_signs, "Your check-in was not saved, so the clinic has not been told."), why);
     }
   };
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
+  const submit = async (): Promise<void> => {
     const data = new FormData(form);
-    const missing = (["pain", ...GRADED] as Symptom[]).find((s) => data.get(s) === null);
-    if (missing) {
-      showError(form, missing, `Choose a value for ${LABELS[missing].toLowerCase()}.`);
+    const missing = unansweredQuestions((name) => data.get(name));
+    if (missing.length > 0) {
+      status.textContent = "";
+      showProblems(form, missing, unansweredSummary(missing.length));
       return;
     }
     const body: CheckinBody = {
@@ -209,12 +214,11 @@ export function checkinForm(
       note: String(data.get("note") ?? "").trim() || null,
       recorded_at: new Date().toISOString(),
     };
-    showError(form, null, "");
+    clearProblems(form);
     try {
       await flushQueue(); // older queued days first, so they are not overtaken
       const saved = await api<{ advice: WarningAdvice | null }>("PUT", `/api/me/checkins/${localDate}`, body);
-      status.textContent = "Saved.";
-      showAdvice(saved.advice);
+      done({ body, queued: false, advice: saved.advice }, "Saved.");
     } catch (error) {
       if (error instanceof ApiError && error.status !== 401) {
         status.textContent = "";
@@ -225,17 +229,29 @@ export function checkinForm(
           await reportRefusedCheckin(report, refusalMessage(error, localDate));
           return;
         }
-        showError(form, error.field, error.status < 500 ? refusalMessage(error, localDate) : error.detail);
+        const message = error.status < 500 ? refusalMessage(error, localDate) : error.detail;
+        showProblems(form, [{ field: error.field ?? "form", message }]);
         // Not saved, so nobody at the clinic knows: warning signs still get their advice.
         showAdvice(offlineAdvice(body.warning_signs ?? [], "Your check-in was not saved, so the clinic has not been told."));
         return;
       }
       if (!(error instanceof OfflineError || error instanceof ApiError)) throw error;
       await queue.put({ local_date: localDate, body });
-      status.textContent = "Queued: it will be sent when you're back online.";
-      showAdvice(offlineAdvice(body.warning_signs ?? []));
+      done(
+        { body, queued: true, advice: offlineAdvice(body.warning_signs ?? []) },
+        "Queued: it will be sent when you're back online.",
+      );
     }
-    values.replaceChildren(summary(body));
+  };
+  // One press, one save. Not `disabled`: that would drop the focus from the button.
+  let busy = false;
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (busy) return;
+    busy = true;
+    void submit().finally(() => {
+      busy = false;
+    });
   });
   return form;
 }

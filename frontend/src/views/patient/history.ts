@@ -1,26 +1,29 @@
-// Earlier days: the list of check-ins (and any still queued), each editable.
-import { api } from "../../api";
-import { formatDate, h } from "../../dom";
+// Earlier days: the list of check-ins (and any still queued), each editable. Offline, the
+// list is the one this device last saw, said so, with what is queued on top of it; a list
+// that did not load is an error with Retry (main.ts), never an empty "no check-ins".
+import { api, OfflineError } from "../../api";
+import { formatDate, h, lastSeenNote } from "../../dom";
+import { lastSeen, peekLastSeen } from "../../offline/last-seen";
 import type { CheckinBody } from "../../types";
 import { checkinForm } from "./checkin-form";
 import { queue } from "./sync";
 
 type Stored = CheckinBody & { local_date: string };
 
+const CHECKINS = "/api/me/checkins";
+
 export async function historyView(): Promise<HTMLElement> {
-  const [stored, queued] = await Promise.all([
-    api<Stored[]>("GET", "/api/me/checkins").catch(() => [] as Stored[]),
-    queue.all(),
-  ]);
+  const [stored, queued] = await Promise.all([lastSeen<Stored[]>(CHECKINS), queue.all()]);
   const waiting = new Set(queued.map((item) => item.local_date));
   const days = new Map<string, Stored>();
-  for (const item of stored) days.set(item.local_date, item);
+  for (const item of stored.data) days.set(item.local_date, item);
   for (const item of queued) days.set(item.local_date, { ...item.body, local_date: item.local_date });
   const rows = [...days.values()].sort((a, b) => b.local_date.localeCompare(a.local_date));
   return h(
     "main",
     { class: "screen" },
     h("h1", { tabindex: -1 }, "History"),
+    lastSeenNote(stored.seenAt),
     rows.length === 0
       ? h("p", {}, "No check-ins yet.")
       : h(
@@ -40,11 +43,22 @@ export async function historyView(): Promise<HTMLElement> {
   );
 }
 
+/** One day's saved check-in: from the server, or offline from the last list seen here. */
+async function savedDay(day: string): Promise<Stored | null> {
+  try {
+    return (await api<Stored[]>("GET", `${CHECKINS}?from=${day}&to=${day}`))[0] ?? null;
+  } catch (error) {
+    const copy = error instanceof OfflineError ? peekLastSeen<Stored[]>(CHECKINS) : null;
+    if (!copy) throw error;
+    return copy.data.find((item) => item.local_date === day) ?? null;
+  }
+}
+
 export async function editDayView(params: Record<string, string>): Promise<HTMLElement> {
   const day = params.date;
   const queued = (await queue.all()).find((item) => item.local_date === day);
-  const stored = await api<Stored[]>("GET", `/api/me/checkins?from=${day}&to=${day}`).catch(() => []);
-  const existing = queued?.body ?? stored[0] ?? null;
+  // A day queued on this device needs nothing from the server to be edited.
+  const existing = queued?.body ?? (await savedDay(day));
   return h(
     "main",
     { class: "screen" },

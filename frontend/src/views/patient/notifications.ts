@@ -86,10 +86,31 @@ function preferencesForm(prefs: Preferences): HTMLElement {
       });
       (form.querySelector(".status") as HTMLElement).textContent = "Preferences saved.";
     } catch (error) {
-      showError(form, error instanceof ApiError ? error.field : null, error instanceof ApiError ? error.detail : "You seem to be offline.");
+      showError(
+        form,
+        error instanceof ApiError ? error.field : null,
+        error instanceof ApiError ? error.detail : "You seem to be offline. Your preferences were not saved; try again when you're back online.",
+      );
     }
   });
   return form;
+}
+
+/** "Mark as read"; a failure says so beside the button, which stays for another try. */
+function markAsRead(notice: Notice): HTMLElement {
+  const problem = h("span", { class: "field-error", role: "alert" });
+  const button = h("button", { type: "button", class: "link" }, "Mark as read");
+  button.addEventListener("click", async () => {
+    problem.textContent = "";
+    try {
+      await api("POST", `/api/me/notifications/${notice.id}/read`);
+      button.closest("li")?.classList.replace("unread", "read");
+      button.remove();
+    } catch {
+      problem.textContent = "Not marked as read: please try again.";
+    }
+  });
+  return h("span", {}, button, problem);
 }
 
 export async function notificationsView(): Promise<HTMLElement> {
@@ -114,28 +135,20 @@ export async function notificationsView(): Promise<HTMLElement> {
               h("strong", {}, notice.title),
               h("p", {}, notice.body),
               h("small", {}, notice.local_date ? formatDate(notice.local_date) : ""),
-              notice.read_at
-                ? null
-                : h(
-                    "button",
-                    {
-                      type: "button",
-                      class: "link",
-                      onclick: async (event: Event) => {
-                        await api("POST", `/api/me/notifications/${notice.id}/read`);
-                        (event.target as HTMLElement).closest("li")?.classList.replace("unread", "read");
-                        (event.target as HTMLElement).remove();
-                      },
-                    },
-                    "Mark as read",
-                  ),
+              notice.read_at ? null : markAsRead(notice),
             ),
           ),
         ),
     h("h2", {}, "Reminders"),
     h(
       "button",
-      { type: "button", onclick: () => void enablePush(pushStatus).catch((e: unknown) => (pushStatus.textContent = String(e))) },
+      {
+        type: "button",
+        onclick: () =>
+          void enablePush(pushStatus).catch(
+            () => (pushStatus.textContent = "Push reminders could not be turned on just now. Please try again."),
+          ),
+      },
       "Turn on push reminders",
     ),
     pushStatus,

@@ -1,20 +1,23 @@
-// My recovery: the patient's own chart across the weeks.
-import { api } from "../../api";
-import { h } from "../../dom";
+// My recovery: "am I recovering normally?", answered per symptom in words and small charts.
+//
+// Read offline too: the timeline comes through `lastSeen`, so without a connection the
+// screen shows this device's last copy and says when it was seen.
+import { h, lastSeenNote } from "../../dom";
+import { lastSeen } from "../../offline/last-seen";
 import type { Timeline } from "../../types";
 import { renderRecoveryChart } from "../chart";
 
 export async function recoveryView(): Promise<HTMLElement> {
-  const timeline = await api<Timeline>("GET", "/api/me/timeline");
+  const { data: timeline, seenAt } = await lastSeen<Timeline>("/api/me/timeline");
   return h(
     "main",
     { class: "screen wide" },
     h("h1", { tabindex: -1 }, "My recovery"),
+    lastSeenNote(seenAt),
     h(
       "p",
       { class: "lead" },
-      "Most pain, swelling and bruising fade within two weeks; lumps over 2 to 4 weeks; " +
-        "discolouration can take months. Results are assessed at your review.",
+      "How each symptom compares, day by day, with other patients at your clinic after their session.",
     ),
     renderRecoveryChart(timeline),
   );

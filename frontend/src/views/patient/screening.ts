@@ -191,13 +191,19 @@ export async function screeningView(): Promise<HTMLElement> {
   );
 }
 
-/** Today's reminder, while the questions are unanswered; nothing when offline or answered. */
-export async function screeningPrompt(): Promise<HTMLElement | null> {
-  const screening = await api<Screening>("GET", "/api/me/screening").catch(() => null);
+/**
+ * Today's reminder, while the questions are unanswered; nothing when offline or answered.
+ * It speaks of "your first session" only while there is none (`beforeFirstSession`, which
+ * Today learns in parallel): on day 7 that would contradict the rest of the screen.
+ */
+export async function screeningPrompt(beforeFirstSession: boolean | Promise<boolean>): Promise<HTMLElement | null> {
+  const [screening, before] = await Promise.all([
+    api<Screening>("GET", "/api/me/screening").catch(() => null),
+    beforeFirstSession,
+  ]);
   if (!screening || screening.answers !== null) return null;
-  return h(
-    "p",
-    { class: "lead" },
-    h("a", { href: "#/screening" }, "Please answer a few health questions before your first session"),
-  );
+  const words = before
+    ? "Please answer a few health questions before your first session"
+    : "Answer a few health questions for your clinic";
+  return h("p", { class: "lead screening-prompt" }, h("a", { href: "#/screening" }, words));
 }

@@ -1,28 +1,20 @@
-// Today: which day of recovery it is, today's aftercare advice, the check-in, and a way to
-// report a warning sign at any time. Before the clinic records a session there is no
-// check-in to make (the server would refuse it), but a warning sign can always be reported.
-import { api, OfflineError } from "../../api";
-import { formatDate, h } from "../../dom";
-import type { Today, WarningFollowUp } from "../../types";
+// Today: the day's check-in first (or, once saved, a done state saying so), then the day's
+// aftercare advice and a way to report a warning sign at any time. A warning sign reported
+// and not yet seen by the clinic leads the screen. Before the clinic records a session there
+// is no check-in to make (the server would refuse it), but a warning sign can always be
+// reported.
+import { formatDate, h, lastSeenNote } from "../../dom";
+import { lastSeen, peekLastSeen } from "../../offline/last-seen";
+import type { CheckinBody, Timeline, Today, WarningAdvice, WarningFollowUp } from "../../types";
 import { adviceBox, checkinForm, WARNING_SIGNS } from "./checkin-form";
 import { screeningPrompt } from "./screening";
 import { queue, reports } from "./sync";
+import { doneState } from "./today-done";
+import { comparisonSentence, splitAdvice } from "./today-text";
 import { warningReportForm } from "./warning-report";
+import "./today.css";
 
-const CACHE_KEY = "afterline.today";
-
-/** Today's screen data; offline, the last copy this device saw (advice does not change within a day). */
-async function load(): Promise<{ today: Today; offline: boolean }> {
-  try {
-    const today = await api<Today>("GET", "/api/me/today");
-    localStorage.setItem(CACHE_KEY, JSON.stringify(today));
-    return { today, offline: false };
-  } catch (error) {
-    const cached = localStorage.getItem(CACHE_KEY);
-    if (error instanceof OfflineError && cached) return { today: JSON.parse(cached) as Today, offline: true };
-    throw error;
-  }
-}
+const TODAY_PATH = "/api/me/today";
 
 const SIGN_NAMES = new Map(WARNING_SIGNS);
 
@@ -54,62 +46,141 @@ export function followUpBox(followUp: WarningFollowUp): HTMLElement {
   );
 }
 
+/**
+ * How today's answers compare with the clinic's usual range for this day since the session,
+ * in one calm line under the done state. The range comes from the timeline (the last copy
+ * when offline); the answers are the ones just shown, so a check-in still queued on the
+ * phone is compared too. Nothing is shown when the timeline cannot be had at all.
+ */
+export function comparisonLine(today: Today, body: Partial<CheckinBody>): HTMLElement | null {
+  const day = today.day;
+  if (day === null) return null;
+  const line = h("p", { class: "comparison" });
+  const show = (timeline: Timeline): void => {
+    line.textContent = comparisonSentence(timeline.band, day, body);
+  };
+  // Offline, the last copy (no request the browser would log as failed); none: no line.
+  const kept = navigator.onLine ? null : peekLastSeen<Timeline>("/api/me/timeline");
+  if (!navigator.onLine) {
+    if (!kept) return null;
+    show(kept.data);
+    return line;
+  }
+  void lastSeen<Timeline>("/api/me/timeline")
+    .then(({ data }) => show(data))
+    .catch(() => line.remove());
+  return line;
+}
+
+/** Today's advice: the first few at once, the rest folded under "More aftercare advice". */
+function adviceSection(items: Today["advice"]): HTMLElement | null {
+  if (items.length === 0) return null;
+  const { first, more } = splitAdvice(items);
+  const list = (shown: Today["advice"]): HTMLElement =>
+    h("ul", {}, ...shown.map((item) => h("li", { "data-topic": item.topic }, item.text)));
+  return h(
+    "section",
+    { class: "advice", "aria-labelledby": "advice-heading" },
+    h("h2", { id: "advice-heading" }, "Aftercare for today"),
+    list(first),
+    more.length > 0
+      ? h("details", { class: "more-advice" }, h("summary", {}, "More aftercare advice"), list(more))
+      : null,
+  );
+}
+
+/**
+ * The check-in area: the form, or the done state once today is saved. It swaps in place
+ * (Save → done state, Edit → the form prefilled) and moves focus to what replaced it.
+ */
+function checkinArea(today: Today, queued: CheckinBody | undefined): HTMLElement {
+  const area = h("div", { class: "checkin-area" });
+  const showDone = (body: Partial<CheckinBody>, isQueued: boolean, justSaved: boolean, advice: WarningAdvice | null): HTMLElement => {
+    const { section, focusTarget } = doneState({
+      localDate: today.local_date,
+      body,
+      queued: isQueued,
+      justSaved,
+      advice,
+      reminderTime: today.reminder_time,
+      comparison: comparisonLine(today, body),
+      onEdit: () => showForm(body).focus(),
+    });
+    area.replaceChildren(section);
+    return focusTarget;
+  };
+  const showForm = (prefill: Partial<CheckinBody> | null): HTMLElement => {
+    const heading = h("h2", { id: "checkin-heading", tabindex: -1 }, "How are you today?");
+    const form = checkinForm(today.local_date, prefill, today.ask_compression === true, false, {
+      onSaved: (saved) => {
+        // The done state is at the top: go there, to the advice first if there is any.
+        const target = showDone(saved.body, saved.queued, true, saved.advice);
+        window.scrollTo({ top: 0 });
+        target.scrollIntoView({ block: "nearest" });
+        target.focus({ preventScroll: true });
+        // The copy kept for offline reading now says "checked in" too.
+        if (!saved.queued) void lastSeen<Today>(TODAY_PATH).catch(() => undefined);
+      },
+    });
+    area.replaceChildren(h("section", { class: "checkin-section", "aria-labelledby": "checkin-heading" }, heading, form));
+    return heading;
+  };
+  if (queued) showDone(queued, true, false, null);
+  else if (today.checked_in && today.checkin) showDone(today.checkin, false, false, null);
+  else showForm(null);
+  return area;
+}
+
+function reportSection(treated: boolean, waiting: number): HTMLElement {
+  const report = warningReportForm(waiting);
+  if (treated) {
+    return h(
+      "details",
+      { class: "report", open: waiting > 0 },
+      h("summary", {}, "Report a warning sign"),
+      h("p", {}, "Noticed one between check-ins? Send it now: the clinic sees it as soon as it is sent."),
+      report,
+    );
+  }
+  return h(
+    "section",
+    { class: "report", "aria-labelledby": "report-heading" },
+    h("h2", { id: "report-heading" }, "Report a warning sign"),
+    h("p", {}, "If you notice any of these, tell the clinic here. They see it as soon as it is sent."),
+    report,
+  );
+}
+
 export async function todayView(): Promise<HTMLElement> {
-  const [{ today, offline }, prompt, queuedCheckins, queuedReports] = await Promise.all([
-    load(),
-    screeningPrompt(),
+  // Offline, the last copy this device saw for the signed-in patient (advice does not
+  // change within a day); `seenAt` is set only then.
+  const loading = lastSeen<Today>(TODAY_PATH);
+  const [{ data: today, seenAt }, prompt, queuedCheckins, queuedReports] = await Promise.all([
+    loading,
+    screeningPrompt(loading.then((seen) => seen.data.session === null, () => false)),
     queue.all(),
     reports.all(),
   ]);
-  const queued = queuedCheckins.find((item) => item.local_date === today.local_date);
+  const queued = queuedCheckins.find((item) => item.local_date === today.local_date)?.body;
   const treated = today.session !== null && today.day !== null;
-  const report = warningReportForm(queuedReports.length);
   return h(
     "main",
-    { class: "screen" },
+    { class: "screen today" },
     h("h1", { tabindex: -1 }, "Today"),
-    today.follow_up ? followUpBox(today.follow_up) : null,
     treated && today.session
-      ? h("p", { class: "lead" }, `Day ${today.day} after your session on ${formatDate(today.session.performed_on)}`)
-      : h("p", { class: "lead" }, "Your clinic has not recorded a treatment session yet."),
-    treated ? null : h("p", {}, "Daily check-ins start once the clinic records your treatment. There is nothing to fill in until then."),
-    prompt,
-    offline ? h("p", { class: "note" }, "You are offline: this is what the app last knew.") : null,
-    today.advice.length > 0
-      ? h(
-          "section",
-          { class: "advice", "aria-labelledby": "advice-heading" },
-          h("h2", { id: "advice-heading" }, "Aftercare for today"),
-          h("ul", {}, ...today.advice.map((item) => h("li", { "data-topic": item.topic }, item.text))),
-        )
+      ? h("p", { class: "day-line" }, `Day ${today.day} after your session on ${formatDate(today.session.performed_on)}`)
       : null,
+    lastSeenNote(seenAt),
+    today.follow_up ? followUpBox(today.follow_up) : null,
     treated
-      ? h(
-          "section",
-          { "aria-labelledby": "checkin-heading" },
-          h("h2", { id: "checkin-heading" }, `How are you today? (${formatDate(today.local_date)})`),
-          // The server says which days ask about the garment: exactly the days it is worn.
-          checkinForm(today.local_date, queued?.body ?? today.checkin, today.ask_compression === true, Boolean(queued)),
-        )
-      : null,
-    treated
-      ? h(
-          "details",
-          { class: "report", open: queuedReports.length > 0 },
-          h("summary", {}, "Report a warning sign"),
-          h("p", {}, "Noticed one between check-ins? Send it now: the clinic sees it as soon as it is sent."),
-          report,
-        )
+      ? checkinArea(today, queued)
       : h(
-          "section",
-          { class: "report", "aria-labelledby": "report-heading" },
-          h("h2", { id: "report-heading" }, "Report a warning sign"),
-          h(
-            "p",
-            {},
-            "If you notice any of these, tell the clinic here. They see it as soon as it is sent.",
-          ),
-          report,
+          "div",
+          { class: "no-session" },
+          h("p", {}, "Your clinic has not recorded a treatment yet. Once they do, you'll check in here each day."),
         ),
+    prompt,
+    treated ? adviceSection(today.advice) : null,
+    reportSection(treated, queuedReports.length),
   );
 }

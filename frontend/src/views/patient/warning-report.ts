@@ -2,9 +2,10 @@
 // Always on Today, session or not: the server accepts a report whatever the date, and tells
 // the clinic at once. Offline it waits in the report queue (sync.ts) and the patient is told
 // plainly that the clinic does not know yet.
-import { h, showError } from "../../dom";
+import { h } from "../../dom";
 import type { WarningAdvice, WarningReportBody } from "../../types";
 import { adviceBox, offlineAdvice, warningSignChecks, WARNING_SIGNS } from "./checkin-form";
+import { clearProblems, describeWith, showProblems } from "./form-errors";
 import { reportNowOrLater, SYNCED_EVENT, type SyncResult } from "./sync";
 
 const LABEL = new Map(WARNING_SIGNS);
@@ -25,15 +26,17 @@ export function warningReportForm(waiting = 0): HTMLElement {
         : `${waiting} reports you made offline are waiting to be sent to the clinic.`;
   }
   const send = h("button", { type: "submit" }, "Send to the clinic");
-  const note = h("textarea", { id: "report-note", name: "note", maxlength: 1000, rows: 2 });
+  const note = h("textarea", { id: "report-note", name: "note", maxlength: 1000, rows: 2, "data-field": "note" });
+  const noteError = h("p", { class: "field-error", "data-error-for": "note" });
+  describeWith(note, noteError, "report-note-error");
   const form = h(
     "form",
     { class: "warning-report", novalidate: true },
     advice,
-    warningSignChecks("Which have you noticed? (tick all that apply)"),
+    warningSignChecks("Which have you noticed?", [], "report-", "Tick all that apply."),
     h("label", { for: "report-note" }, "Note (optional)"),
     note,
-    h("p", { class: "field-error", "data-error-for": "note", role: "alert" }),
+    noteError,
     h("p", { class: "field-error", "data-error-for": "form", role: "alert" }),
     send,
     status,
@@ -64,10 +67,10 @@ export function warningReportForm(waiting = 0): HTMLElement {
     const data = new FormData(form);
     const signs = data.getAll("warning_signs").map(String);
     if (signs.length === 0) {
-      showError(form, "warning_signs", "Tick the sign or signs you have noticed.");
+      showProblems(form, [{ field: "warning_signs", message: "Tick the sign or signs you have noticed." }]);
       return;
     }
-    showError(form, null, "");
+    clearProblems(form);
     const report: WarningReportBody = {
       warning_signs: signs,
       recorded_at: new Date().toISOString(),
@@ -79,7 +82,7 @@ export function warningReportForm(waiting = 0): HTMLElement {
       const result = await reportNowOrLater(report);
       if (result.state === "refused") {
         status.textContent = "";
-        showError(form, result.error.field === "note" ? "note" : null, `Not sent: ${result.error.detail}`);
+        showProblems(form, [{ field: result.error.field === "note" ? "note" : "form", message: `Not sent: ${result.error.detail}` }]);
         show(offlineAdvice(signs, "Your report could not be sent, so the clinic has not been told."));
         return;
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { assess, attentionOrder, daysBetween, inTreatment } from "./attention";
-import type { PatientSummary } from "./model";
+import { alertWords, assess, attentionOrder, daysBetween, inTreatment } from "./attention";
+import type { AlertBrief, PatientSummary } from "./model";
 
 const TODAY = "2025-03-20";
 
@@ -20,8 +20,10 @@ function patient(name: string, overrides: Partial<PatientSummary> = {}): Patient
     last_checkin_on: "2025-03-19",
     adherence_7d: 1,
     latest: { local_date: "2025-03-19", ...calm },
+    pain_14d: [],
     open_alerts: 0,
     alert_severity: null,
+    alert: null,
     flags: [],
     slower_than_usual: false,
     ...overrides,
@@ -62,7 +64,8 @@ describe("assess", () => {
     expect(assess(patient("Two", { last_checkin_on: "2025-03-18" }), TODAY).missed).toBe(false);
     const three = assess(patient("Three", { last_checkin_on: "2025-03-17" }), TODAY);
     expect(three.missed).toBe(true);
-    expect(three.reasons).toEqual(["No check-in for 3 days"]);
+    // The 18th and the 19th were missed; today (the 20th) is not over yet.
+    expect(three.reasons).toEqual(["Missed 2 check-ins"]);
   });
 
   it("allows a week between check-ins once the daily phase is over", () => {
@@ -81,7 +84,8 @@ describe("assess", () => {
     });
     const result = assess(fresh, TODAY);
     expect(result.missed).toBe(true);
-    expect(result.reasons).toEqual(["No check-in since the session 5 days ago"]);
+    // The session day and the four days after it.
+    expect(result.reasons).toEqual(["Missed 5 check-ins since the session"]);
   });
 
   it("does not expect check-ins from someone out of treatment or inactive", () => {
@@ -166,7 +170,7 @@ describe("open alerts and the review date", () => {
       TODAY,
     );
     expect(names(order)).toEqual(["Urgent", "TwoWatch", "Watch", "Missed", "Calm"]);
-    expect(order[0].reasons[0]).toBe("Open urgent alert");
+    expect(order[0].reasons[0]).toBe("Urgent alert");
   });
 
   it("counts slower than usual as worsening", () => {
@@ -180,5 +184,64 @@ describe("open alerts and the review date", () => {
     expect(inTreatment(patient("A", { ...base, review_on: "2025-03-20" }), TODAY)).toBe(true);
     expect(inTreatment(patient("A", { ...base, review_on: "2025-03-19" }), TODAY)).toBe(false);
     expect(inTreatment(patient("A", { last_session_on: "2025-03-10", review_on: "2025-03-15" }), TODAY)).toBe(false);
+  });
+});
+
+describe("the reasons name the alert in words", () => {
+  const brief = (overrides: Partial<AlertBrief>): AlertBrief => ({
+    id: "a1",
+    rule: "warning_sign",
+    severity: "urgent",
+    items: [],
+    pain: null,
+    local_date: "2025-03-19",
+    ...overrides,
+  });
+
+  it("says an urgent warning sign with the vocabulary's name for it", () => {
+    const alert = brief({ items: ["leg_swelling_with_pain"] });
+    const result = assess(patient("Farid", { open_alerts: 1, alert_severity: "urgent", alert }), TODAY);
+    expect(result.reasons).toEqual(["Urgent: calf or whole-leg swelling with pain"]);
+  });
+
+  it("names two signs, and counts the rest beyond two", () => {
+    const p = patient("P");
+    // In the vocabulary's order (the emergency signs first), whatever the order stored.
+    const two = brief({ items: ["leg_swelling_with_pain", "allergic_reaction"] });
+    expect(alertWords(two, p, null)).toBe("Urgent: hives, facial swelling or trouble breathing and calf or whole-leg swelling with pain");
+    const three = brief({ items: ["spreading_redness_or_fever", "allergic_reaction", "chest_pain_or_breathless"] });
+    expect(alertWords(three, p, null)).toBe("Urgent: chest pain or breathlessness and 2 more signs");
+  });
+
+  it("words each watch rule", () => {
+    const p = patient("P", { latest: { local_date: "2025-03-19", ...calm, pain: 6 } });
+    expect(alertWords(brief({ rule: "pain_high", severity: "watch", pain: 6 }), p, null)).toBe("Pain 6/10");
+    expect(alertWords(brief({ rule: "pain_high", severity: "watch", pain: 9 }), p, null)).toBe("Pain reached 9/10");
+    expect(alertWords(brief({ rule: "pain_rising", severity: "watch", pain: 6 }), p, null)).toBe("Pain rising, now 6/10");
+    expect(alertWords(brief({ rule: "symptom_severe", severity: "watch", items: ["hardening"] }), p, null)).toBe(
+      "Severe firm lumps after day 14",
+    );
+    expect(alertWords(brief({ rule: "missed_checkins", severity: "watch" }), p, 3)).toBe("Missed 3 check-ins");
+    expect(alertWords(brief({ rule: "missed_checkins", severity: "watch" }), p, 0)).toBe("Missed check-ins");
+  });
+
+  it("says the same thing once, and counts the other open alerts", () => {
+    const alert = brief({ rule: "pain_high", severity: "watch", pain: 8 });
+    const latest = { local_date: "2025-03-19", ...calm, pain: 8 };
+    const result = assess(patient("P", { open_alerts: 2, alert_severity: "watch", alert, latest }), TODAY);
+    expect(result.reasons).toEqual(["Pain 8/10", "1 more open alert"]);
+  });
+});
+
+describe("review due", () => {
+  it("is a review at most a week ahead or a week past, for an active patient", () => {
+    const at = (review_on: string, active = true): boolean =>
+      assess(patient("R", { last_session_on: "2025-01-23", review_on, active }), TODAY).reviewDue;
+    expect(at("2025-03-27")).toBe(true); // in 7 days
+    expect(at("2025-03-28")).toBe(false); // in 8 days
+    expect(at("2025-03-13")).toBe(true); // 7 days ago
+    expect(at("2025-03-12")).toBe(false); // 8 days ago
+    expect(at("2025-03-20", false)).toBe(false);
+    expect(assess(patient("R", { review_on: "2025-03-25" }), TODAY).reviewInDays).toBe(5);
   });
 });

@@ -1,7 +1,9 @@
-// Who needs the clinic's attention first: a pure ordering of the patient list, so it can be
-// unit-tested without a DOM or a server.
+// Who needs the clinic's attention first, and why in words: a pure reading of the patient
+// list, so it can be unit-tested without a DOM or a server.
 //
-// 1. Open alerts (api/alerts): an urgent one first, then the most open alerts.
+// 1. Open alerts (api/alerts): an urgent one first, then the most open alerts. The reason
+//    names the alert the alert list puts first for the patient ("Urgent: calf or whole-leg
+//    swelling with pain", "Pain 8/10").
 // 2. Missed check-ins, while in treatment: 7-day adherence below 60% (the server counts only
 //    the days the check-in plan expects), or a silence longer than the plan allows: more
 //    than 2 days in the daily phase, more than 8 (a weekly check-in and a day's grace) after
@@ -13,10 +15,12 @@
 //
 // "In treatment": an active patient between their last session and its review date (or,
 // without one, within 8 weeks of the session: the API's default review period).
+// "Review due": an active patient whose review date is at most a week away, or passed at
+// most a week ago (reviews are not recorded, so after that it is no longer news).
 
-import { lower, symptomName } from "../../words";
+import { WARNING_SIGNS, gradeName, lower, signName, symptomName } from "../../words";
 import { GRADED } from "../../types";
-import type { PatientSummary } from "./model";
+import type { AlertBrief, PatientSummary } from "./model";
 
 export const MISSED_ADHERENCE = 0.6;
 export const MISSED_GAP_DAYS = 2;
@@ -24,6 +28,8 @@ export const WEEKLY_GAP_DAYS = 8;
 export const IN_TREATMENT_DAYS = 56;
 export const HIGH_PAIN = 7;
 export const SEVERE_GRADE = 3;
+export const REVIEW_AHEAD_DAYS = 7;
+export const REVIEW_PAST_DAYS = 7;
 
 export interface Attention {
   patient: PatientSummary;
@@ -35,6 +41,10 @@ export interface Attention {
   reasons: string[];
   /** Whole days from the last session to today; null when there is no session. */
   daysSinceSession: number | null;
+  /** Whole days from today to the review (negative once passed); null without one. */
+  reviewInDays: number | null;
+  reviewDue: boolean;
+  treating: boolean;
 }
 
 /** Whole days from `from` to `to` (both YYYY-MM-DD); negative when `to` is earlier. */
@@ -56,39 +66,89 @@ export function inTreatment(patient: PatientSummary, today: string): boolean {
 const later = (a: string | null, b: string | null): string | null =>
   a === null ? b : b === null ? a : a > b ? a : b;
 
-function plural(count: number, word: string): string {
+export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
-function joinWords(words: string[]): string {
+/** "a", "a and b", "a, b and c". */
+export function joinWords(words: string[]): string {
   return words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
+}
+
+const SIGN_ORDER = WARNING_SIGNS.map(([code]) => code);
+const PAIN = symptomName("pain");
+
+/** Warning-sign codes in the vocabulary's order: the emergency ones first. */
+export function inSignOrder(codes: readonly string[]): string[] {
+  const rank = (code: string): number => (SIGN_ORDER.includes(code) ? SIGN_ORDER.indexOf(code) : SIGN_ORDER.length);
+  return [...codes].sort((a, b) => rank(a) - rank(b));
+}
+
+/** The words for the alert a row names: "Urgent: calf or whole-leg swelling with pain". */
+export function alertWords(alert: AlertBrief, patient: PatientSummary, missedCount: number | null): string {
+  switch (alert.rule) {
+    case "warning_sign": {
+      const signs = inSignOrder(alert.items).map((code) => lower(signName(code)));
+      const named = signs.length > 2 ? `${signs[0]} and ${plural(signs.length - 1, "more sign")}` : joinWords(signs);
+      return `${alert.severity === "urgent" ? "Urgent" : "Warning sign"}: ${named || "warning sign reported"}`;
+    }
+    case "pain_high":
+      return alert.pain !== null && patient.latest && patient.latest.pain < alert.pain
+        ? `${PAIN} reached ${alert.pain}/10`
+        : `${PAIN} ${alert.pain ?? patient.latest?.pain ?? "high"}/10`;
+    case "pain_rising":
+      return patient.latest ? `${PAIN} rising, now ${patient.latest.pain}/10` : `${PAIN} rising`;
+    case "symptom_severe":
+      return `${gradeName(SEVERE_GRADE)} ${joinWords(alert.items.map((code) => lower(symptomName(code))))} after day 14`;
+    case "missed_checkins":
+      return missedCount !== null && missedCount >= 2 ? `Missed ${missedCount} check-ins` : "Missed check-ins";
+    default:
+      return "Open alert";
+  }
+}
+
+/** Check-ins missed since the last one (or the session), today not counted: it is not over. */
+function missedSince(patient: PatientSummary, today: string): number | null {
+  if (patient.last_session_on === null) return null;
+  const since = later(patient.last_checkin_on, patient.last_session_on) as string;
+  const gap = daysBetween(since, today);
+  // The session day itself is a day to check in; a check-in's own day was made.
+  return patient.last_checkin_on === since ? gap - 1 : gap;
 }
 
 /** One patient's attention flags and reasons, as of `today` (YYYY-MM-DD). */
 export function assess(patient: PatientSummary, today: string): Attention {
   const reasons: string[] = [];
+  const add = (reason: string): void => {
+    if (!reasons.includes(reason)) reasons.push(reason);
+  };
   const alertRank = patient.alert_severity === "urgent" ? 2 : patient.open_alerts > 0 ? 1 : 0;
+  const missedCount = missedSince(patient, today);
   if (patient.open_alerts > 0) {
-    const kind = patient.alert_severity === "urgent" ? "urgent alert" : "alert";
-    reasons.push(patient.open_alerts === 1 ? `Open ${kind}` : `${patient.open_alerts} open alerts, incl. ${kind}`);
+    add(
+      patient.alert
+        ? alertWords(patient.alert, patient, missedCount)
+        : patient.alert_severity === "urgent"
+          ? "Urgent alert"
+          : "Open alert",
+    );
+    if (patient.open_alerts > 1) add(`${plural(patient.open_alerts - 1, "more open alert")}`);
   }
   let missed = false;
-  if (inTreatment(patient, today)) {
-    // A check-in from before the latest session says nothing about this treatment.
+  const treating = inTreatment(patient, today);
+  if (treating) {
     const since = later(patient.last_checkin_on, patient.last_session_on) as string;
     const gap = daysBetween(since, today);
     const daily = patient.daily_days === null || daysBetween(patient.last_session_on as string, today) < patient.daily_days;
     if (gap > (daily ? MISSED_GAP_DAYS : WEEKLY_GAP_DAYS)) {
       missed = true;
-      reasons.push(
-        patient.last_checkin_on === since
-          ? `No check-in for ${plural(gap, "day")}`
-          : `No check-in since the session ${plural(gap, "day")} ago`,
-      );
+      if (!daily) add(`No check-in for ${plural(gap, "day")}`);
+      else if (patient.last_checkin_on === since) add(`Missed ${missedCount} check-ins`);
+      else add(`Missed ${plural(missedCount ?? gap, "check-in")} since the session`);
     }
     if (patient.adherence_7d !== null && patient.adherence_7d < MISSED_ADHERENCE) {
       missed = true;
-      reasons.push(`${Math.round(patient.adherence_7d * 100)}% of check-ins this week`);
+      add(`${Math.round(patient.adherence_7d * 100)}% of check-ins this week`);
     }
   }
   let worsening = false;
@@ -96,21 +156,24 @@ export function assess(patient: PatientSummary, today: string): Attention {
   if (latest) {
     if (latest.pain >= HIGH_PAIN) {
       worsening = true;
-      reasons.push(`Pain ${latest.pain}/10`);
+      add(`${PAIN} ${latest.pain}/10`);
     }
     const severe = GRADED.filter((symptom) => latest[symptom] >= SEVERE_GRADE);
     if (severe.length > 0) {
       worsening = true;
-      reasons.push(`Severe ${joinWords(severe.map((symptom) => lower(symptomName(symptom))))}`);
+      add(`${gradeName(SEVERE_GRADE)} ${joinWords(severe.map((symptom) => lower(symptomName(symptom))))}`);
     }
   }
   if (patient.slower_than_usual) {
     worsening = true;
-    reasons.push("Slower than usual");
+    add("Slower than usual");
   }
   const daysSinceSession =
     patient.last_session_on === null ? null : daysBetween(patient.last_session_on, today);
-  return { patient, alertRank, missed, worsening, reasons, daysSinceSession };
+  const reviewInDays = patient.review_on === null ? null : daysBetween(today, patient.review_on);
+  const reviewDue =
+    patient.active && reviewInDays !== null && reviewInDays <= REVIEW_AHEAD_DAYS && reviewInDays >= -REVIEW_PAST_DAYS;
+  return { patient, alertRank, missed, worsening, reasons, daysSinceSession, reviewInDays, reviewDue, treating };
 }
 
 function compare(a: Attention, b: Attention): number {

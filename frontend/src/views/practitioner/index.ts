@@ -6,6 +6,7 @@ import { patientsView } from "./list";
 import { newPatientView } from "./newPatient";
 import { newSessionView } from "./newSession";
 import { timelineView } from "./timeline";
+import "./practitioner.css";
 
 export function registerPractitionerRoutes(): void {
   route("/patients", patientsView);

@@ -27,12 +27,29 @@ export interface PatientSummary extends PatientBase {
   /** Share of the plan's expected check-ins made in the last 7 local days, 0..1; null when none were expected. */
   adherence_7d: number | null;
   latest: LatestScores | null;
+  /** Pain on each of the last 14 local days (the patient's zone), oldest first, ending today; null: no check-in. */
+  pain_14d: (number | null)[];
   open_alerts: number;
   alert_severity: "urgent" | "watch" | null;
+  /** The open alert to name first (urgent, then the longest waiting); null when none is open. */
+  alert: AlertBrief | null;
   /** Screening flag codes (api/screening/flags.py). */
   flags: string[];
   /** Above the clinic's usual range for 3 check-ins in a row after day 7. */
   slower_than_usual: boolean;
+}
+
+/** The open alert a patient-list row names (api/patients/schemas.py AlertBrief). */
+export interface AlertBrief {
+  id: string;
+  rule: Alert["rule"];
+  severity: "urgent" | "watch";
+  /** Warning-sign codes (warning_sign) or severe symptoms (symptom_severe); [] for the others. */
+  items: string[];
+  /** The worst pain behind a pain alert. */
+  pain: number | null;
+  /** The patient's local date it was first raised for. */
+  local_date: string;
 }
 
 /** One time an alert was raised or reported again. */
@@ -55,9 +72,14 @@ export interface Alert {
   last_reported_on: string;
   /** The latest reason (for a warning sign: every sign reported while it was open). */
   reason: string;
+  /** Warning-sign codes (warning_sign) or severe symptoms (symptom_severe); [] for the others. */
+  items: string[];
+  /** The worst pain behind a pain alert. */
+  pain: number | null;
   checkin_id: string | null;
+  /** When it was first raised: within a severity, the open list is oldest first by this. */
   created_at: string;
-  /** The last time it was raised or reported again; within a severity, newest first. */
+  /** The last time it was raised or reported again (a repeat keeps the alert's place). */
   raised_at: string;
   /** Every report behind it, oldest first; [] for missed check-ins. */
   reports: AlertReport[];

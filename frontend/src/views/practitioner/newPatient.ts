@@ -1,7 +1,7 @@
 // #/patients/new: add a patient and hand over their invite link.
 import { api } from "../../api";
 import { h } from "../../dom";
-import { clearErrors, errorLine, fieldError, labelled, screen, showFailure } from "./common";
+import { errorLine, labelled, screen, showErrors, showFailure } from "./common";
 import type { PatientCreated } from "./model";
 
 const TITLE = "Add patient";
@@ -61,6 +61,30 @@ const HINTS: Record<string, string> = {
   timezone: "Choose the patient's timezone.",
   checkin_time: "Enter a time like 19:00.",
 };
+
+// Close to what the server accepts (one @, a dot in the domain, no spaces); it decides.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** The form's values as the API's body, or every field that needs fixing with its message. */
+export function patientBody(data: FormData): { body: Record<string, string> } | { errors: Record<string, string> } {
+  const value = (key: string): string => String(data.get(key) ?? "").trim();
+  const errors: Record<string, string> = {};
+  if (value("name") === "") errors.name = HINTS.name;
+  if (value("email") === "") errors.email = "Enter the patient's email address.";
+  else if (!EMAIL.test(value("email"))) errors.email = HINTS.email;
+  if (value("timezone") === "") errors.timezone = HINTS.timezone;
+  if (!TIME.test(value("checkin_time"))) errors.checkin_time = HINTS.checkin_time;
+  if (Object.keys(errors).length > 0) return { errors };
+  return {
+    body: {
+      name: value("name"),
+      email: value("email"),
+      timezone: value("timezone"),
+      checkin_time: value("checkin_time"),
+    },
+  };
+}
 
 function invitePanel(created: PatientCreated): HTMLElement {
   const link = h("input", { id: "invite-link", type: "text", readonly: true, value: created.invite_url });
@@ -135,27 +159,15 @@ export async function newPatientView(): Promise<HTMLElement> {
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    clearErrors(form);
-    const data = new FormData(form);
-    const value = (key: string): string => String(data.get(key) ?? "").trim();
-    const missing = (["name", "email", "checkin_time"] as const).find((key) => value(key) === "");
-    if (missing) {
-      fieldError(form, missing, HINTS[missing]);
+    const result = patientBody(new FormData(form));
+    if ("errors" in result) {
+      showErrors(form, result.errors);
       return;
     }
-    const email = form.querySelector<HTMLInputElement>("[name=email]");
-    if (email && !email.checkValidity()) {
-      fieldError(form, "email", HINTS.email);
-      return;
-    }
+    showErrors(form, {});
     submit.disabled = true;
     try {
-      const created = await api<PatientCreated>("POST", "/api/patients", {
-        name: value("name"),
-        email: value("email"),
-        timezone: value("timezone"),
-        checkin_time: value("checkin_time"),
-      });
+      const created = await api<PatientCreated>("POST", "/api/patients", result.body);
       const panel = invitePanel(created);
       form.replaceWith(panel);
       panel.querySelector<HTMLElement>("h2")?.focus();

@@ -46,14 +46,34 @@ describe("sessionBody", () => {
     expect(result).toMatchObject({ body: { review_on: "2025-05-15", notes: "Mild matting" } });
   });
 
-  it("names the first field to fix", () => {
-    expect(sessionBody(form({ areas: [] }), TODAY)).toEqual({ field: "areas" });
-    expect(sessionBody(form({ sclerosant: "" }), TODAY)).toEqual({ field: "sclerosant" });
-    expect(sessionBody(form({ concentration_pct: "0" }), TODAY)).toEqual({ field: "concentration_pct" });
-    expect(sessionBody(form({ volume_ml: "" }), TODAY)).toEqual({ field: "volume_ml" });
-    expect(sessionBody(form({ injections: "2.5" }), TODAY)).toEqual({ field: "injections" });
-    expect(sessionBody(form({ daily_days: "121" }), TODAY)).toEqual({ field: "daily_days" });
-    expect(sessionBody(form({ review_on: "2025-03-20" }), TODAY)).toEqual({ field: "review_on" });
-    expect(sessionBody(form({ performed_on: "2025-03-21" }), TODAY)).toMatchObject({ field: "performed_on" });
+  it("names every field to fix at once, each with its message", () => {
+    const result = sessionBody(
+      form({ areas: [], sclerosant: "", concentration_pct: "0", injections: "2.5", review_on: "2025-03-19" }),
+      TODAY,
+    );
+    expect(result).toEqual({
+      errors: {
+        areas: "Choose at least one treated area.",
+        sclerosant: "Choose a sclerosant.",
+        concentration_pct: "Enter a percentage above 0 and up to 100, for example 0.5.",
+        injections: "Enter a whole number of injections, from 1 to 500.",
+        review_on: "Enter a review date after the session date, or leave it empty.",
+      },
+    });
+  });
+
+  it("checks each field on its own", () => {
+    const fields = (values: Record<string, string | string[]>): string[] => {
+      const result = sessionBody(form(values), TODAY);
+      return "errors" in result ? Object.keys(result.errors) : [];
+    };
+    expect(fields({ volume_ml: "" })).toEqual(["volume_ml"]);
+    expect(fields({ daily_days: "121" })).toEqual(["daily_days"]);
+    expect(fields({ review_on: "2025-03-20" })).toEqual(["review_on"]);
+    expect(fields({ notes: "x".repeat(2001) })).toEqual(["notes"]);
+    expect(fields({ performed_on: "" })).toEqual(["performed_on"]);
+    expect(sessionBody(form({ performed_on: "2025-03-21" }), TODAY)).toEqual({
+      errors: { performed_on: "A session can't be recorded for a future date." },
+    });
   });
 });

@@ -2,7 +2,7 @@
 import { api } from "../../api";
 import { h } from "../../dom";
 import { go } from "../../router";
-import { clearErrors, errorLine, fieldError, labelled, loadOr, localToday, screen, showFailure } from "./common";
+import { errorLine, labelled, loadOr, localToday, screen, showErrors, showFailure } from "./common";
 import { AREAS, SCLEROSANTS } from "../../words";
 import type { Patient, TreatmentSession } from "./model";
 
@@ -27,23 +27,29 @@ function numberInput(name: string, attrs: Record<string, string | number> = {}):
 }
 
 function areasFieldset(): HTMLFieldSetElement {
-  const fieldset = h(
+  return h(
     "fieldset",
-    { class: "areas", "aria-describedby": "areas-error" },
+    { class: "areas", "data-field": "areas" },
     h("legend", {}, "Treated areas"),
     h(
       "div",
       { class: "checks" },
       ...AREAS.map(([code, label]) =>
-        h("label", { class: "check" }, h("input", { type: "checkbox", name: "areas", value: code }), label),
+        h(
+          "label",
+          { class: "check" },
+          // Each box points at the group's error line: focus on it reads what is wrong.
+          h("input", { type: "checkbox", name: "areas", value: code, "aria-describedby": "areas-error" }),
+          label,
+        ),
       ),
     ),
     errorLine("areas"),
   );
-  return fieldset;
 }
 
-// Checked here too so a slip is caught without a round trip; the API stays the authority.
+// Checked here too so every slip is shown at once without a round trip; the API stays the
+// authority (its 422 lands next to the field it names).
 const NUMBERS: [field: string, min: number, max: number, whole: boolean, aboveMin: boolean][] = [
   ["concentration_pct", 0, 100, false, true],
   ["volume_ml", 0, 100, false, true],
@@ -53,22 +59,25 @@ const NUMBERS: [field: string, min: number, max: number, whole: boolean, aboveMi
   ["daily_days", 0, 120, true, false],
 ];
 
-/** The form's values as the API's body, or the first field that needs fixing. */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The form's values as the API's body, or every field that needs fixing with its message. */
 export function sessionBody(
   data: FormData,
   today: string,
-): { body: Record<string, unknown> } | { field: string; message?: string } {
+): { body: Record<string, unknown> } | { errors: Record<string, string> } {
   const text = (key: string): string => String(data.get(key) ?? "").trim();
   const body: Record<string, unknown> = {};
+  const errors: Record<string, string> = {};
   const performed = text("performed_on");
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(performed)) return { field: "performed_on" };
-  if (performed > today) return { field: "performed_on", message: "A session can't be recorded for a future date." };
-  body.performed_on = performed;
+  if (!ISO_DATE.test(performed)) errors.performed_on = HINTS.performed_on;
+  else if (performed > today) errors.performed_on = "A session can't be recorded for a future date.";
+  else body.performed_on = performed;
   const areas = data.getAll("areas").map(String);
-  if (areas.length === 0) return { field: "areas" };
-  body.areas = areas;
-  if (text("sclerosant") === "") return { field: "sclerosant" };
-  body.sclerosant = text("sclerosant");
+  if (areas.length === 0) errors.areas = HINTS.areas;
+  else body.areas = areas;
+  if (text("sclerosant") === "") errors.sclerosant = HINTS.sclerosant;
+  else body.sclerosant = text("sclerosant");
   for (const [key, min, max, whole, aboveMin] of NUMBERS) {
     const value = text(key);
     const number = Number(value);
@@ -78,17 +87,17 @@ export function sessionBody(
       (aboveMin ? number > min : number >= min) &&
       number <= max &&
       (!whole || Number.isInteger(number));
-    if (!fits) return { field: key };
-    body[key] = number; // the API is strict: numbers go as JSON numbers, never "3"
+    if (!fits) errors[key] = HINTS[key];
+    else body[key] = number; // the API is strict: numbers go as JSON numbers, never "3"
   }
   const review = text("review_on");
   if (review !== "") {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(review) || review <= performed) return { field: "review_on" };
-    body.review_on = review;
+    if (!ISO_DATE.test(review) || (ISO_DATE.test(performed) && review <= performed)) errors.review_on = HINTS.review_on;
+    else body.review_on = review;
   }
-  if (text("notes").length > 2000) return { field: "notes" };
-  if (text("notes") !== "") body.notes = text("notes");
-  return { body };
+  if (text("notes").length > 2000) errors.notes = HINTS.notes;
+  else if (text("notes") !== "") body.notes = text("notes");
+  return Object.keys(errors).length > 0 ? { errors } : { body };
 }
 
 export async function newSessionView(params: Record<string, string>): Promise<HTMLElement> {
@@ -117,7 +126,7 @@ export async function newSessionView(params: Record<string, string>): Promise<HT
       "div",
       { class: "grid" },
       labelled("sclerosant", "Sclerosant", sclerosant),
-      labelled("concentration_pct", "Concentration (%)", numberInput("concentration_pct", { min: 0 , max: 100 })),
+      labelled("concentration_pct", "Concentration (%)", numberInput("concentration_pct", { min: 0, max: 100 })),
       labelled("volume_ml", "Volume (ml)", numberInput("volume_ml", { min: 0, max: 100 })),
       labelled(
         "injections",
@@ -154,12 +163,12 @@ export async function newSessionView(params: Record<string, string>): Promise<HT
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    clearErrors(form);
     const result = sessionBody(new FormData(form), localToday());
-    if ("field" in result) {
-      fieldError(form, result.field, result.message ?? HINTS[result.field]);
+    if ("errors" in result) {
+      showErrors(form, result.errors);
       return;
     }
+    showErrors(form, {});
     submit.disabled = true;
     try {
       await api<TreatmentSession>("POST", `/api/patients/${encodeURIComponent(id)}/sessions`, result.body);

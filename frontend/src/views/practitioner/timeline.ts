@@ -1,161 +1,116 @@
-// #/patients/:id: one patient's recovery: summary, chart, check-ins and sessions.
+// #/patients/:id: one patient, top-down. A header that answers "where are they?" (status in
+// words, day N since the last session, next review, open alerts, check-ins this week,
+// screening flags); then the open alerts, one line each with Acknowledge; then the recovery
+// charts; then sessions and screening; then every check-in (levels as words, notes in full).
 import { api } from "../../api";
 import { formatDate, h } from "../../dom";
-import { SYMPTOMS, type Timeline } from "../../types";
+import type { Timeline } from "../../types";
+import { flagLabel } from "../../words";
 import { renderRecoveryChart } from "../chart";
-import { loadOr, screen } from "./common";
 import type { Screening } from "../patient/screening";
-import { areaLabel, flagLabel, sclerosantLabel, signName as warningLabel, symptomName } from "../../words";
-import { alertItem, reload } from "./alerts";
-import type { Alert, Checkin, Patient, TreatmentSession } from "./model";
+import { alertLine } from "./alert-line";
+import { assess, plural } from "./attention";
+import { loadOr, localToday, screen } from "./common";
+import { statusTag } from "./list";
+import type { Alert, Checkin, Patient, PatientSummary, TreatmentSession } from "./model";
+import { checkinsTable, screeningSection, sessionsTable } from "./records";
+import { patientStatus } from "./status";
 
 const TITLE = "Patient";
 
-function compression(value: boolean | null): string {
-  return value === null ? "Not answered" : value ? "Worn" : "Not worn";
+function fact(label: string, value: Node | string, detail?: string | null): HTMLElement {
+  return h("div", { class: "fact" }, h("dt", {}, label), h("dd", {}, value, detail ? h("span", { class: "sub" }, detail) : null));
 }
 
-/** A wide table in a keyboard-scrollable region, so narrow screens can pan it. */
-function scroller(label: string, table: HTMLTableElement): HTMLElement {
-  return h("div", { class: "table-scroll", role: "region", "aria-label": label, tabindex: 0 }, table);
+function alertsWords(open: Alert[]): string {
+  if (open.length === 0) return "None";
+  const urgent = open.filter((alert) => alert.severity === "urgent").length;
+  return urgent > 0 ? `${open.length} (${urgent} urgent)` : String(open.length);
 }
 
-function checkinsTable(checkins: Checkin[]): HTMLElement {
-  if (checkins.length === 0) return h("p", {}, "No check-ins yet.");
-  const rows = [...checkins].sort((a, b) => b.local_date.localeCompare(a.local_date));
-  return scroller(
-    "Check-ins table",
-    h(
-      "table",
-      { class: "data" },
-      h("caption", {}, "Check-ins, newest first (pain 0–10; other symptoms 0 none to 3 severe)"),
-      h(
-        "thead",
-        {},
-        h(
-          "tr",
-          {},
-          h("th", { scope: "col" }, "Date"),
-          ...SYMPTOMS.map((symptom) => h("th", { scope: "col" }, symptomName(symptom))),
-          h("th", { scope: "col" }, "Compression"),
-          h("th", { scope: "col" }, "Warning signs"),
-          h("th", { scope: "col" }, "Note"),
-        ),
-      ),
-      h(
-        "tbody",
-        {},
-        ...rows.map((checkin) =>
-          h(
-            "tr",
-            {},
-            h("th", { scope: "row", class: "nowrap" }, formatDate(checkin.local_date)),
-            ...SYMPTOMS.map((symptom) => h("td", {}, String(checkin[symptom]))),
-            h("td", {}, compression(checkin.compression_worn)),
-            h(
-              "td",
-              {},
-              checkin.warning_signs.length > 0
-                ? h("span", { class: "reason" }, checkin.warning_signs.map(warningLabel).join("; "))
-                : "None",
-            ),
-            h("td", { class: "note" }, checkin.note ?? ""),
-          ),
-        ),
-      ),
+/** The facts at the top: what a practitioner checks before anything else. */
+interface Header {
+  headline: HTMLElement;
+  facts: HTMLElement;
+  /** Re-counts the open alerts once one has been acknowledged. */
+  update: (open: Alert[]) => void;
+}
+
+function header(summary: PatientSummary, open: Alert[], today: string): Header {
+  const item = assess(summary, today);
+  const day = item.daysSinceSession;
+  const review = item.reviewInDays;
+  const alertsValue = h("span", {}, alertsWords(open));
+  const headline = h("p", { class: "patient-status" });
+  const say = (of: PatientSummary): void => {
+    const status = patientStatus(assess(of, today));
+    headline.replaceChildren(
+      statusTag(status),
+      ...(status.more.length > 0 ? [h("span", { class: "more" }, `Also: ${status.more.join("; ")}`)] : []),
+    );
+  };
+  say(summary);
+  const facts = h(
+    "dl",
+    { class: "facts" },
+    fact(
+      "Since the last session",
+      day === null ? "No session yet" : `Day ${day}`,
+      summary.last_session_on ? `Session on ${formatDate(summary.last_session_on)}` : null,
+    ),
+    fact(
+      "Next review",
+      summary.review_on ? formatDate(summary.review_on) : "Not set",
+      review === null ? null : review === 0 ? "Today" : review > 0 ? `In ${plural(review, "day")}` : `${plural(-review, "day")} ago`,
+    ),
+    fact("Open alerts", alertsValue),
+    fact(
+      "Check-ins this week",
+      summary.adherence_7d === null ? "None due" : `${Math.round(summary.adherence_7d * 100)}%`,
+      summary.adherence_7d === null ? null : "of those the plan asked for",
+    ),
+    fact(
+      "Screening",
+      summary.flags.length === 0
+        ? "No flags"
+        : h("span", { class: "flag-list" }, ...summary.flags.map((flag) => h("span", { class: "badge flag" }, flagLabel(flag)))),
     ),
   );
+  const update = (now: Alert[]): void => {
+    alertsValue.textContent = alertsWords(now);
+    // The status names the alert to act on first: read it again now one has gone.
+    api<PatientSummary>("GET", `/api/patients/${encodeURIComponent(summary.id)}/summary`).then(say, () => undefined);
+  };
+  return { headline, facts, update };
 }
 
-function sessionsTable(sessions: TreatmentSession[]): HTMLElement {
-  if (sessions.length === 0) return h("p", {}, "No sessions recorded yet.");
-  const rows = [...sessions].sort((a, b) => b.performed_on.localeCompare(a.performed_on));
-  return scroller(
-    "Sessions table",
-    h(
-      "table",
-      { class: "data" },
-      h("caption", {}, "Treatment sessions, newest first"),
-      h(
-        "thead",
-        {},
-        h(
-          "tr",
-          {},
-          ...["Date", "Areas", "Sclerosant", "Injections", "Review date", "Notes"].map((head) =>
-            h("th", { scope: "col" }, head),
-          ),
-        ),
-      ),
-      h(
-        "tbody",
-        {},
-        ...rows.map((session) =>
-          h(
-            "tr",
-            {},
-            h("th", { scope: "row", class: "nowrap" }, formatDate(session.performed_on)),
-            h("td", {}, session.areas.map(areaLabel).join(", ")),
-            h(
-              "td",
-              {},
-              `${sclerosantLabel(session.sclerosant)} ${session.concentration_pct}%, ${session.volume_ml} ml`,
-            ),
-            h("td", {}, String(session.injections)),
-            h("td", { class: "nowrap" }, formatDate(session.review_on)),
-            h("td", { class: "note" }, session.notes ?? ""),
-          ),
-        ),
-      ),
-    ),
-  );
-}
-
-const yesNo = (value: boolean): string => (value ? "Yes" : "No");
-
-/** The patient's screening: flags first (they inform, never block), then the answers. */
-function screeningSection(screening: Screening): HTMLElement {
-  const { answers, flags } = screening;
-  const status =
-    answers === null
-      ? h("p", {}, "Not answered yet.")
-      : flags.length === 0
-        ? h("p", {}, "No flags.")
-        : h("ul", { "aria-label": "Screening flags" }, ...flags.map((flag) => h("li", { class: "reason" }, flagLabel(flag))));
-  const updated = screening.updated_at
-    ? new Date(screening.updated_at).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric" })
-    : null;
+function alertsSection(open: Alert[], onChange: (open: Alert[]) => void): HTMLElement {
+  let left = [...open];
+  const empty = h("p", { class: "none" }, "No open alerts.");
+  const list = h("ul", { class: "alert-list", "aria-labelledby": "alerts-heading" });
+  const gone = (alert: Alert): void => {
+    left = left.filter((other) => other.id !== alert.id);
+    onChange(left);
+    if (left.length === 0) list.replaceWith(empty);
+  };
+  list.append(...open.map((alert) => alertLine(alert, { showPatient: false, onGone: gone })));
   return h(
     "section",
-    { "aria-labelledby": "screening-heading" },
-    h("h2", { id: "screening-heading" }, "Screening"),
-    status,
-    // Shown open, not folded away: a note can matter even when it raises no flag.
-    answers ? h("p", { class: "subtitle" }, `The patient's answers, last updated ${updated}:`) : null,
-    answers
-      ? h(
-          "ul",
-          { class: "saved-values" },
-          h("li", {}, `Pregnant or breast-feeding: ${yesNo(answers.pregnant_or_breastfeeding)}`),
-          h("li", {}, `Allergy or reaction to a sclerosant: ${yesNo(answers.sclerosant_allergy)}`),
-          h("li", {}, `Blood clot or clotting disorder: ${yesNo(answers.clotting_disorder)}`),
-          h("li", {}, `Unwell now (acute illness): ${yesNo(answers.acute_illness)}`),
-          h("li", {}, `Largest vein to treat (estimate): ${answers.largest_vein_mm} mm`),
-          h("li", {}, `Veins to treat (estimate): about ${answers.vein_count_estimate}`),
-          h("li", {}, `Notes: ${answers.notes ?? "none"}`),
-        )
-      : null,
+    { class: "open-alerts", "aria-labelledby": "alerts-heading" },
+    h("h2", { id: "alerts-heading" }, "Open alerts"),
+    open.length > 0 ? list : empty,
   );
 }
 
 export async function timelineView(params: Record<string, string>): Promise<HTMLElement> {
   const path = `/api/patients/${encodeURIComponent(params.id)}`;
-  // The patient first: an unknown id is then one 404, not four.
+  // The patient first: an unknown id is then one 404, not six.
   const loaded = await loadOr(TITLE, async () => {
     const patient = await api<Patient>("GET", path);
     return [
       patient,
       ...(await Promise.all([
+        api<PatientSummary>("GET", `${path}/summary`),
         api<Timeline>("GET", `${path}/timeline`),
         api<Checkin[]>("GET", `${path}/checkins`),
         api<TreatmentSession[]>("GET", `${path}/sessions`),
@@ -165,8 +120,11 @@ export async function timelineView(params: Record<string, string>): Promise<HTML
     ] as const;
   });
   if (loaded instanceof HTMLElement) return loaded;
-  const [patient, timeline, checkins, sessions, screening, clinicAlerts] = loaded;
-  const openAlerts = clinicAlerts.filter((alert) => alert.patient.id === patient.id);
+  const [patient, summary, timeline, checkins, sessions, screening, clinicAlerts] = loaded;
+  // The clinic's list is in the order to act on (urgent, then the longest waiting): kept.
+  const open = clinicAlerts.filter((alert) => alert.patient.id === patient.id);
+  const top = header(summary, open, localToday());
+  const id = encodeURIComponent(patient.id);
 
   return screen(
     patient.name,
@@ -178,31 +136,26 @@ export async function timelineView(params: Record<string, string>): Promise<HTML
       patient.active ? "" : " · inactive",
       patient.has_password ? "" : " · has not accepted the invitation yet",
     ),
-    openAlerts.length > 0
-      ? h(
-          "section",
-          { "aria-labelledby": "alerts-heading" },
-          h("h2", { id: "alerts-heading" }, "Open alerts"),
-          h("ul", { class: "alert-list" }, ...openAlerts.map((alert) => alertItem(alert, reload))),
-        )
-      : null,
-    screeningSection(screening),
+    top.headline,
+    top.facts,
     h(
       "p",
       { class: "actions" },
-      h("a", { class: "button-link", href: `#/patients/${encodeURIComponent(patient.id)}/sessions/new` }, "Record a session"),
+      h("a", { class: "button-link", href: `#/patients/${id}/sessions/new` }, "Record a session"),
       // Plain links: the session cookie goes with them, and the server names the files.
-      h("a", { href: `/api/patients/${encodeURIComponent(patient.id)}/export.fhir.json`, download: true }, "Export FHIR"),
-      h("a", { href: `/api/patients/${encodeURIComponent(patient.id)}/export.csv`, download: true }, "Export CSV"),
-      h("a", { href: "#/patients" }, "Back to Patients"),
+      h("a", { href: `/api/patients/${id}/export.fhir.json`, download: true }, "Export FHIR"),
+      h("a", { href: `/api/patients/${id}/export.csv`, download: true }, "Export CSV"),
     ),
+    alertsSection(open, top.update),
     h(
       "section",
       { "aria-labelledby": "chart-heading" },
       h("h2", { id: "chart-heading" }, "Recovery"),
-      renderRecoveryChart(timeline, `Recovery chart for ${patient.name}`, "Weeks since the first session"),
+      renderRecoveryChart(timeline, `Recovery chart for ${patient.name}`),
     ),
-    h("section", { "aria-labelledby": "checkins-heading" }, h("h2", { id: "checkins-heading" }, "Check-ins"), checkinsTable(checkins)),
     h("section", { "aria-labelledby": "sessions-heading" }, h("h2", { id: "sessions-heading" }, "Sessions"), sessionsTable(sessions)),
+    screeningSection(screening),
+    h("section", { "aria-labelledby": "checkins-heading" }, h("h2", { id: "checkins-heading" }, "Check-ins"), checkinsTable(checkins)),
+    h("p", { class: "back" }, h("a", { href: "#/patients" }, "Back to Patients")),
   );
 }
