@@ -862,7 +862,7 @@ async def test_today_after_the_review_date_says_to_book_the_review(world: World)
     today = (await patient.get("/api/me/today")).json()
     assert today["session"]["review_on"] == "2026-03-02"  # before today, 2026-03-10
     assert _advice(today, "results").startswith("Your results review was due on 2 March 2026")
-    assert "discolouration" in _advice(today, "normal")
+    assert "brown marks" in _advice(today, "normal")
 
 
 async def test_today_without_a_session_has_no_day_and_no_advice(world: World) -> None:
