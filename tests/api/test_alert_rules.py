@@ -168,6 +168,16 @@ def test_pain_rising_needs_three_strictly_rising_check_ins_after_day_3(
     assert [f.rule for f in found] == (["pain_rising"] if fires else [])
 
 
+# The reason speaks the vocabulary's names, as the patient's form does.
+SEVERE_NAMES = {
+    "swelling": "swelling",
+    "bruising": "bruising",
+    "discolouration": "brown marks",
+    "hardening": "firm lumps",
+    "itching": "itching",
+}
+
+
 @pytest.mark.parametrize("symptom", GRADED_SYMPTOMS)
 def test_each_severe_symptom_alerts_from_day_15_not_on_day_14(symptom: str) -> None:
     assert evaluate(facts(day=14, **{symptom: 3})) == []
@@ -175,7 +185,7 @@ def test_each_severe_symptom_alerts_from_day_15_not_on_day_14(symptom: str) -> N
         Finding(
             "symptom_severe",
             "watch",
-            f"Severe {symptom} on day 15 (after day 14).",
+            f"Severe {SEVERE_NAMES[symptom]} on day 15 (after day 14).",
             symptoms=(symptom,),
         )
     ]
