@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
@@ -198,51 +199,42 @@ async def undo_acknowledgement(
     """
     async with db.write() as session:
         alert, name = await _locked(session, actor, alert_id)
-        detail = {"alert_id": str(alert.id), "rule": alert.rule, "reopened": False}
-        if alert.status == "open":
-            record(
-                session,
-                actor_id=actor.user_id,
-                action="alert.unacknowledge",
-                at=now,
-                patient_id=alert.patient_id,
-                detail=detail,
+        detail: dict[str, Any] = {"alert_id": str(alert.id), "rule": alert.rule, "reopened": False}
+        if alert.status != "open":
+            _check_undo(alert, actor, now)
+            newer = await session.scalar(
+                select(Alert.id).where(
+                    Alert.patient_id == alert.patient_id,
+                    Alert.rule == alert.rule,
+                    Alert.status == "open",
+                )
             )
-            return await _answer(session, alert, name)
-        _check_undo(alert, actor, now)
-        newer = await session.scalar(
-            select(Alert.id).where(
-                Alert.patient_id == alert.patient_id,
-                Alert.rule == alert.rule,
-                Alert.status == "open",
+            if newer is not None:
+                raise ConflictError(
+                    "status: a newer alert of the same kind is open for this patient; "
+                    "this one stays acknowledged",
+                    field="status",
+                )
+            # What the undo takes away, so the log still holds the acknowledgement.
+            detail.update(
+                reopened=True,
+                acknowledged_at=alert.acknowledged_at.isoformat()
+                if alert.acknowledged_at
+                else None,
+                note=alert.note,
             )
-        )
-        if newer is not None:
-            raise ConflictError(
-                "status: a newer alert of the same kind is open for this patient; "
-                "this one stays acknowledged",
-                field="status",
-            )
+            alert.status = "open"
+            alert.acknowledged_at = None
+            alert.acknowledged_by = None
+            alert.note = None
         record(
             session,
             actor_id=actor.user_id,
             action="alert.unacknowledge",
             at=now,
             patient_id=alert.patient_id,
-            detail={
-                **detail,
-                "reopened": True,
-                # What the undo takes away, so the log still holds the acknowledgement.
-                "acknowledged_at": alert.acknowledged_at.isoformat()
-                if alert.acknowledged_at
-                else None,
-                "note": alert.note,
-            },
+            detail=detail,
         )
-        alert.status = "open"
-        alert.acknowledged_at = None
-        alert.acknowledged_by = None
-        alert.note = None
         return await _answer(session, alert, name)
 
 

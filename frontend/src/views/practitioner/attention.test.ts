@@ -1,34 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { alertWords, assess, attentionOrder, daysBetween, inTreatment } from "./attention";
 import type { AlertBrief, PatientSummary } from "./model";
+import { calm, summaryFixture, TODAY } from "./summary-fixture";
 
-const TODAY = "2025-03-20";
-
-const calm = { pain: 1, swelling: 0, bruising: 1, discolouration: 0, hardening: 0, itching: 0 };
-
-function patient(name: string, overrides: Partial<PatientSummary> = {}): PatientSummary {
-  return {
-    id: `id-${name}`,
-    name,
-    email: `${name.toLowerCase()}@example.test`,
-    timezone: "Europe/London",
-    checkin_time: "19:00",
-    active: true,
-    last_session_on: "2025-03-10",
-    review_on: null,
-    daily_days: 14,
-    last_checkin_on: "2025-03-19",
-    adherence_7d: 1,
-    latest: { local_date: "2025-03-19", ...calm },
-    pain_14d: [],
-    open_alerts: 0,
-    alert_severity: null,
-    alert: null,
-    flags: [],
-    slower_than_usual: false,
-    ...overrides,
-  };
-}
+const patient = summaryFixture;
 
 const names = (list: { patient: PatientSummary }[]): string[] => list.map((row) => row.patient.name);
 

@@ -1,34 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { assess } from "./attention";
 import type { PatientSummary } from "./model";
+import { calm, summaryFixture, TODAY } from "./summary-fixture";
 import { needsAttention, patientStatus, reviewWords } from "./status";
 
-const TODAY = "2025-03-20";
-const calm = { pain: 1, swelling: 0, bruising: 1, discolouration: 0, hardening: 0, itching: 0 };
-
-function patient(overrides: Partial<PatientSummary> = {}): PatientSummary {
-  return {
-    id: "p1",
-    name: "Pat",
-    email: "pat@example.test",
-    timezone: "Europe/London",
-    checkin_time: "19:00",
-    active: true,
-    last_session_on: "2025-03-10",
-    review_on: "2025-05-05",
-    daily_days: 14,
-    last_checkin_on: "2025-03-19",
-    adherence_7d: 1,
-    latest: { local_date: "2025-03-19", ...calm },
-    pain_14d: [],
-    open_alerts: 0,
-    alert_severity: null,
-    alert: null,
-    flags: [],
-    slower_than_usual: false,
-    ...overrides,
-  };
-}
+const patient = (overrides: Partial<PatientSummary> = {}): PatientSummary =>
+  summaryFixture("Pat", { review_on: "2025-05-05", ...overrides });
 
 const status = (overrides: Partial<PatientSummary>) => patientStatus(assess(patient(overrides), TODAY));
 
