@@ -102,6 +102,14 @@ def _public_name(request: Request[Any, Any, Any], key: str) -> str:
     return alias if isinstance(alias, str) and alias else key
 
 
+def _readable(message: str) -> str:
+    """msgspec's words, but the control-character pattern said as a rule, not as a regex."""
+    # Imported here: api.core.validation imports this module.
+    from api.core.validation import CONTROL_CHARACTERS_RULE, NO_CONTROL_CHARACTERS
+
+    return CONTROL_CHARACTERS_RULE if repr(NO_CONTROL_CHARACTERS) in message else message
+
+
 def validation_exception_handler(
     request: Request[Any, Any, Any], exc: ValidationException
 ) -> Response[Any]:
@@ -112,7 +120,7 @@ def validation_exception_handler(
     for error in errors:
         if isinstance(error, dict) and error.get("key"):
             field = _public_name(request, str(error["key"]))
-            detail = f"{field}: {error.get('message', 'invalid value')}"
+            detail = f"{field}: {_readable(str(error.get('message', 'invalid value')))}"
             break
     return Response(
         _body(detail, field), status_code=HTTP_422_UNPROCESSABLE_ENTITY, media_type=MediaType.JSON

@@ -7,7 +7,10 @@ from datetime import UTC, datetime, time, timedelta
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from functools import lru_cache
+from typing import Annotated
 from zoneinfo import available_timezones
+
+from litestar.params import QueryParameter
 
 from api.core.errors import FieldError
 
@@ -56,12 +59,31 @@ def _writable(email: str) -> bool:
     return email.isascii()
 
 
+# Unicode's control characters (category Cc: U+0000-U+001F and U+007F-U+009F) but for tab,
+# line feed and carriage return (a pasted Windows line break). PostgreSQL cannot store NUL in
+# text at all (SQLite can: both must answer alike), and the others are never typed by a
+# person: in a note or a name they are garbage, or an attempt to fool a terminal or a log.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The same rule as a `pattern=`, and the type of every string query parameter: request
+# bodies are checked as they are decoded (`api.core.body`), query strings by Litestar.
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+CONTROL_CHARACTERS_RULE = "must not contain control characters; tabs and line breaks are fine"
+QueryText = Annotated[str | None, QueryParameter(pattern=NO_CONTROL_CHARACTERS)]
+
+
+def check_no_control_characters(value: str, field: str) -> str:
+    """`value` unchanged, or a 422 naming the field and the first control character in it."""
+    if match := CONTROL_CHARACTER.search(value):
+        code = f"U+{ord(match.group()):04X}"
+        rule = f"must not contain control characters (found {code}); tabs and line breaks are fine"
+        raise FieldError(field, rule)
+    return value
+
+
 def check_text(value: str, field: str, *, max_length: int, required: bool = True) -> str:
-    """Trimmed text; refused (naming the field) when empty, too long, or holding a NUL
-    character, which PostgreSQL cannot store in text (SQLite can: both must answer alike)."""
-    text = value.strip()
-    if "\x00" in text:
-        raise FieldError(field, "must not contain NUL characters")
+    """Trimmed text; refused (naming the field) when empty, too long, or holding a control
+    character (request bodies are checked on decoding already; this also guards the CLI)."""
+    text = check_no_control_characters(value, field).strip()
     if required and not text:
         raise FieldError(field, "must not be empty")
     if len(text) > max_length:

@@ -6,12 +6,13 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.datastructures import State
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from api.auth.middleware import patient_only
 from api.core.body import read_body
 from api.core.deps import DB, Actor, AppSettings, Now, parse_id
+from api.core.validation import QueryText
 from api.notifications import service
 from api.notifications.schemas import (
     NotificationOut,
@@ -57,9 +58,7 @@ class InboxController(Controller):
         return Response(saved, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
     @delete("/push-subscription")
-    async def unsubscribe(
-        self, db: DB, actor: Actor, endpoint: FromQuery[str | None] = None
-    ) -> None:
+    async def unsubscribe(self, db: DB, actor: Actor, endpoint: QueryText = None) -> None:
         """One browser's subscription (`?endpoint=`), or without it all of this user's
         (push turned off everywhere)."""
         await service.delete_push_subscription(db, actor.user_id, endpoint)

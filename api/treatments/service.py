@@ -76,13 +76,25 @@ async def _today(session: WriteSession, actor: Principal, patient: Patient, now:
     return max(local_today(now, patient.timezone), local_today(now, clinic_zone or "UTC"))
 
 
-def _check_dates(performed_on: date, review_on: date, today: date) -> None:
+# A review is weeks or months after its session; years later is a typo (2062 for 2026).
+LATEST_REVIEW = timedelta(days=731)
+
+
+def _check_dates(performed_on: date, review_on: date | None, today: date) -> date:
+    """The session's review date (the default when `review_on` is None), once both dates are
+    plausible. `performed_on` is checked first: only then is it safe to add weeks to it (a
+    client's date can be 9999-12-31, where any addition overflows)."""
     if performed_on > today:
         raise FieldError("performed_on", "a session cannot be recorded for a future date")
     if performed_on < today - OLDEST_RECORDABLE:
         raise FieldError("performed_on", "is more than ten years ago; check the year")
+    if review_on is None:
+        return performed_on + DEFAULT_REVIEW_AFTER
     if review_on <= performed_on:
         raise FieldError("review_on", "must be after the session date")
+    if review_on > performed_on + LATEST_REVIEW:
+        raise FieldError("review_on", "is more than two years after the session; check the year")
+    return review_on
 
 
 def _clean_notes(notes: str | None) -> str | None:
@@ -108,8 +120,8 @@ async def create_session(
         # Before writing anything: on PostgreSQL the session's foreign key would otherwise
         # share-lock the patient first, and two changes for one patient would deadlock.
         await lock_patient_writes(session, patient.id)
-        review_on = data.review_on or data.performed_on + DEFAULT_REVIEW_AFTER
-        _check_dates(data.performed_on, review_on, await _today(session, actor, patient, now))
+        today = await _today(session, actor, patient, now)
+        review_on = _check_dates(data.performed_on, data.review_on, today)
         row = TreatmentSession(
             patient_id=patient.id,
             performed_on=data.performed_on,

@@ -43,10 +43,6 @@ from tests.conftest import (
     session_body,
 )
 
-# Each test signs in six people; this file is about who sees what, not about hashing.
-pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
-
-
 SESSION_DAY = date(2026, 3, 3)
 CHECKIN_DAY = date(2026, 3, 9)
 TODAY = START.date()
@@ -54,7 +50,7 @@ TODAY = START.date()
 Audience = Literal["practitioner", "patient", "signed_in"]
 
 
-def _new_patient() -> dict[str, Any]:
+def new_patient() -> dict[str, Any]:
     tag = uuid.uuid4().hex[:8]
     return {"name": f"New {tag}", "email": f"new.{tag}@example.test", "timezone": "Europe/London"}
 
@@ -124,7 +120,7 @@ ROUTES = [
         "/api/patients",
         "practitioner",
         ok=201,
-        body=_new_patient,
+        body=new_patient,
         audit="patient.create",
         audit_patient="created",
     ),
