@@ -158,6 +158,9 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
         http="httptools",
         access_log=False,
         log_level="info",
+        # X-Forwarded-For only from AFTERLINE_TRUSTED_PROXIES (uvicorn trusts loopback by default).
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies),
     )
 
 
@@ -175,10 +178,30 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
     "DATABASE_URL points at one)",
 )
 @click.option("--pushes", default=10_000, show_default=True, help="Push deliveries (--fan-out)")
+@click.option(
+    "--login-storm",
+    "login_storm",
+    is_flag=True,
+    help="Instead: time a known device's sign-in while --attackers concurrent wrong logins "
+    "from random emails and addresses run (real argon2, SQLite)",
+)
+@click.option("--attackers", default=50, show_default=True, help="Concurrent wrong logins")
 def bench(
-    patients: int | None, days: int, duration: float, connections: int, fan_out: bool, pushes: int
+    patients: int | None,
+    days: int,
+    duration: float,
+    connections: int,
+    fan_out: bool,
+    pushes: int,
+    login_storm: bool,
+    attackers: int,
 ) -> None:
     """Benchmark the real server against its own health endpoint (ratios, not raw times)."""
+    if login_storm:
+        from api.bench.login_storm import run_login_storm_bench
+
+        run_login_storm_bench(attackers=attackers, logins=10)
+        return
     if fan_out:
         import os
 

@@ -1,4 +1,4 @@
-"""`afterline bench` keeps working: a miniature run against the real server and wrk."""
+"""`afterline bench` keeps working: miniature runs against the real server (and wrk)."""
 
 from __future__ import annotations
 
@@ -11,28 +11,26 @@ from pathlib import Path
 AFTERLINE = str(Path(sys.executable).parent / "afterline")
 
 
-def test_bench_runs_end_to_end_and_prints_its_ratios(tmp_path: Path) -> None:
+def run_bench(tmp_path: Path, *args: str, sqlite: bool = False) -> tuple[str, str]:
+    """Run `afterline bench ARGS` in its own data folder; return (stdout, its last line)."""
     env = {**os.environ, "AFTERLINE_DATA_DIR": str(tmp_path), "COLUMNS": "160"}
+    if sqlite:
+        env.pop("DATABASE_URL", None)
     result = subprocess.run(
-        [
-            AFTERLINE,
-            "bench",
-            "--patients",
-            "12",
-            "--days",
-            "20",
-            "--duration",
-            "1",
-            "--connections",
-            "4",
-        ],
+        [AFTERLINE, "bench", *args],
         env=env,
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert result.returncode == 0, result.stderr + result.stdout
-    last = result.stdout.strip().splitlines()[-1]
+    return result.stdout, result.stdout.strip().splitlines()[-1]
+
+
+def test_bench_runs_end_to_end_and_prints_its_ratios(tmp_path: Path) -> None:
+    stdout, last = run_bench(
+        tmp_path, "--patients", "12", "--days", "20", "--duration", "1", "--connections", "4"
+    )
     match = re.fullmatch(
         r"bench: checkin_put=(\d+\.\d+) timeline_get=(\d+\.\d+) patients_list_p50_ms=(\d+\.\d+)",
         last,
@@ -45,7 +43,7 @@ def test_bench_runs_end_to_end_and_prints_its_ratios(tmp_path: Path) -> None:
     # Every request in the run succeeded: the non-2xx and socket-error columns are all 0.
     rows = [
         line
-        for line in result.stdout.splitlines()
+        for line in stdout.splitlines()
         if re.match(r"^│ (health|checkin_put|timeline_get|patients_list)", line)
     ]
     assert len(rows) == 5
@@ -55,17 +53,7 @@ def test_bench_runs_end_to_end_and_prints_its_ratios(tmp_path: Path) -> None:
 
 
 def test_fan_out_bench_prompts_a_third_and_pushes_to_a_local_service(tmp_path: Path) -> None:
-    env = {**os.environ, "AFTERLINE_DATA_DIR": str(tmp_path), "COLUMNS": "160"}
-    env.pop("DATABASE_URL", None)
-    result = subprocess.run(
-        [AFTERLINE, "bench", "--fan-out", "--patients", "900", "--pushes", "120"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr + result.stdout
-    last = result.stdout.strip().splitlines()[-1]
+    _, last = run_bench(tmp_path, "--fan-out", "--patients", "900", "--pushes", "120", sqlite=True)
     match = re.fullmatch(
         r"bench-fanout: patients=900 due=(\d+) seconds=(\d+\.\d+) push_per_s=(\d+) db=sqlite",
         last,
@@ -75,3 +63,20 @@ def test_fan_out_bench_prompts_a_third_and_pushes_to_a_local_service(tmp_path: P
     assert due == 300  # every third patient's check-in time has passed
     assert seconds > 0
     assert push_per_s > 0
+
+
+def test_login_storm_bench_runs_and_every_refusal_says_when_to_retry(tmp_path: Path) -> None:
+    stdout, last = run_bench(tmp_path, "--login-storm", "--attackers", "12")
+    match = re.fullmatch(
+        r"bench-login-storm: attackers=12 known_device_p50_ms=(\d+) known_device_max_ms=(\d+) "
+        r"quiet_p50_ms=(\d+) missing_retry_after=(\d+)",
+        last,
+    )
+    assert match, last
+    p50, worst, quiet, missing = map(int, match.groups())
+    assert 0 < p50 <= worst and quiet > 0
+    assert missing == 0
+    # The known device got in every time (the bench stops on anything but 200), and the
+    # attackers were answered: wrong logins (401) and, with the line full, 503s.
+    assert "10 x 200" in stdout
+    assert re.search(r"attackers' answers: 401: \d+", stdout), stdout

@@ -44,8 +44,12 @@ class AuthSession(UUIDPrimaryKey, Base):
 
 
 class LoginFailure(UUIDPrimaryKey, Base):
+    """A failed (or still running) sign-in or invitation attempt, for `api.auth.limits`."""
+
     __tablename__ = "login_failure"
 
     email: Mapped[str] = mapped_column(String(320), index=True)
     ip: Mapped[str] = mapped_column(String(64), index=True)
+    # The device id when the attempt came from a known device of that account (device cookie).
+    device: Mapped[str | None] = mapped_column(String(32))
     failed_at: Mapped[datetime] = mapped_column(index=True)

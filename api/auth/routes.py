@@ -9,8 +9,14 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
+from api.auth.devices import (
+    DEVICE_COOKIE,
+    DEVICE_COOKIE_MAX_AGE,
+    DEVICE_COOKIE_PATH,
+    DeviceCookie,
+)
 from api.auth.schemas import AcceptInviteIn, LoginIn, UserOut
-from api.auth.service import accept_invite, authenticate
+from api.auth.service import Client, SignedIn, redeem_invite, sign_in
 from api.auth.sessions import (
     SESSION_COOKIE,
     end_session,
@@ -38,19 +44,45 @@ def session_cookie(settings: Settings, token: str, role: str) -> Cookie:
     )
 
 
-def client_ip(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "unknown"
+def device_cookie(settings: Settings, value: str) -> Cookie:
+    """Sent only to the sign-in routes; kept across sign-outs (that is its point)."""
+    return Cookie(
+        key=DEVICE_COOKIE,
+        value=value,
+        max_age=DEVICE_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="strict",
+        secure=settings.is_production,
+        path=DEVICE_COOKIE_PATH,
+    )
+
+
+def client_of(request: Request[Any, Any, Any], settings: Settings) -> Client:
+    """The caller's address (rewritten from X-Forwarded-For by uvicorn only for the proxies
+    in AFTERLINE_TRUSTED_PROXIES) and its device cookie."""
+    ip = request.client.host if request.client else "unknown"
+    return Client(
+        ip, DeviceCookie.from_secret(request.cookies.get(DEVICE_COOKIE), settings.secret_key)
+    )
 
 
 async def _signed_in(
-    request: Request[Any, Any, Any], db: Database, settings: Settings, user: UserOut, now: datetime
+    request: Request[Any, Any, Any],
+    db: Database,
+    settings: Settings,
+    signed: SignedIn,
+    now: datetime,
 ) -> Response[UserOut]:
     # Whoever was signed in on this browser before is signed out, server-side too
     # (a shared clinic tablet must not keep the previous user's session alive).
     if previous := request.cookies.get(SESSION_COOKIE):
         await end_session_by_token(db, previous)
+    user = signed.user
     token = await start_session(db, user.id, user.role, now)
-    return Response(user, cookies=[session_cookie(settings, token, user.role)])
+    cookies = [session_cookie(settings, token, user.role)]
+    if signed.device_cookie:
+        cookies.append(device_cookie(settings, signed.device_cookie))
+    return Response(user, cookies=cookies)
 
 
 class AuthController(Controller):
@@ -62,8 +94,9 @@ class AuthController(Controller):
         self, request: Request[Any, Any, Any], db: DB, settings: AppSettings, now: Now
     ) -> Response[UserOut]:
         body = await read_body(request, LoginIn)
-        user = await authenticate(db, body.email, body.password, client_ip(request), now)
-        return await _signed_in(request, db, settings, user, now)
+        client = client_of(request, settings)
+        signed = await sign_in(db, body.email, body.password, client, now)
+        return await _signed_in(request, db, settings, signed, now)
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT)
     async def logout(self, db: DB, actor: Actor) -> Response[None]:
@@ -83,5 +116,6 @@ class AuthController(Controller):
         self, request: Request[Any, Any, Any], db: DB, settings: AppSettings, now: Now
     ) -> Response[UserOut]:
         body = await read_body(request, AcceptInviteIn)
-        user = await accept_invite(db, body.token, body.password, client_ip(request), now)
-        return await _signed_in(request, db, settings, user, now)
+        client = client_of(request, settings)
+        signed = await redeem_invite(db, body.token, body.password, client, now)
+        return await _signed_in(request, db, settings, signed, now)

@@ -1,17 +1,30 @@
 """Logging in, accepting an invitation, and creating practitioner accounts.
 
-Both login and invitation acceptance go through the failed-attempt limit in
-`api.auth.limits`; argon2 work runs on a few threads (`api.core.security`).
+Both login and invitation acceptance go through the failed-attempt limits in
+`api.auth.limits`; a browser that signed in to the account before (its device cookie,
+`api.auth.devices`) is held only to its own limit and its argon2 run goes first
+(`api.core.argon2_queue`); other sign-ins are refused with 503 and `Retry-After` when the
+line for argon2 is full, before anything is counted.
 """
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from litestar.exceptions import ServiceUnavailableException
 from sqlalchemy import delete, select, update
 
-from api.auth.limits import INVITE_KEY, TooManyAttempts, forget_attempt, reserve_attempt
+from api.auth.devices import DeviceCookie
+from api.auth.limits import (
+    INVITE_KEY,
+    Attempt,
+    TooManyAttempts,
+    forget_attempt,
+    reserve_attempt,
+)
 from api.auth.models import AuthSession, User
 from api.auth.schemas import UserOut
 from api.core.db import Database
@@ -19,6 +32,8 @@ from api.core.errors import AppError, ConflictError, FieldError, GoneError, NotF
 from api.core.security import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
+    Busy,
+    argon2_queue,
     hash_password_async,
     token_digest,
     verify_password_async,
@@ -29,12 +44,55 @@ from api.patients.models import Clinic, Invitation, Patient
 INVALID_LOGIN = "Email or password is incorrect"
 INVITE_USED = "This invitation has already been used"
 INVITE_EXPIRED = "This invitation has expired; ask the clinic for a new one"
+BUSY = "Signing in is busy just now. Please try again in a few seconds."
 
-__all__ = ["TooManyAttempts", "accept_invite", "authenticate", "create_practitioner"]
+__all__ = [
+    "Client",
+    "SignedIn",
+    "TooManyAttempts",
+    "accept_invite",
+    "authenticate",
+    "create_practitioner",
+    "redeem_invite",
+    "sign_in",
+]
 
 
 class LoginFailed(AppError):
     status_code = 401
+
+
+class SignInBusy(ServiceUnavailableException):
+    """503 with `Retry-After`: too many unknown sign-ins are already waiting for argon2."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(detail=BUSY, headers={"Retry-After": str(retry_after)})
+
+
+@dataclass(frozen=True)
+class Client:
+    """Where a sign-in comes from: its IP address and the device cookie it carried."""
+
+    ip: str
+    device: DeviceCookie | None = None
+
+    @property
+    def may_be_known(self) -> bool:
+        return self.device is not None and self.device.names_any_account
+
+    def known_device(self, user_id: uuid.UUID | None, password_hash: str | None) -> str | None:
+        if self.device is None or user_id is None:
+            return None
+        return self.device.known_device(user_id, password_hash)
+
+    def remember(self, user_id: uuid.UUID, password_hash: str) -> str | None:
+        return self.device.remember(user_id, password_hash) if self.device else None
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: UserOut
+    device_cookie: str | None  # the device cookie's new value (None: no cookie handling)
 
 
 def normalize_email(email: str) -> str:
@@ -49,9 +107,17 @@ def check_new_password(password: str) -> None:
 
 
 async def authenticate(db: Database, email: str, password: str, ip: str, now: datetime) -> UserOut:
-    """The user, or 401 (the same for an unknown email and a wrong password), or 429."""
+    """`sign_in` without a device cookie (the CLI and tests)."""
+    return (await sign_in(db, email, password, Client(ip), now)).user
+
+
+async def sign_in(
+    db: Database, email: str, password: str, client: Client, now: datetime
+) -> SignedIn:
+    """The user, or 401 (the same for an unknown email and a wrong password), 429 or 503."""
     email = normalize_email(email)
-    attempt = await reserve_attempt(db, email, ip, now)
+    if not client.may_be_known:
+        _refuse_when_busy()  # at once, without even a database read
     async with db.read() as conn:
         row = (
             await conn.execute(
@@ -60,22 +126,45 @@ async def authenticate(db: Database, email: str, password: str, ip: str, now: da
                 )
             )
         ).first()
-    # Verified even for an unknown email, against a dummy hash: both cost the same.
-    ok = await verify_password_async(row.password_hash if row else None, password)
-    if row is None or not ok:
+    password_hash = row.password_hash if row else None
+    device = client.known_device(row.id if row else None, password_hash)
+    if device is None:
+        _refuse_when_busy()  # before anything is counted or written
+    attempt = await reserve_attempt(db, Attempt(email, client.ip, device), now)
+    try:
+        # Verified even for an unknown email, against a dummy hash: both cost the same.
+        ok = await verify_password_async(password_hash, password, known_device=device is not None)
+    except Busy as busy:
+        await forget_attempt(db, attempt)  # never judged: not a failure
+        raise SignInBusy(busy.retry_after) from None
+    if row is None or password_hash is None or not ok:
         raise LoginFailed(INVALID_LOGIN)  # the reserved attempt stays, as a failure
     await forget_attempt(db, attempt)
-    return UserOut(id=row.id, email=row.email, name=row.name, role=row.role)
+    user = UserOut(id=row.id, email=row.email, name=row.name, role=row.role)
+    return SignedIn(user, client.remember(row.id, password_hash))
+
+
+def _refuse_when_busy() -> None:
+    """503 now when an unknown device's argon2 run would find the line full."""
+    if (retry_after := argon2_queue().refusal(urgent=False)) is not None:
+        raise SignInBusy(retry_after)
 
 
 async def accept_invite(db: Database, token: str, password: str, ip: str, now: datetime) -> UserOut:
+    """`redeem_invite` without a device cookie (the demo seed)."""
+    return (await redeem_invite(db, token, password, Client(ip), now)).user
+
+
+async def redeem_invite(
+    db: Database, token: str, password: str, client: Client, now: datetime
+) -> SignedIn:
     """Set the invited patient's password; the token works once and for 14 days.
 
     The token is checked before any hashing, and failed tokens count against the client's
     IP like failed logins, so bogus tokens cannot be used to burn the server's CPU.
     """
     check_new_password(password)
-    attempt = await reserve_attempt(db, INVITE_KEY, ip, now)
+    attempt = await reserve_attempt(db, Attempt(INVITE_KEY, client.ip), now)
     async with db.read() as conn:
         invitation = (
             await conn.execute(
@@ -117,7 +206,8 @@ async def accept_invite(db: Database, token: str, password: str, ip: str, now: d
         # A new password (first one, or a clinic-assisted reset) signs out every old session.
         await session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
     await forget_attempt(db, attempt)
-    return UserOut(id=user.id, email=user.email, name=user.name, role=user.role)
+    out = UserOut(id=user.id, email=user.email, name=user.name, role=user.role)
+    return SignedIn(out, client.remember(user.id, new_hash))
 
 
 def first_prompt_day(now: datetime, timezone: str, checkin_time: time) -> date:

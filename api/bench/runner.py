@@ -18,6 +18,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -63,6 +65,51 @@ def _wait_until_up(base: str, process: subprocess.Popen[bytes], timeout: float =
         except httpx.TransportError:
             time.sleep(0.1)
     raise click.ClickException("the server did not answer /api/health within a minute")
+
+
+@contextmanager
+def scratch_database(prefix: str) -> Iterator[tuple[Path, str]]:
+    """A temporary folder holding a freshly migrated SQLite database: (folder, URL)."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        database_url = f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
+        upgrade(database_url)
+        yield workdir, database_url
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Served:
+    base: str
+    pid: int
+
+
+@contextmanager
+def serving(
+    workdir: Path, database_url: str, extra_env: dict[str, str] | None = None
+) -> Iterator[Served]:
+    """`afterline serve` (one process, scheduler off, as `make run` starts it) on the
+    database at a free port, answering /api/health; stopped afterwards."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "AFTERLINE_DATA_DIR": str(workdir / "data"),
+        "AFTERLINE_ENV": "development",
+        **(extra_env or {}),
+    }
+    command = [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--no-scheduler"]
+    quiet = subprocess.DEVNULL
+    server = subprocess.Popen(command, env=env, stdout=quiet, stderr=quiet)
+    try:
+        served = Served(f"http://127.0.0.1:{port}", server.pid)
+        _wait_until_up(served.base, server)
+        yield served
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def _login(base: str, email: str) -> tuple[str, str]:
@@ -120,45 +167,13 @@ def run_bench(*, patients: int, days: int, duration: float, connections: int) ->
         raise click.ClickException(
             "wrk is not installed: `apt-get install -y wrk` (make bench does)"
         )
-    workdir = Path(tempfile.mkdtemp(prefix="afterline-bench-"))
-    database_url = f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
-    console.print(f"[bold]afterline bench[/]: {patients} patients x {days} days in {workdir}")
-    upgrade(database_url)
-    started = time.monotonic()
-    accounts = asyncio.run(_seed(database_url, patients, days))
-    console.print(f"seeded in {time.monotonic() - started:.1f}s")
-
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "AFTERLINE_DATA_DIR": str(workdir / "data"),
-        "AFTERLINE_ENV": "development",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "api.cli",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-scheduler",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_until_up(base, server)
-        results, rss = _measure(base, server.pid, accounts, days, duration, connections)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(workdir, ignore_errors=True)
+    with scratch_database("afterline-bench-") as (workdir, database_url):
+        console.print(f"[bold]afterline bench[/]: {patients} patients x {days} days in {workdir}")
+        started = time.monotonic()
+        accounts = asyncio.run(_seed(database_url, patients, days))
+        console.print(f"seeded in {time.monotonic() - started:.1f}s")
+        with serving(workdir, database_url) as served:
+            results, rss = _measure(served.base, served.pid, accounts, days, duration, connections)
     _report(results, rss, connections)
 
 

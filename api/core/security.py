@@ -7,9 +7,10 @@ import hashlib
 import secrets
 import weakref
 
-import anyio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from api.core.argon2_queue import Argon2Queue, Busy, default_slots
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -19,31 +20,34 @@ _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
 
+__all__ = ["Busy", "argon2_queue", "hash_password_async", "verify_password_async"]
 
-# Each argon2 run takes ~64 MiB and tens of milliseconds: a few at a time, on threads, so a
-# burst of logins or bogus invite acceptances can neither stall the event loop nor eat memory.
-ARGON2_CONCURRENCY = 4
-_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
+# Each argon2 run takes ~64 MiB and a fifth of a second of a core: a few at a time, on
+# threads, admitted by `Argon2Queue` (known devices first, a bounded line for the rest).
+ARGON2_CONCURRENCY = default_slots()
+_queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Argon2Queue] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def _argon2_slots() -> anyio.CapacityLimiter:
-    """One limiter per event loop (a limiter must not outlive or straddle its loop)."""
+def argon2_queue() -> Argon2Queue:
+    """One queue per event loop (its futures must not outlive or straddle their loop)."""
     loop = asyncio.get_running_loop()
-    if loop not in _slots:
-        _slots[loop] = anyio.CapacityLimiter(ARGON2_CONCURRENCY)
-    return _slots[loop]
+    if loop not in _queues:
+        _queues[loop] = Argon2Queue(ARGON2_CONCURRENCY)
+    return _queues[loop]
 
 
 async def hash_password_async(password: str) -> str:
-    return await anyio.to_thread.run_sync(hash_password, password, limiter=_argon2_slots())
+    """Hashed ahead of unknown sign-ins: only reached with a valid invitation, or by an operator."""
+    return await argon2_queue().run(hash_password, password, urgent=True)
 
 
-async def verify_password_async(password_hash: str | None, password: str) -> bool:
-    return await anyio.to_thread.run_sync(
-        verify_password, password_hash, password, limiter=_argon2_slots()
-    )
+async def verify_password_async(
+    password_hash: str | None, password: str, *, known_device: bool = False
+) -> bool:
+    """True when the password matches; `Busy` when the line for unknown devices is full."""
+    return await argon2_queue().run(verify_password, password_hash, password, urgent=known_device)
 
 
 def hash_password(password: str) -> str:

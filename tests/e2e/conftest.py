@@ -18,13 +18,10 @@ fails its test at teardown unless the test allowed it with `support.allow_consol
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
@@ -38,6 +35,7 @@ from tests.e2e.support import (
     ConsoleWatch,
     Server,
 )
+from tests.serving import free_port, wait_healthy
 
 SERVER_START_SECONDS = 30.0
 # Playwright's defaults (30 s actions, 5 s assertions) are generous for a local server, but
@@ -56,13 +54,6 @@ def _require_built_frontend() -> None:
         )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _server_env(tmp: Path, base_url: str) -> dict[str, str]:
     env = {
         key: value
@@ -78,31 +69,10 @@ def _server_env(tmp: Path, base_url: str) -> dict[str, str]:
     return env
 
 
-def _wait_healthy(proc: subprocess.Popen[bytes], server: Server) -> None:
-    """Poll GET /api/health until it answers 200, the process dies, or the deadline passes."""
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{server.base_url}/api/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        try:  # doubles as the pause between polls: returns early only if the server died
-            proc.wait(timeout=0.1)
-        except subprocess.TimeoutExpired:
-            continue
-        pytest.fail(f"afterline serve exited {proc.returncode}:\n{server.log()}", pytrace=False)
-    pytest.fail(
-        f"afterline serve did not answer /api/health in {SERVER_START_SECONDS:.0f}s:\n"
-        f"{server.log()}",
-        pytrace=False,
-    )
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
     _require_built_frontend()
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = _server_env(tmp_path, base_url)
     srv = Server(
@@ -124,7 +94,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
             stderr=subprocess.STDOUT,
         )
     try:
-        _wait_healthy(proc, srv)
+        wait_healthy(base_url, proc, srv.log_path, SERVER_START_SECONDS)
         yield srv
     finally:
         proc.terminate()
