@@ -16,14 +16,13 @@ import signal
 import stat
 import threading
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from aiohttp import web
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
@@ -35,7 +34,7 @@ from api.core.settings import Settings
 from api.notifications.leases import LEASE
 from api.notifications.models import Delivery, Notification, Prompt
 from tests.conftest import ApiClient, World
-from tests.receivers import PushService, SmtpSink, _Collect
+from tests.receivers import HoldingPushService, PushService, SmtpSink, _Collect
 from tests.test_cli import AFTERLINE
 
 SESSION_DAY = date(2026, 3, 9)
@@ -51,53 +50,10 @@ TICK_JOB_IDS = (
 )
 
 
-pytestmark = [pytest.mark.channels, pytest.mark.usefixtures("cheap_password_hashing")]
+pytestmark = pytest.mark.channels
 
 
 # --- Receivers that can hold a message in flight ---------------------------------------------
-
-
-class HoldingPushService(PushService):
-    """The test push service, able to hold requests open until the test releases them.
-
-    A held request whose client went away meanwhile was never answered, so the service did
-    not accept it: it is kept in `abandoned`, not in `received`.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.holding = False
-        self.release = asyncio.Event()
-        self.held = 0
-        self.abandoned: list[str] = []
-
-    async def _notify(self) -> None:
-        async with self.arrived:
-            self.arrived.notify_all()
-
-    async def _handle(self, request: web.Request) -> web.Response:
-        if not self.holding:
-            return await super()._handle(request)
-        token = request.match_info["token"]
-        await request.read()  # the whole message arrived; aiohttp keeps it for super()
-        self.held += 1
-        await self._notify()
-        try:
-            await self.release.wait()
-        except asyncio.CancelledError:
-            self.abandoned.append(token)
-            await asyncio.shield(self._notify())
-            raise
-        transport = request.transport
-        if transport is None or transport.is_closing():
-            self.abandoned.append(token)
-            await self._notify()
-            return web.Response(status=201)  # nobody is left to read it
-        return await super()._handle(request)
-
-    async def wait_until(self, predicate: Callable[[], bool]) -> None:
-        async with self.arrived:
-            await self.arrived.wait_for(predicate)
 
 
 class _HoldingCollect(_Collect):
@@ -107,7 +63,10 @@ class _HoldingCollect(_Collect):
         if self.sink.holding:
             self.sink.signal_held()
             # Cancelled by aiosmtpd if the client disconnects: the message is then not kept.
-            await asyncio.get_running_loop().run_in_executor(None, self.sink.release.wait)
+            released = await asyncio.get_running_loop().run_in_executor(
+                None, self.sink.release.wait, PROCESS_TIMEOUT_S
+            )
+            assert released, f"the held message was not released within {PROCESS_TIMEOUT_S} s"
         return await super().handle_DATA(server, session, envelope)
 
 
@@ -124,15 +83,6 @@ class HoldingSmtp(SmtpSink):
 
     def signal_held(self) -> None:
         self._loop.call_soon_threadsafe(self.held.set)
-
-
-@pytest.fixture
-async def push_service() -> AsyncIterator[HoldingPushService]:
-    service = HoldingPushService()
-    await service.start()
-    yield service
-    service.release.set()
-    await service.stop()
 
 
 @pytest.fixture

@@ -158,6 +158,7 @@ class EmailChannel:
         try:
             await client.connect()
             if self._smtp.user:
+                self._refuse_plain_login(client)
                 await client.login(self._smtp.user, self._smtp.password or "")
         except (aiosmtplib.SMTPException, OSError) as exc:
             for _ in specs:
@@ -169,6 +170,16 @@ class EmailChannel:
         finally:
             with contextlib.suppress(aiosmtplib.SMTPException, OSError):
                 await client.quit()
+
+    def _refuse_plain_login(self, client: aiosmtplib.SMTP) -> None:
+        """With STARTTLS left to "when the server offers it", a server that did not offer it
+        gets no password: someone between us and it may have removed the offer. Only
+        `SMTP_STARTTLS=false` (an explicit choice) sends credentials unencrypted."""
+        if self._smtp.starttls is None and client.get_transport_info("sslcontext") is None:
+            raise aiosmtplib.SMTPException(
+                "the server offered no STARTTLS, so the password was not sent "
+                "(SMTP_STARTTLS=false allows an unencrypted login)"
+            )
 
     async def _send_one(self, client: aiosmtplib.SMTP, spec: EmailMessageSpec) -> SendResult:
         try:

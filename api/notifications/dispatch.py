@@ -1,12 +1,15 @@
-"""Sending pending deliveries: claim a batch, send it, record each outcome as it arrives.
+"""Sending pending deliveries: claim a batch, send it, record each outcome as it is known.
 
 Claims and outcomes live in `api.notifications.leases`. Sending happens outside any
-transaction, so slow push services never hold database locks, and the outcomes are written
-in small transactions as the answers arrive. A dispatcher killed mid-send leaves its
-unrecorded rows leased; once the lease runs out another tick claims them again, so every
-delivery is sent at least once and, unless a process dies between a channel's answer and
-the write that records it, exactly once. Push messages carry a `Topic` header (the
-notification id), so even that rare repeat replaces the undelivered copy on the service.
+transaction, so slow push services never hold database locks. Each push outcome is committed
+as soon as the push service has answered, and the push keeps its place among the
+`PUSH_CONCURRENCY` sends in flight until it is (see `_OutcomeWriter`): a dispatcher killed
+mid-send can therefore leave at most `PUSH_CONCURRENCY` pushes that a service accepted but
+the database does not know about. Its unrecorded rows stay leased; once the lease runs out
+another tick claims them again, so every delivery is sent at least once, and only those
+in flight when the process died can be sent twice. Push messages carry a `Topic` header (the
+notification id), so even such a repeat replaces the undelivered copy on the service.
+Emails go one at a time over one SMTP connection, each recorded before the next is sent.
 
 Before sending, each delivery is checked against the present: the day it was for has ended,
 the patient has checked in, been deactivated or turned the channel off, or the subscription
@@ -31,7 +34,6 @@ from api.notifications.leases import Claimed, DispatchReport, claim, record
 BATCH = 500
 PUSH_CONCURRENCY = 64
 DEFAULT_PUSH_TTL_S = 24 * 3600
-RECORD_EVERY = 50  # push outcomes written per transaction, as they arrive
 PUSH_BODY_MAX = 200  # push services cap payloads at ~4 KB; the inbox has the full text
 
 
@@ -79,14 +81,78 @@ def _failure(exc: BaseException) -> SendResult:
     return SendResult("retry", f"unexpected error: {type(exc).__name__}: {exc}")
 
 
+class _OutcomeWriter:
+    """Commits push outcomes as soon as they are known, together when they arrive together.
+
+    The first outcome is written at once, on its own; outcomes that arrive while a write is
+    under way are written in one transaction right after it (a group commit), so a burst of
+    answers costs a few short transactions, not one each, and no outcome waits for a group
+    to fill up. `record` returns only once the outcome is committed.
+    """
+
+    def __init__(self, db: Database, now: datetime, report: DispatchReport) -> None:
+        self._db = db
+        self._now = now
+        self._report = report
+        self._queued: list[tuple[Claimed, SendResult, asyncio.Future[None]]] = []
+        self._writing: asyncio.Task[None] | None = None
+        self.failed: Exception | None = None  # the first write that failed: send no more
+
+    async def record(self, item: Claimed, result: SendResult) -> None:
+        committed = asyncio.get_running_loop().create_future()
+        self._queued.append((item, result, committed))
+        if self._writing is None:
+            self._writing = asyncio.create_task(self._write_queued())
+        await committed
+
+    async def _write_queued(self) -> None:
+        group: list[tuple[Claimed, SendResult, asyncio.Future[None]]] = []
+        try:
+            while self._queued:
+                group, self._queued = self._queued, []
+                error: Exception | None = None
+                try:
+                    outcomes = [(item, result) for item, result, _ in group]
+                    await record(self._db, outcomes, self._now, self._report)
+                except Exception as exc:
+                    error = self.failed = exc
+                for *_, committed in group:
+                    if committed.done():
+                        continue  # its sender was cancelled meanwhile
+                    if error is None:
+                        committed.set_result(None)
+                    else:
+                        committed.set_exception(error)
+                group = []
+        finally:
+            # Anything left here means this task itself was cancelled mid-write.
+            for *_, committed in group + self._queued:
+                committed.cancel()
+            self._queued = []
+            self._writing = None
+
+    async def finish(self) -> None:
+        """Wait for a write still under way (its senders may have been cancelled)."""
+        if self._writing is not None:
+            await asyncio.wait({self._writing})
+
+
 async def _send_pushes(
     db: Database, items: list[Claimed], channels: Channels, now: datetime, report: DispatchReport
 ) -> None:
-    limit = asyncio.Semaphore(PUSH_CONCURRENCY)
+    """Send concurrently; a send holds its slot until its outcome is committed.
 
-    async def push(item: Claimed) -> tuple[Claimed, SendResult]:
+    So at any instant at most `PUSH_CONCURRENCY` pushes are between "sent" and "on disk",
+    which bounds what a crash can make the next dispatcher send again.
+    """
+    limit = asyncio.Semaphore(PUSH_CONCURRENCY)
+    writer = _OutcomeWriter(db, now, report)
+
+    async def push(item: Claimed) -> None:
         assert item.endpoint and item.p256dh and item.auth
         async with limit:
+            if writer.failed is not None:
+                raise writer.failed  # outcomes cannot be written: a send now would repeat
             try:
                 result = await channels.push.send(
                     PushTarget(item.endpoint, item.p256dh, item.auth),
@@ -96,16 +162,17 @@ async def _send_pushes(
                 )
             except Exception as exc:
                 result = _failure(exc)
-        return item, result
+            await writer.record(item, result)
 
-    answered: list[tuple[Claimed, SendResult]] = []
-    for next_answer in asyncio.as_completed([push(item) for item in items]):
-        answered.append(await next_answer)
-        if len(answered) >= RECORD_EVERY:
-            await record(db, answered, now, report)
-            answered = []
-    if answered:
-        await record(db, answered, now, report)
+    sends = [asyncio.create_task(push(item)) for item in items]
+    try:
+        await asyncio.gather(*sends)
+    finally:
+        # A failed write (or a cancelled tick) stops the other sends; their rows stay leased.
+        for send in sends:
+            send.cancel()
+        await asyncio.gather(*sends, return_exceptions=True)
+        await writer.finish()
 
 
 async def _send_emails(
@@ -128,11 +195,11 @@ async def _send_emails(
 async def _send_and_record(
     db: Database, items: list[Claimed], channels: Channels, now: datetime, report: DispatchReport
 ) -> None:
-    """Send a claimed batch, writing each outcome soon after the channel answered.
+    """Send a claimed batch, committing each outcome as soon as the channel has answered.
 
-    Outcomes are written in small groups as the answers arrive, not once per batch: a
-    process that dies mid-batch then leaves only the last few sends unrecorded, not every
-    push the service had already accepted.
+    Not once per batch, nor per group of a fixed size: a process that dies mid-batch then
+    leaves only the sends in flight unrecorded, not every push the service had already
+    accepted.
     """
     stale: list[tuple[Claimed, SendResult]] = []
     pushes: list[Claimed] = []

@@ -26,7 +26,7 @@ from api.bench.seed import session_row
 from api.core.clock import FrozenClock
 from api.core.db import Database
 from api.core.settings import Settings, SettingsError, SmtpSettings, load_settings
-from api.core.sql import ZONES_PER_STATEMENT, day_end
+from api.core.sql import ZONES_PER_STATEMENT
 from api.notifications.channels import (
     Channels,
     EmailChannel,
@@ -66,7 +66,7 @@ from tests.api.test_patients import assert_names_field, counts
 from tests.conftest import World, session_body
 from tests.receivers import PushService, SmtpSink
 
-pytestmark = [pytest.mark.channels, pytest.mark.usefixtures("cheap_password_hashing")]
+pytestmark = pytest.mark.channels
 
 
 def secs(seconds: float) -> timedelta:
@@ -523,6 +523,17 @@ async def test_an_email_with_header_syntax_is_refused_and_nothing_is_created(
 # --- 8. More zones than SQLite allows terms in one compound SELECT --------------------------
 
 
+# At 2026-03-10 11:30 UTC, when the local day ends in a few zones, written out by hand.
+DAY_ENDS_AT_1130_UTC = {
+    "UTC": datetime(2026, 3, 11, 0, 0, tzinfo=UTC),
+    "Pacific/Kiritimati": datetime(2026, 3, 11, 10, 0, tzinfo=UTC),  # UTC+14, already 11 March
+    "Etc/GMT+12": datetime(2026, 3, 10, 12, 0, tzinfo=UTC),  # UTC-12, still 9 March
+    "Asia/Kathmandu": datetime(2026, 3, 10, 18, 15, tzinfo=UTC),  # UTC+5:45
+    "America/St_Johns": datetime(2026, 3, 11, 2, 30, tzinfo=UTC),  # UTC-2:30 (summer time)
+    "Europe/Berlin": datetime(2026, 3, 10, 23, 0, tzinfo=UTC),  # UTC+1
+}
+
+
 def usable_zones() -> list[str]:
     return sorted(zone for zone in available_timezones() if zone not in {"localtime", "Factory"})
 
@@ -600,11 +611,19 @@ async def test_one_fan_out_prompts_every_patient_in_more_than_500_zones(
 
     by_prompt = {row.prompt_id: row for row in notes}
     assert len(notes) == len(made) == len(by_prompt)
+    expires_in: dict[str, datetime] = {}
     for row in made:
         note = by_prompt[row.id]
-        zone = ZoneInfo(zone_of[row.patient_id])
+        name = zone_of[row.patient_id]
         assert note.local_date == row.local_date
-        assert note.expires_at == day_end(row.local_date, zone), zone_of[row.patient_id]
+        # Each expires at the patient's next local midnight (checked on the wall clock there,
+        # not recomputed with the code under test).
+        local_end = note.expires_at.astimezone(ZoneInfo(name))
+        assert local_end.date() == row.local_date + timedelta(days=1), name
+        assert local_end.time() == time(0), name
+        assert at < note.expires_at <= at + timedelta(hours=24), name
+        expires_in[name] = note.expires_at
+    assert {name: expires_in[name] for name in DAY_ENDS_AT_1130_UTC} == DAY_ENDS_AT_1130_UTC
 
     assert await fan_out_prompts(db, at + timedelta(minutes=1)) == 0
 
