@@ -1,4 +1,5 @@
-"""The Litestar application: routes, auth, CSRF, error bodies and OpenAPI at /schema."""
+"""The Litestar application: routes, auth, CSRF, error bodies, security headers, the overload
+guard and OpenAPI at /schema."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
+from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, OpenAPIRenderPlugin, SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from api.alerts.rejudge import rejudge_checkins
@@ -24,7 +27,9 @@ from api.core.clock import Clock, SystemClock
 from api.core.db import Database
 from api.core.deps import DEPENDENCIES, AppSettings, Now
 from api.core.errors import EXCEPTION_HANDLERS
+from api.core.headers import security_headers
 from api.core.migrate import PROJECT_ROOT
+from api.core.overload import InFlight, OverloadGuard
 from api.core.settings import Settings, load_settings
 from api.notifications.routes import InboxController, PreferencesController, vapid_public_key
 from api.notifications.vapid import load_vapid, public_key
@@ -96,6 +101,18 @@ def provide_rejudge(now: Now, settings: AppSettings) -> Rejudge:
     return partial(rejudge_checkins, now=now, email_on=settings.smtp is not None)
 
 
+def openapi_config(settings: Settings) -> OpenAPIConfig:
+    """The OpenAPI description at `/schema` and `/schema/openapi.json`, always; Swagger UI
+    at `/schema/swagger` only outside production (it loads its bundle from a CDN, and a
+    clinic's server has no business serving a page built from someone else's scripts)."""
+    plugins: list[OpenAPIRenderPlugin] = [JsonRenderPlugin()]
+    if not settings.is_production:
+        plugins.append(SwaggerRenderPlugin())
+    return OpenAPIConfig(
+        title="Afterline API", version="0.1.0", path="/schema", render_plugins=plugins
+    )
+
+
 @get("/api/health", tags=["health"], exclude_from_auth=True)
 async def health() -> dict[str, str]:
     """Liveness, with no database access: the benchmark's baseline."""
@@ -162,7 +179,12 @@ def create_app(
             **DEPENDENCIES,
             "rejudge": Provide(provide_rejudge, sync_to_thread=False),
         },
-        middleware=[auth_middleware()],
+        # The guard comes first, so a refused request costs no session lookup.
+        middleware=[
+            DefineMiddleware(OverloadGuard, in_flight=InFlight(settings.max_concurrency)),
+            auth_middleware(),
+        ],
+        before_send=[security_headers(settings)],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name=CSRF_COOKIE,
@@ -173,7 +195,7 @@ def create_app(
         ),
         exception_handlers=EXCEPTION_HANDLERS,
         compression_config=COMPRESSION,
-        openapi_config=OpenAPIConfig(title="Afterline API", version="0.1.0", path="/schema"),
+        openapi_config=openapi_config(settings),
         lifespan=[lifespan],
         debug=False,
     )

@@ -7,6 +7,7 @@ are generated on first start and kept in the data directory, so a fresh clone wo
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/afterline.db"
+# Requests one process works on at once; past it, 503 at once (see api.core.overload).
+DEFAULT_MAX_CONCURRENCY = 32
 
 
 class SettingsError(RuntimeError):
@@ -45,6 +48,10 @@ class Settings:
     vapid_subject: str | None = None
     # Extra push-service origins beyond the well-known ones, e.g. a local test receiver.
     push_endpoint_allow: tuple[str, ...] = field(default_factory=tuple)
+    # Requests in flight in one process before the next is refused with 503 + Retry-After.
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY
+    # Reverse proxies whose X-Forwarded-For is believed (IPs or CIDR networks); none by default.
+    trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def is_production(self) -> bool:
@@ -92,7 +99,22 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         vapid_private_key=env_vars.get("AFTERLINE_VAPID_PRIVATE_KEY", "").strip() or None,
         vapid_subject=env_vars.get("AFTERLINE_VAPID_SUBJECT", "").strip() or None,
         push_endpoint_allow=_origins(env_vars.get("AFTERLINE_PUSH_ENDPOINT_ALLOW", "")),
+        trusted_proxies=_networks(env_vars.get("AFTERLINE_TRUSTED_PROXIES", "")),
+        max_concurrency=_max_concurrency(env_vars.get("AFTERLINE_MAX_CONCURRENCY", "")),
     )
+
+
+def _max_concurrency(value: str) -> int:
+    """A positive whole number: with no limit, overload turns into timeouts for everyone."""
+    if not value.strip():
+        return DEFAULT_MAX_CONCURRENCY
+    try:
+        limit = int(value)
+    except ValueError as exc:
+        raise SettingsError("AFTERLINE_MAX_CONCURRENCY must be a whole number") from exc
+    if limit < 1:
+        raise SettingsError("AFTERLINE_MAX_CONCURRENCY must be at least 1")
+    return limit
 
 
 def _smtp_settings(env_vars: dict[str, str]) -> SmtpSettings | None:
@@ -136,3 +158,24 @@ def _origins(value: str) -> tuple[str, ...]:
             )
         origins.append(f"{parts.scheme}://{parts.netloc.lower()}")
     return tuple(origins)
+
+
+def _networks(value: str) -> tuple[str, ...]:
+    """IP addresses or CIDR networks from a comma-separated list; anything else is an error.
+
+    No wildcard: the sign-in limits count failures per client address, so trusting a header
+    from anyone would let every request name its own address.
+    """
+    networks = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        try:
+            network = ipaddress.ip_network(item, strict=False)
+        except ValueError as exc:
+            raise SettingsError(
+                f"AFTERLINE_TRUSTED_PROXIES: {item!r} is not an IP address or a network "
+                "like 10.0.0.0/8"
+            ) from exc
+        networks.append(str(network.network_address if "/" not in item else network))
+    return tuple(networks)

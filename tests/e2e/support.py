@@ -174,7 +174,9 @@ def assert_accessible(page: Page, where: str) -> None:
     if not AXE_SCRIPT.is_file():
         raise AssertionError(f"{AXE_SCRIPT} is missing: run `npm ci` in frontend/")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_SCRIPT))
+        # Evaluated, not added as a <script>: the app's CSP (script-src 'self') refuses inline
+        # scripts, and an evaluation from the test driver is not the page's own script.
+        page.evaluate("() => {\n" + AXE_SCRIPT.read_text() + "\n}")
     violations = page.evaluate(
         """async (tags) => {
             const result = await axe.run(document, {
@@ -195,9 +197,20 @@ def assert_accessible(page: Page, where: str) -> None:
     )
 
 
+# `page.evaluate` has no timeout of its own: a promise that never settles would hang the test.
+SERVICE_WORKER_READY_MS = 15_000
+
+
 def wait_for_service_worker_control(page: Page) -> None:
     """Wait until the service worker is active and controls this page (reloading once)."""
-    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    ready = page.evaluate(
+        """(ms) => Promise.race([
+            navigator.serviceWorker.ready.then(() => true),
+            new Promise((resolve) => setTimeout(() => resolve(false), ms)),
+        ])""",
+        SERVICE_WORKER_READY_MS,
+    )
+    assert ready, f"no service worker became active within {SERVICE_WORKER_READY_MS} ms"
     if not page.evaluate("() => navigator.serviceWorker.controller !== null"):
         # clients.claim() in `activate` usually takes the page over already; a reload is
         # the documented way when it has not.
