@@ -10,10 +10,10 @@ import { api, ApiError } from "./api";
 import { h } from "./dom";
 import { failureOf, failureScreen } from "./failure";
 import { lastSeen } from "./offline/last-seen";
-import { navigation, type NavExtras } from "./nav";
+import { navigation, type ConfirmSignOut, type NavExtras } from "./nav";
 import { registerPwa } from "./pwa";
 import { currentPath, go, loadRouteGroup, match, route, routeGroup } from "./router";
-import { ended, me, signOut, type Me } from "./session";
+import { ended, me, signOut, type Me, type Unsent } from "./session";
 import { registerAuthRoutes } from "./views/auth";
 import "./style.css";
 
@@ -67,11 +67,18 @@ async function navExtras(user: Me): Promise<NavExtras> {
   return { urgent: alerts?.filter((alert) => alert.severity === "urgent").length ?? 0 };
 }
 
-async function onSignOut(status: HTMLElement): Promise<void> {
+/** A patient's queue before signing out: sent if it can be, then what is left unsent. */
+async function unsentAfterFlush(): Promise<Unsent> {
+  const { flushQueue, unsent } = await import("./views/patient/sync");
+  await flushQueue().catch(() => undefined);
+  return unsent();
+}
+
+async function onSignOut(status: HTMLElement, confirm: ConfirmSignOut): Promise<void> {
   status.textContent = "";
   try {
-    await signOut(role === "patient" ? () => flush() : undefined);
-    go("/sign-in");
+    const signedOut = await signOut(role === "patient" ? { unsent: unsentAfterFlush, confirm } : {});
+    if (signedOut) go("/sign-in");
   } catch (error) {
     status.textContent =
       error instanceof ApiError
@@ -89,7 +96,8 @@ app.addEventListener("input", (event) => {
 });
 
 let drawn = 0;
-let flushedOnLoad = false;
+// Whose queue was sent when they opened the app (or signed in): each user's, once a page.
+let flushedFor: string | null = null;
 
 async function render(): Promise<void> {
   const ticket = ++drawn;
@@ -132,7 +140,7 @@ async function render(): Promise<void> {
     "header",
     { class: "top" },
     h("span", { class: "brand" }, "Afterline"),
-    user ? navigation(user.role, path, shown, (status) => void onSignOut(status)) : null,
+    user ? navigation(user.role, path, shown, (status, confirm) => void onSignOut(status, confirm)) : null,
   );
   // The banner stays where it is (a live region taken out and put back may go unheard).
   if (banner.parentElement === app) {
@@ -143,8 +151,8 @@ async function render(): Promise<void> {
   }
   dirty = false;
   if (hadFocus) content.querySelector<HTMLElement>("h1")?.focus();
-  if (user?.role === "patient" && !flushedOnLoad) {
-    flushedOnLoad = true;
+  if (user?.role === "patient" && flushedFor !== user.id) {
+    flushedFor = user.id;
     void flush();
   }
 }

@@ -2,6 +2,7 @@
 // wider screens the same links in the top bar. Rare screens and Sign out live under "More"
 // (a <details> menu: keyboard and screen-reader friendly without extra code).
 import { h } from "./dom";
+import "./sign-out.css";
 
 export type Role = "patient" | "practitioner";
 export type Icon = "today" | "history" | "recovery" | "patients" | "alerts" | "clinic" | "more";
@@ -105,21 +106,52 @@ function link(item: NavLink, path: string): HTMLElement {
   );
 }
 
+/** Asks the user a question before signing out; resolves true to sign out anyway. */
+export type ConfirmSignOut = (question: string) => Promise<boolean>;
+
 /**
  * The "More" menu: a button that opens a list (aria-expanded), closed again by Escape (focus
  * back on "More"), by a click or a focus outside it, and by a choice (the screen is redrawn).
+ * Sign out may first ask (unsent check-ins): the question and its two answers take the Sign
+ * out button's place; closing the menu answers "stay signed in".
  */
-function moreMenu(items: NavLink[], path: string, onSignOut: (status: HTMLElement) => void): HTMLElement {
+function moreMenu(items: NavLink[], path: string, onSignOut: (status: HTMLElement, confirm: ConfirmSignOut) => void): HTMLElement {
   const status = h("p", { class: "menu-status", role: "status" });
+  const signOutButton = h("button", { type: "button", class: "sign-out" }, "Sign out");
+  const confirmBox = h("div", { class: "sign-out-confirm", role: "group", "aria-labelledby": "sign-out-question", hidden: true });
+  let answer: ((signOut: boolean) => void) | null = null;
+  const settle = (signOut: boolean, refocus: boolean): void => {
+    const resolve = answer;
+    answer = null;
+    // Hidden, not emptied: the button just pressed stays inside the menu, so the click does
+    // not count as one outside it (which closes the menu).
+    confirmBox.hidden = true;
+    signOutButton.hidden = false;
+    if (refocus) signOutButton.focus();
+    resolve?.(signOut);
+  };
+  const confirm: ConfirmSignOut = (question) =>
+    new Promise<boolean>((resolve) => {
+      answer = resolve;
+      const text = h("p", { id: "sign-out-question", tabindex: -1 }, question);
+      confirmBox.replaceChildren(
+        text,
+        h(
+          "div",
+          { class: "choices" },
+          h("button", { type: "button", class: "confirm", onclick: () => settle(true, false) }, "Sign out anyway"),
+          h("button", { type: "button", class: "stay", onclick: () => settle(false, true) }, "Stay signed in"),
+        ),
+      );
+      confirmBox.hidden = false;
+      signOutButton.hidden = true;
+      text.focus();
+    });
+  signOutButton.addEventListener("click", () => onSignOut(status, confirm));
   const menu = h(
     "div",
     { class: "menu", id: "more-menu", hidden: true },
-    h(
-      "ul",
-      {},
-      ...items.map((item) => h("li", {}, link(item, path))),
-      h("li", {}, h("button", { type: "button", class: "sign-out", onclick: () => onSignOut(status) }, "Sign out")),
-    ),
+    h("ul", {}, ...items.map((item) => h("li", {}, link(item, path))), h("li", {}, signOutButton, confirmBox)),
     status,
   );
   const toggle = h(
@@ -135,6 +167,7 @@ function moreMenu(items: NavLink[], path: string, onSignOut: (status: HTMLElemen
   );
   const box = h("div", { class: "more" }, toggle, menu);
   const setOpen = (open: boolean): void => {
+    if (!open && answer) settle(false, false);
     menu.hidden = !open;
     toggle.setAttribute("aria-expanded", String(open));
     box.classList.toggle("open", open);
@@ -172,7 +205,7 @@ export function navigation(
   role: Role,
   path: string,
   extras: NavExtras,
-  onSignOut: (status: HTMLElement) => void,
+  onSignOut: (status: HTMLElement, confirm: ConfirmSignOut) => void,
 ): HTMLElement {
   const model = navModel(role, extras);
   return h(

@@ -2,9 +2,13 @@
 //
 // Offline, the last user seen on this device is still signed in (the app opens on their
 // Today, not on Sign in): only the server can say a session ended, with a 401. Everything
-// the device keeps of a user is keyed by their id and dropped when their session ends.
+// the device keeps of a user is keyed by their id. Copies of their records are dropped when
+// their session ends; what they saved and have not sent (the outbox, offline/outbox.ts)
+// stays under their id, is never shown or sent for anyone else, and is sent when they sign
+// in again. Signing out with something unsent asks first.
 import { api, ApiError, OfflineError } from "./api";
 import { forgetLastSeen, lastSeenUser } from "./offline/last-seen";
+import { SIGNED_IN, type SignedInMessage } from "./offline/messages";
 
 export interface Me {
   id: string;
@@ -29,6 +33,7 @@ export async function me(): Promise<Me | null> {
     // A copy from this device (offline) is not kept: the server is asked again next time.
     if (seen.seenAt !== null) return seen.data;
     current = seen.data;
+    tellServiceWorker(current.id);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       ended();
@@ -43,21 +48,73 @@ export async function me(): Promise<Me | null> {
 }
 
 /**
+ * Tells the service worker who is signed in, so what it queues for Background Sync carries
+ * its owner (offline/signed-in.ts). Once the worker is active: a page it does not control
+ * yet still tells it. No worker (development, or none registered): nothing to tell.
+ */
+function tellServiceWorker(id: string | null): void {
+  if (!("serviceWorker" in navigator)) return;
+  const message: SignedInMessage = { type: SIGNED_IN, id };
+  void navigator.serviceWorker.ready.then((registration) => registration.active?.postMessage(message)).catch(() => undefined);
+}
+
+/**
  * A session ended (a 401, signing out) or a new one began (signing in): the server is asked
  * again who is signed in, and nothing of an earlier user stays on the device.
  */
 export function ended(): void {
   current = undefined;
+  tellServiceWorker(null);
   forgetLastSeen();
   for (const key of OTHER_DEVICE_COPIES) localStorage.removeItem(key);
 }
 
+/** What the signed-in user has saved on this device and not sent yet. */
+export interface Unsent {
+  checkins: number;
+  reports: number;
+}
+
+function counted(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /**
- * Signs out on the server, then forgets the user here. Offline it cannot (the server would
- * keep the session): the OfflineError is thrown for the caller to say so.
+ * The warning before signing out with something unsent, or null when nothing is. Nothing
+ * is lost by signing out: it stays on the device, under its owner, and is sent when they
+ * sign in again (never under anyone else's account).
  */
-export async function signOut(beforeLeaving?: () => Promise<unknown>): Promise<void> {
-  if (beforeLeaving) await beforeLeaving().catch(() => undefined);
+export function unsentWarning({ checkins, reports }: Unsent): string | null {
+  const parts = [
+    ...(checkins > 0 ? [counted(checkins, "check-in", "check-ins")] : []),
+    ...(reports > 0 ? [counted(reports, "warning-sign report", "warning-sign reports")] : []),
+  ];
+  if (parts.length === 0) return null;
+  const one = checkins + reports === 1;
+  const clinic = reports > 0 ? " Until then the clinic has not been told about your warning signs." : "";
+  return (
+    `You have ${parts.join(" and ")} not sent yet. If you sign out now ${one ? "it stays" : "they stay"} ` +
+    `on this phone and ${one ? "is" : "are"} sent when you sign in again.${clinic}`
+  );
+}
+
+export interface SignOutSteps {
+  /** Sends what it can, then says what is still unsent (a patient's queue). */
+  unsent?: () => Promise<Unsent>;
+  /** Asks whether to sign out anyway; false: stay signed in. */
+  confirm?: (question: string) => Promise<boolean>;
+}
+
+/**
+ * Signs out on the server, then forgets the user here; false when the user chose to stay
+ * signed in rather than leave check-ins unsent. Offline it cannot (the server would keep
+ * the session): the OfflineError is thrown for the caller to say so.
+ */
+export async function signOut(steps: SignOutSteps = {}): Promise<boolean> {
+  if (!navigator.onLine) throw new OfflineError("Signing out needs a connection");
+  const left = steps.unsent ? await steps.unsent().catch(() => null) : null;
+  const question = left ? unsentWarning(left) : null;
+  if (question && steps.confirm && !(await steps.confirm(question))) return false;
   try {
     await api("POST", "/api/auth/logout");
   } catch (error) {
@@ -65,4 +122,5 @@ export async function signOut(beforeLeaving?: () => Promise<unknown>): Promise<v
     if (!(error instanceof ApiError && error.status === 401)) throw error;
   }
   ended();
+  return true;
 }

@@ -4,10 +4,11 @@
 // notifications that open the check-in.
 
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from "workbox-precaching";
-import { BackgroundSyncPlugin } from "workbox-background-sync";
+import { Queue } from "workbox-background-sync";
 import { NavigationRoute, registerRoute } from "workbox-routing";
 import { NetworkOnly } from "workbox-strategies";
-import { replayCheckinQueue } from "./offline/background-sync";
+import { queueWithOwner, replayCheckinRequest, replayOwnedQueue, replayReportRequest } from "./offline/background-sync";
+import { SignedInNote } from "./offline/signed-in";
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -15,31 +16,38 @@ precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 registerRoute(new NavigationRoute(createHandlerBoundToURL("/index.html"), { denylist: [/^\/api\//, /^\/schema/] }));
 
-// Where the browser has Background Sync, a check-in PUT that fails for want of a network is
-// also replayed by the worker, even with the app closed. The page's own IndexedDB queue
-// does the same where it has not; replaying twice is harmless (same body: "unchanged"; an
-// older one: "stale"), so the two never make a second check-in. The replay is ours, not
-// Workbox's default: a check-in refused for good (4xx, not 401) still sends its warning
-// signs to POST /api/me/warning-signs, and an entry is kept (and the sync retried) while
-// the network, or the server (5xx), fails (offline/background-sync.ts).
+// Who is signed in, as the page last said (offline/signed-in.ts, session.ts).
+const signedIn = new SignedInNote();
+self.addEventListener("message", (event) => {
+  event.waitUntil(signedIn.receive(event.data));
+});
+
+// Where the browser has Background Sync, a check-in PUT or a warning-sign POST that fails
+// for want of a network is also replayed by the worker, even with the app closed. The
+// page's own IndexedDB queue holds the same entries and sends them too; replaying twice is
+// harmless (same body: "unchanged"; an older one: "stale"; reports are idempotent by their
+// `recorded_at`). Each request is queued with its owner and replayed only while the server
+// says that same user is signed in; anyone else's is dropped here and left to the page's
+// queue, which sends it when its owner signs in again (offline/background-sync.ts). A
+// check-in refused for good (4xx, not 401) still sends its warning signs, and one entry that
+// keeps failing never holds back the others.
 const RETENTION_MINUTES = 7 * 24 * 60;
+const checkins = new Queue("checkins", {
+  maxRetentionTime: RETENTION_MINUTES,
+  onSync: ({ queue }) => replayOwnedQueue(queue, self.location.origin, (request) => replayCheckinRequest(request)),
+});
 registerRoute(
-  ({ url, request }) => request.method === "PUT" && url.pathname.startsWith("/api/me/checkins/"),
-  new NetworkOnly({
-    plugins: [
-      new BackgroundSyncPlugin("checkins", {
-        maxRetentionTime: RETENTION_MINUTES,
-        onSync: ({ queue }) => replayCheckinQueue(queue),
-      }),
-    ],
-  }),
+  ({ url }) => url.pathname.startsWith("/api/me/checkins/"),
+  new NetworkOnly({ plugins: [queueWithOwner(checkins, () => signedIn.get())] }),
   "PUT",
 );
-// Warning signs reported on their own (Today): replayed as they are (idempotent by their
-// `recorded_at`); the page's report queue sends them too.
+const reports = new Queue("warning-signs", {
+  maxRetentionTime: RETENTION_MINUTES,
+  onSync: ({ queue }) => replayOwnedQueue(queue, self.location.origin, (request) => replayReportRequest(request)),
+});
 registerRoute(
-  ({ url, request }) => request.method === "POST" && url.pathname === "/api/me/warning-signs",
-  new NetworkOnly({ plugins: [new BackgroundSyncPlugin("warning-signs", { maxRetentionTime: RETENTION_MINUTES })] }),
+  ({ url }) => url.pathname === "/api/me/warning-signs",
+  new NetworkOnly({ plugins: [queueWithOwner(reports, () => signedIn.get())] }),
   "POST",
 );
 

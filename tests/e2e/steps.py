@@ -23,6 +23,14 @@ CHECKIN = {
 
 
 def local_today() -> date:
+    """Today for the patients of these tests, as the server and the browser see it.
+
+    The API tests inject a `FrozenClock`; `afterline serve`, which these tests run, has no
+    injected clock (`create_app` falls back to `SystemClock`, and no AFTERLINE_* setting
+    fixes the time), and Chromium runs on the same machine with `timezone_id` London. All
+    three read this machine's clock, so this is the server's notion of today. If `serve`
+    ever takes a fixed clock, read it here too.
+    """
     return datetime.now(ZoneInfo(ZONE)).date()
 
 

@@ -1,29 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError, OfflineError } from "../api";
+import { MemoryStorage } from "../test-support";
 import { forgetLastSeen, lastSeen, lastSeenUser, peekLastSeen, setLastSeenOwner } from "./last-seen";
-
-/** localStorage as the browser has it, in memory. */
-class MemoryStorage {
-  private items = new Map<string, string>();
-  get length(): number {
-    return this.items.size;
-  }
-  key(index: number): string | null {
-    return [...this.items.keys()][index] ?? null;
-  }
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.items.set(key, value);
-  }
-  removeItem(key: string): void {
-    this.items.delete(key);
-  }
-  keys(): string[] {
-    return [...this.items.keys()];
-  }
-}
 
 let storage: MemoryStorage;
 /** What the fake network answers: a body with a status, or no connection at all. */
@@ -135,5 +113,26 @@ describe("forgetLastSeen", () => {
     expect(storage.keys()).toEqual(["someone-else"]);
     answer = "offline";
     await expect(lastSeenUser("/api/auth/me")).rejects.toBeInstanceOf(OfflineError);
+  });
+});
+
+describe("ownerWhenOpened", () => {
+  it("is who the device took to be signed in when the page opened, whoever signs in since", async () => {
+    vi.resetModules(); // a page opening: the module reads the device afresh
+    storage.setItem("afterline.last-seen.owner", "ann");
+    const page = await import("./last-seen");
+    answer = { status: 200, body: BEN };
+    await page.lastSeenUser("/api/auth/me");
+    expect(page.lastSeenOwner()).toBe("ben");
+    page.forgetLastSeen();
+    expect(page.lastSeenOwner()).toBeNull();
+    expect(page.ownerWhenOpened()).toBe("ann");
+  });
+
+  it("is nobody on a device nobody was signed in on", async () => {
+    vi.resetModules();
+    const page = await import("./last-seen");
+    page.setLastSeenOwner("ben");
+    expect(page.ownerWhenOpened()).toBeNull();
   });
 });

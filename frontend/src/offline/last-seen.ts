@@ -20,14 +20,39 @@ export interface Seen<T> {
 }
 
 let owner: string | null | undefined;
+let openedWith: string | null | undefined;
+
+/** The owner as this page found it on the device, before anything here changed it. */
+function firstLook(): void {
+  if (openedWith === undefined) openedWith = localStorage.getItem(OWNER_KEY);
+}
 
 function currentOwner(): string | null {
+  firstLook();
   if (owner === undefined) owner = localStorage.getItem(OWNER_KEY);
   return owner;
 }
 
+/**
+ * The user this device takes to be signed in: whose copies are kept, and whose queued
+ * check-ins are shown and sent (views/patient/sync.ts). Null when nobody is.
+ */
+export function lastSeenOwner(): string | null {
+  return currentOwner();
+}
+
+/**
+ * Who this device took to be signed in when the page opened, before the server was asked:
+ * the owner of anything an earlier release kept without saying whose it was.
+ */
+export function ownerWhenOpened(): string | null {
+  firstLook();
+  return openedWith ?? null;
+}
+
 /** Whose copies are read and written (the signed-in user's id); null: none are. */
 export function setLastSeenOwner(userId: string | null): void {
+  firstLook();
   owner = userId;
   if (userId) localStorage.setItem(OWNER_KEY, userId);
   else localStorage.removeItem(OWNER_KEY);
@@ -91,6 +116,7 @@ export function peekLastSeen<T>(path: string): Seen<T> | null {
 
 /** Drops every stored copy and the owner (sign-out, a session that ended, another user). */
 export function forgetLastSeen(): void {
+  firstLook();
   for (let i = localStorage.length - 1; i >= 0; i -= 1) {
     const name = localStorage.key(i);
     if (name?.startsWith(PREFIX)) localStorage.removeItem(name);

@@ -1,161 +1,149 @@
-// Check-ins saved while offline wait here (IndexedDB) until they can be sent.
+// Check-ins and warning-sign reports saved while offline wait here (IndexedDB, outbox.ts)
+// until they can be sent, each under the user who saved it: every call names the owner,
+// and an owner's entries are never read, sent or counted for anyone else.
 //
-// One entry per local date: a second edit of the same day while offline replaces the first
-// (the newer `recorded_at` wins, as on the server). Each entry is sent with the same PUT and
-// its original `recorded_at`, so a replay that arrives after a newer edit made elsewhere is
-// refused by the server as stale rather than overwriting it.
+// Check-ins: one entry per owner and local date; a second edit of the same day while
+// offline replaces the first (the newer `recorded_at` wins, as on the server). Each entry is
+// sent with the same PUT and its original `recorded_at`, so a replay that arrives after a
+// newer edit made elsewhere is answered "stale" rather than overwriting it.
+//
+// Reports: one per owner and `recorded_at` (the server's idempotency key), sent oldest
+// first; the advice the server answered is kept in the flush result so the screen can
+// replace "the clinic has not been told" with what the clinic says.
 
-import { openDB, type IDBPDatabase } from "idb";
+import type { IDBPDatabase } from "idb";
 import type { CheckinBody, WarningAdvice, WarningReportBody } from "../types";
+import { BY_OWNER, CHECKINS, openOutbox, REPORTS } from "./outbox";
 
 export interface QueuedCheckin {
   local_date: string;
   body: CheckinBody;
 }
 
-/** What sending one entry came to: done (remove it), or retry later (keep it, stop here). */
-export type SendOutcome = "done" | "retry";
+/**
+ * What sending one entry came to. Taken off the queue: `sent`; `refused` (the server will
+ * never take it: the patient is told); `dropped` (not this queue's to send: the service
+ * worker's copy of another user's entry). Kept: `retry` (this entry failed; the others are
+ * still tried) or `stop` (no answer, or the session ended: this one and the rest wait).
+ */
+export type SendOutcome = "sent" | "refused" | "dropped" | "retry" | "stop";
 
+/** Entries by key (local date, or `recorded_at`): sent, refused for good, and kept. */
 export interface FlushResult {
   sent: string[];
+  refused: string[];
   kept: string[];
 }
 
-const STORE = "checkins";
+type Owned<T> = T & { owner: string };
+
+function withoutOwner<T>({ owner: _owner, ...rest }: Owned<T>): T {
+  return rest as T;
+}
+
+/**
+ * Sends `items` in order, each once. Never lets one entry hold back the others: only "stop"
+ * keeps the rest unsent. `remove` takes a sent or refused entry off the queue.
+ */
+async function sendInOrder<T>(
+  items: T[],
+  keyOf: (item: T) => string,
+  send: (item: T) => Promise<SendOutcome>,
+  remove: (item: T) => Promise<void>,
+): Promise<FlushResult> {
+  const result: FlushResult = { sent: [], refused: [], kept: [] };
+  let stopped = false;
+  for (const item of items) {
+    const outcome: SendOutcome = stopped ? "stop" : await send(item);
+    if (outcome === "retry" || outcome === "stop") {
+      stopped ||= outcome === "stop";
+      result.kept.push(keyOf(item));
+      continue;
+    }
+    await remove(item);
+    if (outcome === "sent") result.sent.push(keyOf(item));
+    if (outcome === "refused") result.refused.push(keyOf(item));
+  }
+  return result;
+}
+
+/** One flush per owner at a time: a second call while one runs shares its result. */
+class SingleFlight<R> {
+  private running = new Map<string, Promise<R>>();
+
+  run(owner: string, work: () => Promise<R>): Promise<R> {
+    const existing = this.running.get(owner);
+    if (existing) return existing;
+    const started = work().finally(() => this.running.delete(owner));
+    this.running.set(owner, started);
+    return started;
+  }
+}
+
+function database(source: string | Promise<IDBPDatabase>): Promise<IDBPDatabase> {
+  return typeof source === "string" ? openOutbox(source) : source;
+}
 
 export class CheckinQueue {
   private db: Promise<IDBPDatabase>;
-  private flushing: Promise<FlushResult> | null = null;
+  private flights = new SingleFlight<FlushResult>();
 
-  constructor(name = "afterline-offline") {
-    this.db = openDB(name, 1, {
-      upgrade(db) {
-        db.createObjectStore(STORE, { keyPath: "local_date" });
-      },
-    });
+  constructor(source: string | Promise<IDBPDatabase> = openOutbox()) {
+    this.db = database(source);
   }
 
-  /** Queue a check-in; an older one for the same date is replaced, a newer one kept. */
-  async put(item: QueuedCheckin): Promise<void> {
+  /** Queue a check-in; an older one for the same owner and date is replaced, a newer one kept. */
+  async put(owner: string, item: QueuedCheckin): Promise<void> {
     const db = await this.db;
-    const tx = db.transaction(STORE, "readwrite");
-    const existing = (await tx.store.get(item.local_date)) as QueuedCheckin | undefined;
+    const tx = db.transaction(CHECKINS, "readwrite");
+    const existing = (await tx.store.get([owner, item.local_date])) as Owned<QueuedCheckin> | undefined;
     if (!existing || existing.body.recorded_at <= item.body.recorded_at) {
-      await tx.store.put(item);
+      await tx.store.put({ ...item, owner });
     }
     await tx.done;
   }
 
-  async all(): Promise<QueuedCheckin[]> {
+  /** The owner's queued check-ins, oldest date first. */
+  async all(owner: string): Promise<QueuedCheckin[]> {
     const db = await this.db;
-    return (await db.getAll(STORE)) as QueuedCheckin[];
+    const rows = (await db.getAllFromIndex(CHECKINS, BY_OWNER, owner)) as Owned<QueuedCheckin>[];
+    return rows.map((row) => withoutOwner<QueuedCheckin>(row)).sort((a, b) => a.local_date.localeCompare(b.local_date));
   }
 
-  async has(localDate: string): Promise<boolean> {
+  async has(owner: string, localDate: string): Promise<boolean> {
     const db = await this.db;
-    return (await db.getKey(STORE, localDate)) !== undefined;
+    return (await db.getKey(CHECKINS, [owner, localDate])) !== undefined;
+  }
+
+  async count(owner: string): Promise<number> {
+    return (await this.db).countFromIndex(CHECKINS, BY_OWNER, owner);
   }
 
   /** Remove an entry only if it is still the one that was sent (not a newer edit). */
-  private async removeIfSame(item: QueuedCheckin): Promise<void> {
+  private async removeIfSame(owner: string, item: QueuedCheckin): Promise<void> {
     const db = await this.db;
-    const tx = db.transaction(STORE, "readwrite");
-    const current = (await tx.store.get(item.local_date)) as QueuedCheckin | undefined;
+    const tx = db.transaction(CHECKINS, "readwrite");
+    const current = (await tx.store.get([owner, item.local_date])) as Owned<QueuedCheckin> | undefined;
     if (current && current.body.recorded_at === item.body.recorded_at) {
-      await tx.store.delete(item.local_date);
+      await tx.store.delete([owner, item.local_date]);
     }
     await tx.done;
   }
 
   /**
-   * Send every entry, oldest date first. Stops at the first "retry" (still offline, or
-   * signed out) and keeps the rest. Concurrent calls share one run, so the `online` event
-   * and a page load at the same moment never send an entry twice.
+   * Send the owner's entries, oldest date first. The caller makes sure `owner` is the one
+   * signed in. Concurrent calls share one run, so the `online` event and a page load at
+   * the same moment never send an entry twice.
    */
-  flush(send: (item: QueuedCheckin) => Promise<SendOutcome>): Promise<FlushResult> {
-    if (this.flushing) return this.flushing;
-    this.flushing = (async () => {
-      const result: FlushResult = { sent: [], kept: [] };
-      const items = (await this.all()).sort((a, b) => a.local_date.localeCompare(b.local_date));
-      let stopped = false;
-      for (const item of items) {
-        if (stopped) {
-          result.kept.push(item.local_date);
-          continue;
-        }
-        const outcome = await send(item);
-        if (outcome === "done") {
-          await this.removeIfSame(item);
-          result.sent.push(item.local_date);
-        } else {
-          stopped = true;
-          result.kept.push(item.local_date);
-        }
-      }
-      return result;
-    })().finally(() => {
-      this.flushing = null;
-    });
-    return this.flushing;
-  }
-}
-
-const REPORTS = "reports";
-
-/**
- * Warning-sign reports made from Today while offline (POST /api/me/warning-signs), in their
- * own IndexedDB database so the check-in queue's schema never has to be upgraded under an
- * open tab. One entry per `recorded_at` (the server's idempotency key), sent oldest first
- * with the check-in queue; the advice the server answered is kept in the flush result so
- * the screen can replace "the clinic has not been told" with what the clinic says.
- */
-export class ReportQueue {
-  private db: Promise<IDBPDatabase>;
-  private flushing: Promise<ReportFlushResult> | null = null;
-
-  constructor(name = "afterline-warning-reports") {
-    this.db = openDB(name, 1, {
-      upgrade(db) {
-        db.createObjectStore(REPORTS, { keyPath: "recorded_at" });
-      },
-    });
-  }
-
-  async put(report: WarningReportBody): Promise<void> {
-    const db = await this.db;
-    await db.put(REPORTS, report);
-  }
-
-  async all(): Promise<WarningReportBody[]> {
-    const db = await this.db;
-    return (await db.getAll(REPORTS)) as WarningReportBody[];
-  }
-
-  /** Send every report, oldest first; stops at the first "retry" and keeps the rest. */
-  flush(send: (report: WarningReportBody) => Promise<ReportSent>): Promise<ReportFlushResult> {
-    if (this.flushing) return this.flushing;
-    this.flushing = (async () => {
-      const result: ReportFlushResult = { sent: [], kept: [], advice: {} };
-      const reports = (await this.all()).sort((a, b) => a.recorded_at.localeCompare(b.recorded_at));
-      for (const report of reports) {
-        if (result.kept.length > 0) {
-          result.kept.push(report.recorded_at);
-          continue;
-        }
-        const { outcome, advice } = await send(report);
-        if (outcome === "done") {
-          await (await this.db).delete(REPORTS, report.recorded_at);
-          result.sent.push(report.recorded_at);
-          if (advice) result.advice[report.recorded_at] = advice;
-        } else {
-          result.kept.push(report.recorded_at);
-        }
-      }
-      return result;
-    })().finally(() => {
-      this.flushing = null;
-    });
-    return this.flushing;
+  flush(owner: string, send: (item: QueuedCheckin) => Promise<SendOutcome>): Promise<FlushResult> {
+    return this.flights.run(owner, async () =>
+      sendInOrder(
+        await this.all(owner),
+        (item) => item.local_date,
+        send,
+        (item) => this.removeIfSame(owner, item),
+      ),
+    );
   }
 }
 
@@ -165,9 +153,48 @@ export interface ReportSent {
   advice?: WarningAdvice;
 }
 
-/** Reports by `recorded_at`: sent (with the server's advice, when it gave one) and kept. */
-export interface ReportFlushResult {
-  sent: string[];
-  kept: string[];
+/** Reports by `recorded_at`: sent (with the server's advice, when it gave one), refused, kept. */
+export interface ReportFlushResult extends FlushResult {
   advice: Record<string, WarningAdvice>;
+}
+
+export class ReportQueue {
+  private db: Promise<IDBPDatabase>;
+  private flights = new SingleFlight<ReportFlushResult>();
+
+  constructor(source: string | Promise<IDBPDatabase> = openOutbox()) {
+    this.db = database(source);
+  }
+
+  async put(owner: string, report: WarningReportBody): Promise<void> {
+    await (await this.db).put(REPORTS, { ...report, owner });
+  }
+
+  /** The owner's queued reports, oldest first. */
+  async all(owner: string): Promise<WarningReportBody[]> {
+    const rows = (await (await this.db).getAllFromIndex(REPORTS, BY_OWNER, owner)) as Owned<WarningReportBody>[];
+    return rows.map((row) => withoutOwner<WarningReportBody>(row)).sort((a, b) => a.recorded_at.localeCompare(b.recorded_at));
+  }
+
+  async count(owner: string): Promise<number> {
+    return (await this.db).countFromIndex(REPORTS, BY_OWNER, owner);
+  }
+
+  /** Send the owner's reports, oldest first, as `CheckinQueue.flush` does. */
+  flush(owner: string, send: (report: WarningReportBody) => Promise<ReportSent>): Promise<ReportFlushResult> {
+    return this.flights.run(owner, async () => {
+      const advice: Record<string, WarningAdvice> = {};
+      const result = await sendInOrder(
+        await this.all(owner),
+        (report) => report.recorded_at,
+        async (report) => {
+          const answer = await send(report);
+          if (answer.outcome === "sent" && answer.advice) advice[report.recorded_at] = answer.advice;
+          return answer.outcome;
+        },
+        async (report) => (await this.db).delete(REPORTS, [owner, report.recorded_at]),
+      );
+      return { ...result, advice };
+    });
+  }
 }

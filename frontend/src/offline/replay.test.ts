@@ -1,23 +1,15 @@
 import { describe, expect, it } from "vitest";
+import { checkinBody } from "../test-support";
 import type { CheckinBody, WarningReportBody } from "../types";
+import type { SendOutcome } from "./queue";
 import { deliveryOf, replayCheckin, reportOf, type Delivery, type ReplaySteps } from "./replay";
 
 function body(signs: string[] = [], note: string | null = null): CheckinBody {
-  return {
-    pain: 4,
-    swelling: 1,
-    bruising: 1,
-    discolouration: 0,
-    hardening: 0,
-    itching: 0,
-    warning_signs: signs,
-    note,
-    recorded_at: "2026-03-10T19:00:00.000Z",
-  };
+  return checkinBody({ pain: 4, warning_signs: signs, note, recorded_at: "2026-03-10T19:00:00.000Z" });
 }
 
 /** Steps that answer as told and record what was sent. */
-function steps(put: Delivery, report: Delivery = "sent", signedOut: "retry" | "done" = "retry") {
+function steps(put: Delivery, report: Delivery = "sent", signedOut: SendOutcome = "stop") {
   const reported: WarningReportBody[] = [];
   let puts = 0;
   const fake: ReplaySteps = {
@@ -35,11 +27,14 @@ function steps(put: Delivery, report: Delivery = "sent", signedOut: "retry" | "d
 }
 
 describe("deliveryOf", () => {
-  it("sorts answers into sent, refused for good, signed out and try again", () => {
+  it("sorts answers into sent, refused for good, signed out, failed and unavailable", () => {
     expect([200, 201, 204].map(deliveryOf)).toEqual(["sent", "sent", "sent"]);
-    expect([400, 403, 404, 409, 422].map(deliveryOf)).toEqual(Array(5).fill("refused"));
+    expect([400, 403, 404, 409, 413, 422].map(deliveryOf)).toEqual(Array(6).fill("refused"));
     expect(deliveryOf(401)).toBe("signed_out");
-    expect([408, 429, 500, 502, 503].map(deliveryOf)).toEqual(Array(5).fill("retry"));
+    // This request failed on the server: worth trying again, the others still go.
+    expect([500, 501, 507, 302].map(deliveryOf)).toEqual(Array(4).fill("failed"));
+    // The server is not taking requests now: nothing else would get through either.
+    expect([408, 429, 502, 503, 504].map(deliveryOf)).toEqual(Array(5).fill("unavailable"));
   });
 });
 
@@ -59,28 +54,33 @@ describe("reportOf", () => {
 });
 
 describe("replayCheckin", () => {
-  it("is done when the check-in is stored, without reporting anything", async () => {
+  it("is sent when the check-in is stored, without reporting anything", async () => {
     const { fake, reported } = steps("sent");
-    expect(await replayCheckin(body(["leg_swelling_with_pain"]), fake)).toBe("done");
+    expect(await replayCheckin(body(["leg_swelling_with_pain"]), fake)).toBe("sent");
     expect(reported).toEqual([]);
   });
 
-  it("keeps the entry when the check-in gets no answer or a server error", async () => {
-    const { fake, reported } = steps("retry");
-    expect(await replayCheckin(body(["leg_swelling_with_pain"]), fake)).toBe("retry");
-    expect(reported).toEqual([]);
+  it("keeps the entry on a server error (the others go on) and stops on no answer", async () => {
+    for (const [put, outcome] of [
+      ["failed", "retry"],
+      ["unavailable", "stop"],
+    ] as const) {
+      const { fake, reported } = steps(put);
+      expect(await replayCheckin(body(["leg_swelling_with_pain"]), fake)).toBe(outcome);
+      expect(reported).toEqual([]);
+    }
   });
 
-  it("drops a refused check-in without warning signs", async () => {
+  it("refuses a check-in the server refused, without warning signs to send", async () => {
     const { fake, reported } = steps("refused");
-    expect(await replayCheckin(body([]), fake)).toBe("done");
+    expect(await replayCheckin(body([]), fake)).toBe("refused");
     expect(reported).toEqual([]);
   });
 
   it("sends a refused check-in's warning signs with its recorded_at, then drops it", async () => {
     const { fake, reported } = steps("refused", "sent");
     const checkin = body(["chest_pain_or_breathless", "leg_swelling_with_pain"], "since this morning");
-    expect(await replayCheckin(checkin, fake)).toBe("done");
+    expect(await replayCheckin(checkin, fake)).toBe("refused");
     expect(reported).toEqual([
       {
         warning_signs: ["chest_pain_or_breathless", "leg_swelling_with_pain"],
@@ -91,30 +91,34 @@ describe("replayCheckin", () => {
   });
 
   it("keeps a refused check-in whose warning signs could not be sent yet", async () => {
-    for (const failure of ["retry", "signed_out"] as const) {
+    for (const [failure, outcome] of [
+      ["failed", "retry"],
+      ["unavailable", "stop"],
+      ["signed_out", "stop"],
+    ] as const) {
       const { fake } = steps("refused", failure);
-      expect(await replayCheckin(body(["leg_swelling_with_pain"]), fake)).toBe("retry");
+      expect(await replayCheckin(body(["leg_swelling_with_pain"]), fake)).toBe(outcome);
     }
   });
 
   it("drops it when the warning signs are refused too: sending again cannot help", async () => {
     const { fake } = steps("refused", "refused");
-    expect(await replayCheckin(body(["leg_swelling_with_pain"]), fake)).toBe("done");
+    expect(await replayCheckin(body(["leg_swelling_with_pain"]), fake)).toBe("refused");
   });
 
   it("lets the caller say what signed out means", async () => {
-    expect(await replayCheckin(body(), steps("signed_out", "sent", "retry").fake)).toBe("retry");
-    expect(await replayCheckin(body(), steps("signed_out", "sent", "done").fake)).toBe("done");
+    expect(await replayCheckin(body(), steps("signed_out", "sent", "stop").fake)).toBe("stop");
+    expect(await replayCheckin(body(), steps("signed_out", "sent", "dropped").fake)).toBe("dropped");
     // Signed out between the refused PUT and the POST: the same rule.
-    expect(await replayCheckin(body(["leg_swelling_with_pain"]), steps("refused", "signed_out", "done").fake)).toBe("done");
+    expect(await replayCheckin(body(["leg_swelling_with_pain"]), steps("refused", "signed_out", "dropped").fake)).toBe("dropped");
   });
 
   it("tried again later, the whole pair is sent again (both are idempotent)", async () => {
-    const first = steps("refused", "retry");
+    const first = steps("refused", "failed");
     const checkin = body(["spreading_redness_or_fever"]);
     expect(await replayCheckin(checkin, first.fake)).toBe("retry");
     const second = steps("refused", "sent");
-    expect(await replayCheckin(checkin, second.fake)).toBe("done");
+    expect(await replayCheckin(checkin, second.fake)).toBe("refused");
     expect(second.puts()).toBe(1);
     expect(second.reported[0].recorded_at).toBe(first.reported[0].recorded_at);
   });

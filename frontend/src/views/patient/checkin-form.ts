@@ -141,7 +141,9 @@ export function checkinForm(
       window.removeEventListener(SYNCED_EVENT, onSynced);
       return;
     }
-    if ((event as CustomEvent<SyncResult>).detail.sent.includes(localDate)) status.textContent = "Saved.";
+    const { sent, refused } = (event as CustomEvent<SyncResult>).detail;
+    if (sent.includes(localDate)) status.textContent = "Saved.";
+    if (refused.includes(localDate)) status.textContent = "Not saved: it could not be sent. Today says why.";
   };
   window.addEventListener(SYNCED_EVENT, onSynced);
   const note = h("textarea", { id: "note", name: "note", maxlength: 1000, rows: 3, "data-field": "note" }, existing?.note ?? "");

@@ -8,6 +8,7 @@ import { answerLines, reminderLine } from "./today-text";
 
 export const QUEUED_LINE = "Saved on this phone — it will be sent when you're back online.";
 export const SENT_LINE = "Sent to the clinic.";
+export const REFUSED_LINE = "Not saved: it could not be sent. The message above says why.";
 
 export interface DoneState {
   localDate: string;
@@ -59,7 +60,9 @@ export function doneState(state: DoneState): { section: HTMLElement; focusTarget
         window.removeEventListener(SYNCED_EVENT, onSynced);
         return;
       }
-      if ((event as CustomEvent<SyncResult>).detail.sent.includes(state.localDate)) status.textContent = SENT_LINE;
+      const { sent, refused } = (event as CustomEvent<SyncResult>).detail;
+      if (sent.includes(state.localDate)) status.textContent = SENT_LINE;
+      if (refused.includes(state.localDate)) status.textContent = REFUSED_LINE;
     };
     window.addEventListener(SYNCED_EVENT, onSynced);
   }

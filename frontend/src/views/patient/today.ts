@@ -8,6 +8,7 @@ import { lastSeen, peekLastSeen } from "../../offline/last-seen";
 import type { CheckinBody, Timeline, Today, WarningAdvice, WarningFollowUp } from "../../types";
 import { adviceBox, checkinForm, WARNING_SIGNS } from "./checkin-form";
 import { screeningPrompt } from "./screening";
+import { refusedNotice } from "./refused-notice";
 import { queue, reports } from "./sync";
 import { doneState } from "./today-done";
 import { comparisonSentence, splitAdvice } from "./today-text";
@@ -155,11 +156,12 @@ export async function todayView(): Promise<HTMLElement> {
   // Offline, the last copy this device saw for the signed-in patient (advice does not
   // change within a day); `seenAt` is set only then.
   const loading = lastSeen<Today>(TODAY_PATH);
-  const [{ data: today, seenAt }, prompt, queuedCheckins, queuedReports] = await Promise.all([
+  const [{ data: today, seenAt }, prompt, queuedCheckins, queuedReports, refused] = await Promise.all([
     loading,
     screeningPrompt(loading.then((seen) => seen.data.session === null, () => false)),
     queue.all(),
     reports.all(),
+    refusedNotice(),
   ]);
   const queued = queuedCheckins.find((item) => item.local_date === today.local_date)?.body;
   const treated = today.session !== null && today.day !== null;
@@ -171,6 +173,7 @@ export async function todayView(): Promise<HTMLElement> {
       ? h("p", { class: "day-line" }, `Day ${today.day} after your session on ${formatDate(today.session.performed_on)}`)
       : null,
     lastSeenNote(seenAt),
+    refused,
     today.follow_up ? followUpBox(today.follow_up) : null,
     treated
       ? checkinArea(today, queued)
