@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install tools frontend test-frontend run test lint test-sqlite test-postgres bench clean
+.PHONY: install tools frontend test-frontend run test lint test-sqlite test-postgres bench mutation mutation-sample clean
 FRONTEND_STAMP := frontend/node_modules/.installed-stamp
 
 $(STAMP): pyproject.toml
@@ -43,8 +43,12 @@ run: install frontend
 
 # The two database passes share nothing (each has its own databases, ports and temp folder),
 # so they run side by side, one per core; each line of their output says which pass it is.
+# The PostgreSQL pass is the shorter, so it also takes BROWSER_SHARE of the browser tests
+# (on SQLite, as they always are) and the two end together.
+BROWSER_SHARE := tests/e2e/test_practitioner_screens.py tests/e2e/test_screens.py \
+  tests/e2e/test_recovery_charts.py
 test: install tools lint test-frontend frontend
-	$(MAKE) --no-print-directory -j2 test-sqlite test-postgres
+	$(MAKE) --no-print-directory -j2 test-sqlite test-postgres SHARE_BROWSER=1
 
 lint: install
 	$(BIN)/ruff check .
@@ -59,17 +63,38 @@ vocabulary: install
 test-sqlite: install tools
 	mkdir -p .pytest-tmp
 	set -o pipefail; env -u AFTERLINE_TEST_DATABASE_URL $(BIN)/pytest \
+	  $(if $(SHARE_BROWSER),$(addprefix --ignore=,$(BROWSER_SHARE))) \
 	  --basetemp=$(CURDIR)/.pytest-tmp/sqlite 2>&1 | sed -u 's/^/[sqlite] /'
 
-# The browser tests always run on SQLite (they test the PWA, not the database): once is enough.
+# The browser tests and the benchmarks' smoke tests always run on their own SQLite database
+# (they test the PWA and the bench, not the database): once, in the SQLite pass, is enough.
 test-postgres: install tools
 	mkdir -p .pytest-tmp
 	set -o pipefail; PATH="$(CURDIR)/$(BIN):$$PATH" scripts/with-postgres.sh \
-	  $(BIN)/pytest --ignore=tests/e2e -p no:cacheprovider \
+	  $(BIN)/pytest --ignore=tests/e2e --ignore=tests/test_bench.py -p no:cacheprovider \
 	  --basetemp=$(CURDIR)/.pytest-tmp/postgres 2>&1 | sed -u 's/^/[postgres] /'
+	$(if $(SHARE_BROWSER),set -o pipefail; env -u AFTERLINE_TEST_DATABASE_URL $(BIN)/pytest \
+	  -p no:cacheprovider $(BROWSER_SHARE) --basetemp=$(CURDIR)/.pytest-tmp/browser \
+	  2>&1 | sed -u 's/^/[browser] /')
 
 bench: install tools
 	$(BIN)/afterline bench
+
+# Mutation testing (not part of `make test`; ~4,900 mutants: hours on 2 cores): mutmut mutates
+# api/alerts, api/checkins and api/notifications ([tool.mutmut] in pyproject.toml), runs the
+# API tests (SQLite) against each mutant in mutants/, then prints the share killed.
+# `$(BIN)/mutmut results` lists the survivors; `$(BIN)/mutmut show NAME` shows one.
+mutation: install frontend
+	env -u AFTERLINE_TEST_DATABASE_URL $(BIN)/mutmut run
+	$(BIN)/python scripts/mutation_score.py
+
+# The same mutants, a seeded random sample of SAMPLE of them (about an hour for 200): an
+# estimate of the score above, from scratch each time.
+SAMPLE ?= 200
+mutation-sample: install frontend
+	rm -rf mutants
+	env -u AFTERLINE_TEST_DATABASE_URL $(BIN)/python scripts/mutation_sample.py $(SAMPLE)
+	$(BIN)/python scripts/mutation_score.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .pytest-tmp frontend/node_modules frontend/dist

@@ -35,7 +35,7 @@ from api.core.settings import Settings, SmtpSettings
 from api.notifications.channels import Channels
 from api.patients.models import Patient
 from jobs.ticks import JobContext
-from tests.receivers import BrowserKeys, PushService, SmtpSink
+from tests.receivers import BrowserKeys, HoldingPushService, PushService, SmtpSink
 
 PG_URL = os.environ.get("AFTERLINE_TEST_DATABASE_URL", "").strip()
 PASSWORD = "correct horse battery"
@@ -135,6 +135,9 @@ def settings_for(database_url: str, data_dir: Path) -> Settings:
         secret_key="test-secret-key-" + "x" * 32,
         env="test",
         base_url="https://afterline.test",
+        # Race tests send 50 requests at once to one app; the overload guard's own tests
+        # (tests/api/test_overload.py) set a small limit.
+        max_concurrency=1_000,
     )
 
 
@@ -153,12 +156,22 @@ def app(
     return create_app(settings=settings, clock=clock, db=db)
 
 
-@pytest.fixture
-def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """For tests that sign in many people and are not about hashing: argon2 at minimum cost."""
-    monkeypatch.setattr(
-        security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+CHEAP_DUMMY_HASH = CHEAP_HASHER.hash("dummy")
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 at its minimum cost in this process, unless a test is marked
+    `real_password_hashing` (those about hashing cost and sign-in under load).
+
+    The production cost is ~0.2 s of a core per hash and per sign-in; paid for every person
+    every test signs up and in, it was a third of the suite's time. The dummy hash an unknown
+    email is checked against is replaced too (made at import, it carries its own cost).
+    Servers the tests start as processes (the browser tests) keep the production cost."""
+    if request.node.get_closest_marker("real_password_hashing") is None:
+        monkeypatch.setattr(security, "_hasher", CHEAP_HASHER)
+        monkeypatch.setattr(security, "_DUMMY_HASH", CHEAP_DUMMY_HASH)
 
 
 @pytest.fixture
@@ -170,11 +183,16 @@ def smtp_server() -> Iterator[SmtpSink]:
 
 
 @pytest.fixture
-async def push_service() -> AsyncIterator[PushService]:
-    service = PushService()
+async def push_service() -> AsyncIterator[HoldingPushService]:
+    """The test push service (answering everything unless a test makes it hold); anything it
+    noted a real push service would refuse (a bad VAPID header, TTL, Topic or encoding) fails
+    the test that sent it."""
+    service = HoldingPushService()
     await service.start()
     yield service
+    service.release.set()
     await service.stop()
+    assert service.problems == [], f"the push service saw protocol problems: {service.problems}"
 
 
 @pytest.fixture

@@ -10,11 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import pytest
-
 from tests.conftest import START, ApiClient, World, session_body
-
-pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
 
 TODAY = START.date()
 

@@ -21,7 +21,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, get_args
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -33,8 +32,6 @@ from api.core.clock import FrozenClock
 from api.core.db import Database
 from api.notifications.models import Notification
 from tests.conftest import START, World, checkin_body, fresh_database, settings_for
-
-pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
 
 SIGNS = get_args(WarningSign)
 SESSION = START.date() - timedelta(days=10)

@@ -11,13 +11,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
-
 from tests.api.test_alert_rules import calm, day, patient, put, stored_alerts
 from tests.api.test_alerts import alert_list, sign
 from tests.conftest import START, ApiClient, World
-
-pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
 
 TODAY = START.date()
 # Twelve days before today: day 2 and day 12 of the repeat example are both in the past.

@@ -23,8 +23,6 @@ from api.core.db import Database
 from api.patients.models import Patient
 from tests.conftest import START, ApiClient, World, checkin_body, session_body
 
-pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
-
 SIGNS = {
     "chest_pain_or_breathless": "chest pain or breathlessness",
     "vision_speech_or_weakness": "sudden change in vision, speech or strength",

@@ -12,14 +12,10 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
-
 from api.alerts.service import UNDO_SECONDS
 from tests.api.test_alert_rules import calm, day, patient, put, stored_alerts
 from tests.api.test_alerts import alert_list, audit, sign
 from tests.conftest import START, ApiClient, World
-
-pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
 
 SESSION = START.date() - timedelta(days=10)
 

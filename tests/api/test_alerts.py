@@ -24,8 +24,6 @@ from tests.api.test_alert_rules import calm, patient, put, stored_alerts
 from tests.conftest import START, ApiClient, World
 from tests.receivers import PushService, SmtpSink
 
-pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
-
 TODAY = START.date()
 YESTERDAY = TODAY - timedelta(days=1)
 SESSION = date(2026, 3, 1)

@@ -43,7 +43,7 @@ CHECKIN_COPY = (
 PAYLOAD_KEYS = {"title", "body", "url", "kind", "local_date"}
 
 
-pytestmark = [pytest.mark.channels, pytest.mark.usefixtures("cheap_password_hashing")]
+pytestmark = pytest.mark.channels
 
 
 def secs(seconds: int) -> timedelta:

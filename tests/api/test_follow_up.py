@@ -10,13 +10,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import pytest
-
 from tests.api.test_alert_rules import calm, patient, put
 from tests.api.test_alerts import alert_list, set_phone, sign
 from tests.conftest import START, ApiClient, World
-
-pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
 
 TODAY = START.date()
 

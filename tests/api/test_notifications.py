@@ -40,9 +40,6 @@ PROMPT_AT = datetime.fromisoformat("2026-03-10T19:00:00+00:00")
 REMINDER_AT = PROMPT_AT + timedelta(hours=3)
 
 
-pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
-
-
 def b64url(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 

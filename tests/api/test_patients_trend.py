@@ -12,14 +12,11 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import event
 
 from api.core.db import Database
 from tests.api.test_patients import check_in, listing
 from tests.conftest import START, ApiClient, World, checkin_body
-
-pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
 
 SESSION = date(2026, 2, 20)
 LONDON_TODAY = START.date()  # 2026-03-10, midday in London

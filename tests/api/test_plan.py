@@ -26,9 +26,6 @@ SESSION_DAY = date(2026, 3, 3)
 REVIEW_DAY = SESSION_DAY + timedelta(weeks=8)  # day 56
 
 
-pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
-
-
 def day(n: int) -> date:
     return SESSION_DAY + timedelta(days=n)
 

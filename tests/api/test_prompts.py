@@ -46,9 +46,6 @@ TODAY = date(2026, 3, 10)
 YESTERDAY = date(2026, 3, 9)
 
 
-pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
-
-
 # --- helpers --------------------------------------------------------------------------------
 
 

@@ -19,8 +19,6 @@ from api.screening.flags import LARGE_VEIN_MM, MANY_VEINS
 from api.screening.models import Screening
 from tests.conftest import START, ApiClient, World
 
-pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
-
 ME = "/api/me/screening"
 NOT_ANSWERED = {"answers": None, "flags": [], "updated_at": None}
 ALL_FLAGS = [

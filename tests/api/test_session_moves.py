@@ -16,8 +16,6 @@ import pytest
 from tests.api.test_alert_rules import calm, day, patient, put, rules_raised
 from tests.conftest import START, ApiClient, World, session_body
 
-pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
-
 TODAY = START.date()
 SESSION = TODAY - timedelta(days=12)
 

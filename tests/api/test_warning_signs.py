@@ -19,8 +19,6 @@ from tests.api.test_alert_rules import patient, put, stored_alerts
 from tests.api.test_alerts import alert_list, set_phone, sign
 from tests.conftest import START, ApiClient, World, checkin_body
 
-pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
-
 TODAY = START.date()
 URL = "/api/me/warning-signs"
 
