@@ -333,7 +333,7 @@ def test_a_queued_checkin_the_server_refuses_is_dropped_and_the_patient_told(
     notice = page.get_by_role("region", name="Not sent to the clinic")
     expect(notice).to_contain_text(
         re.compile(
-            r"Your check-in for .+ could not be saved: is before your first treatment "
+            r"Your check-in for .+ could not be saved: it is before your first treatment "
             r"session on .+\."
         )
     )

@@ -5,7 +5,7 @@ import { NoticeBoard, reason, refusedCheckin, refusedReport } from "./notices";
 describe("notice words", () => {
   it("turn the server's detail into a clause", () => {
     expect(reason("note: must not contain control characters.", "note")).toBe("must not contain control characters");
-    expect(reason("local_date: is before 2026-03-02.", "local_date")).toBe("is before Mon, 2 Mar 2026");
+    expect(reason("local_date: is before 2026-03-02.", "local_date")).toBe("it is before Mon, 2 Mar 2026");
     expect(reason("No treatment session has been recorded for you yet", null)).toBe(
       "No treatment session has been recorded for you yet",
     );

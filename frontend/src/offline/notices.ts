@@ -13,11 +13,20 @@ export interface Notice {
   message: string;
 }
 
-/** The server's reason as a clause: its field prefix ("note: …") and full stop removed. */
+/** The server's reason as a clause: its field prefix ("note: …") and full stop removed, dates
+ * written out ("2026-03-05" → "Thu, 5 Mar 2026"), and a bare "is …" (said of the field, such
+ * as the day) made "it is …" so it reads after a colon. */
 export function reason(detail: string, field: string | null): string {
   let text = detail.trim().replace(/\.$/, "");
   if (field && text.startsWith(`${field}: `)) text = text.slice(field.length + 2);
-  return text.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (iso) => formatDate(iso));
+  text = text.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (iso) => formatDate(iso));
+  return /^is /.test(text) ? `it ${text}` : text;
+}
+
+/** The one sentence for a check-in the server would not store, with its day when known. */
+export function checkinNotSaved(localDate: string | null, why: string): string {
+  const which = localDate ? `Your check-in for ${formatDate(localDate)}` : "Your check-in";
+  return `${which} could not be saved: ${why}.`;
 }
 
 /** What became of a refused check-in's warning signs. */
@@ -32,7 +41,7 @@ export function refusedCheckin(localDate: string, why: string, signs: SignsFate)
         : "";
   return {
     id: `checkin:${localDate}`,
-    message: `Your check-in for ${formatDate(localDate)} could not be saved: ${why}.${tail}`,
+    message: `${checkinNotSaved(localDate, why)}${tail}`,
   };
 }
 

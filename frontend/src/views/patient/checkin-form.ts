@@ -2,8 +2,9 @@
 // (pain, five symptoms, save), eight while the compression question is asked. Saving with
 // questions unanswered marks all of them at once and takes the patient to the first.
 import { api, ApiError, OfflineError } from "../../api";
-import { formatDate, h } from "../../dom";
+import { h } from "../../dom";
 import { GRADED, type CheckinBody, type WarningAdvice, type WarningReportBody } from "../../types";
+import { checkinNotSaved, reason } from "../../offline/notices";
 import { reportOf } from "../../offline/replay";
 import { EMERGENCY_SIGNS, WARNING_SIGNS } from "../../words";
 import { gradedScale, gradeKey, painScale } from "./checkin-scales";
@@ -67,16 +68,11 @@ export function warningSignChecks(legend: string, checked: string[] = [], prefix
   return fieldset;
 }
 
-/** Why the server would not store a check-in, in a sentence (its `detail` is a fragment). */
+/** Why the server would not store a check-in, in a sentence (its `detail` is a fragment):
+ * with the day when the reason is about the day ("it is before your first …"). */
 export function refusalMessage(error: ApiError, localDate: string): string {
-  // The API prefixes the field ("local_date: is before …"); the sentence names it instead.
-  let detail = error.detail.trim().replace(/\.$/, "");
-  if (error.field && detail.startsWith(`${error.field}: `)) detail = detail.slice(error.field.length + 2);
-  detail = detail.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (iso) => formatDate(iso)); // "2026-03-05" → "Thu, 5 Mar 2026"
-  if (error.field === "local_date" && /^is /.test(detail)) {
-    return `Your check-in for ${formatDate(localDate)} could not be saved: it ${detail}.`;
-  }
-  return `Your check-in could not be saved: ${detail}.`;
+  const why = reason(error.detail, error.field);
+  return checkinNotSaved(why.startsWith("it ") ? localDate : null, why);
 }
 
 /** A prominent box: the first thing a screen reader announces after saving. */

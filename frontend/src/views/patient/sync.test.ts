@@ -91,7 +91,7 @@ describe("flushQueue", () => {
     expect(await notices.all("ann")).toEqual([
       {
         id: "checkin:2026-03-10",
-        message: "Your check-in for Tue, 10 Mar 2026 could not be saved: is before your first treatment session on Wed, 11 Mar 2026.",
+        message: "Your check-in for Tue, 10 Mar 2026 could not be saved: it is before your first treatment session on Wed, 11 Mar 2026.",
       },
     ]);
     expect(await notices.all("ben")).toEqual([]);
