@@ -23,7 +23,7 @@ from api.alerts.routes import AlertsController, MyWarningSignsController
 from api.auth.middleware import auth_middleware
 from api.auth.routes import AuthController
 from api.checkins.routes import MyCheckinsController, PatientCheckinsController
-from api.core.clock import Clock, SystemClock
+from api.core.clock import Clock, clock_shifted
 from api.core.db import Database
 from api.core.deps import DEPENDENCIES, AppSettings, Now
 from api.core.errors import EXCEPTION_HANDLERS
@@ -128,7 +128,7 @@ def create_app(
 ) -> Litestar:
     """The app; with `run_scheduler` it also runs the job scheduler (single-machine mode)."""
     settings = settings or load_settings()
-    clock = clock or SystemClock()
+    clock = clock or clock_shifted(settings.clock_offset)
     owns_db = db is None
     database = db or Database.from_url(settings.database_url)
 

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from api.core.settings import load_settings
+
+
+def settings_now() -> datetime:
+    """Now, by the clock the server would read (`AFTERLINE_CLOCK_OFFSET` outside production)."""
+    from api.core.clock import clock_shifted
+
+    return clock_shifted(load_settings().clock_offset).now()
 
 
 @click.group()
@@ -36,7 +44,6 @@ def create_practitioner_command(
 ) -> None:
     """Create a practitioner account (and the clinic, if new)."""
     from api.auth.service import create_practitioner
-    from api.core.clock import SystemClock
     from api.core.db import Database
     from api.core.errors import AppError
 
@@ -49,7 +56,7 @@ def create_practitioner_command(
         db = Database.from_url(load_settings().database_url)
         try:
             user, created_clinic = await create_practitioner(
-                db, email, name, clinic_name, password, SystemClock().now()
+                db, email, name, clinic_name, password, settings_now()
             )
         finally:
             await db.dispose()
@@ -66,7 +73,6 @@ def create_practitioner_command(
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has any clinic")
 def seed_demo_command(if_empty: bool) -> None:
     """Create the demo clinic with realistic patients, and print its logins."""
-    from api.core.clock import SystemClock
     from api.core.db import Database
     from api.demo.seed import database_is_empty, seed_demo
 
@@ -76,7 +82,7 @@ def seed_demo_command(if_empty: bool) -> None:
             if if_empty and not await database_is_empty(db):
                 click.echo("database already holds data: demo not seeded")
                 return
-            logins = await seed_demo(db, SystemClock().now())
+            logins = await seed_demo(db, settings_now())
         finally:
             await db.dispose()
         click.echo("Demo clinic ready. Sign in with:")
@@ -106,7 +112,6 @@ def export_command(clinic_name: str, out_dir: Path) -> None:
     from rich.console import Console
     from rich.progress import Progress
 
-    from api.core.clock import SystemClock
     from api.core.db import Database
     from api.core.errors import AppError
     from api.reports.service import clinic_patient_ids, export_patient_files
@@ -120,7 +125,7 @@ def export_command(clinic_name: str, out_dir: Path) -> None:
             with Progress(console=Console(stderr=True), transient=True) as progress:
                 task = progress.add_task("Exporting", total=len(patient_ids))
                 for patient_id in patient_ids:
-                    await export_patient_files(db, patient_id, out_dir, SystemClock().now())
+                    await export_patient_files(db, patient_id, out_dir, settings_now())
                     progress.advance(task)
             return len(patient_ids)
         finally:
@@ -245,12 +250,12 @@ def jobs_tick(at: str | None) -> None:
     """Run every tick job once, in order, then exit."""
     from datetime import UTC, datetime
 
-    from api.core.clock import FrozenClock, SystemClock
+    from api.core.clock import FrozenClock
     from api.core.db import Database
     from api.notifications.channels import Channels
     from jobs.ticks import JobContext, TickReport, run_all_ticks
 
-    now = SystemClock().now()
+    now = settings_now()
     if at is not None:
         try:
             now = datetime.fromisoformat(at)

@@ -8,7 +8,7 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from api.core.clock import Clock, SystemClock
+from api.core.clock import Clock, clock_shifted
 from api.core.db import Database
 from api.core.settings import Settings
 from api.notifications.channels import Channels
@@ -23,7 +23,8 @@ async def running_scheduler(
     settings: Settings, db: Database, clock: Clock | None = None
 ) -> AsyncIterator[JobContext]:
     """The scheduler started on the running loop; on exit, stopped once running ticks end."""
-    ctx = JobContext(db=db, channels=Channels.from_settings(settings), clock=clock or SystemClock())
+    clock = clock or clock_shifted(settings.clock_offset)
+    ctx = JobContext(db=db, channels=Channels.from_settings(settings), clock=clock)
     scheduler = TickScheduler(ctx)
     scheduler.start()
     log.info("scheduler started: %s", ", ".join(scheduler.job_ids))

@@ -11,6 +11,7 @@ import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -52,6 +53,9 @@ class Settings:
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY
     # Reverse proxies whose X-Forwarded-For is believed (IPs or CIDR networks); none by default.
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
+    # Outside production only: the system clock moved by this much (api.core.clock.ShiftedClock),
+    # so the browser tests never straddle a patient's midnight.
+    clock_offset: timedelta | None = None
 
     @property
     def is_production(self) -> bool:
@@ -101,7 +105,23 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         push_endpoint_allow=_origins(env_vars.get("AFTERLINE_PUSH_ENDPOINT_ALLOW", "")),
         trusted_proxies=_networks(env_vars.get("AFTERLINE_TRUSTED_PROXIES", "")),
         max_concurrency=_max_concurrency(env_vars.get("AFTERLINE_MAX_CONCURRENCY", "")),
+        clock_offset=_clock_offset(env_vars.get("AFTERLINE_CLOCK_OFFSET", ""), env),
     )
+
+
+def _clock_offset(value: str, env: str) -> timedelta | None:
+    """Seconds (negative: the past) added to the system time; never in production."""
+    if not value.strip():
+        return None
+    if env == "production":
+        raise SettingsError("AFTERLINE_CLOCK_OFFSET is for tests and demos, never production")
+    try:
+        seconds = float(value)
+    except ValueError as exc:
+        raise SettingsError("AFTERLINE_CLOCK_OFFSET must be a number of seconds") from exc
+    if not abs(seconds) <= 100 * 366 * 86400:  # also refuses nan and inf
+        raise SettingsError("AFTERLINE_CLOCK_OFFSET must be within a hundred years")
+    return timedelta(seconds=seconds)
 
 
 def _max_concurrency(value: str) -> int:

@@ -29,11 +29,13 @@ from tests.e2e.support import (
     BIN,
     CHROMIUM,
     CHROMIUM_ARGS,
+    CLOCK,
     DIST_INDEX,
     REPO,
     WATCHES,
     ConsoleWatch,
     Server,
+    on_the_tests_clock,
 )
 from tests.serving import free_port, wait_healthy
 
@@ -65,6 +67,8 @@ def _server_env(tmp: Path, base_url: str) -> dict[str, str]:
         AFTERLINE_DATA_DIR=str(tmp / "data"),
         AFTERLINE_ENV="development",
         AFTERLINE_BASE_URL=base_url,
+        # The tests' clock (support.CLOCK): the server reads the same moved system time.
+        AFTERLINE_CLOCK_OFFSET=str(CLOCK.offset.total_seconds()),
     )
     return env
 
@@ -122,6 +126,7 @@ def browser() -> Iterator[Browser]:
 
 
 def _watched_page(context: BrowserContext, name: str) -> Iterator[Page]:
+    on_the_tests_clock(context)
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = context.new_page()
     watch = ConsoleWatch(page, name)

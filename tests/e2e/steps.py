@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.support import ApiClient, Server
+from tests.e2e.support import CLOCK, ZONE, ApiClient, Server
 
-ZONE = "Europe/London"
 PATIENT_PASSWORD = "a long patient password"
 # The check-in the patient makes in these tests: radiogroup name → option label.
 CHECKIN = {
@@ -23,15 +22,14 @@ CHECKIN = {
 
 
 def local_today() -> date:
-    """Today for the patients of these tests, as the server and the browser see it.
+    """Today for the patients of these tests, as the server and the browser see it: by the
+    tests' one clock (`support.CLOCK`), which the server and every browser start from."""
+    return CLOCK.now().astimezone(ZoneInfo(ZONE)).date()
 
-    The API tests inject a `FrozenClock`; `afterline serve`, which these tests run, has no
-    injected clock (`create_app` falls back to `SystemClock`, and no AFTERLINE_* setting
-    fixes the time), and Chromium runs on the same machine with `timezone_id` London. All
-    three read this machine's clock, so this is the server's notion of today. If `serve`
-    ever takes a fixed clock, read it here too.
-    """
-    return datetime.now(ZoneInfo(ZONE)).date()
+
+def now_iso() -> str:
+    """The present instant by the tests' clock, as a `recorded_at`."""
+    return CLOCK.now().isoformat()
 
 
 def sign_in(page: Page, email: str, password: str) -> None:

@@ -10,11 +10,15 @@ import re
 import sqlite3
 import subprocess
 from collections.abc import Sequence
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
-from playwright.sync_api import ConsoleMessage, Page
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page
+
+from api.core.clock import ShiftedClock
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = REPO / ".venv" / "bin"
@@ -29,8 +33,24 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "correct horse battery"
+ZONE = "Europe/London"
+# The one clock of the browser tests: this machine's clock moved to noon in the patients'
+# zone on the day the run starts, running at real speed. Every server reads the same
+# (`AFTERLINE_CLOCK_OFFSET`) and every browser starts from it (`context.clock.install`), so
+# the server, the test and the browser agree on the patients' date however long the run
+# takes and whenever it starts: no test straddles their midnight.
+_NOW = datetime.now(ZoneInfo(ZONE))
+CLOCK = ShiftedClock(datetime.combine(_NOW.date(), time(12), tzinfo=ZoneInfo(ZONE)) - _NOW)
+
 CSRF_COOKIE = "csrftoken"
 CSRF_HEADER = "X-CSRFToken"
+
+
+def on_the_tests_clock(context: BrowserContext) -> BrowserContext:
+    """The browser's `Date` and timers start from `CLOCK`'s present and run at real speed
+    (install it before the first page opens)."""
+    context.clock.install(time=CLOCK.now())
+    return context
 
 
 @dataclasses.dataclass
@@ -44,7 +64,7 @@ class Server:
     log_path: Path
 
     def afterline(self, *args: str, stdin: str | None = None) -> str:
-        """Run the `afterline` CLI against this server's database; its stdout."""
+        """Run the `afterline` CLI against this server's database (and clock); its stdout."""
         done = subprocess.run(
             [str(BIN / "afterline"), *args],
             input=stdin,

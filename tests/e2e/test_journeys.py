@@ -12,7 +12,7 @@ SQLite only, whatever `AFTERLINE_TEST_DATABASE_URL` says: see `conftest.py`.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
@@ -21,6 +21,7 @@ from tests.e2e.steps import (
     ZONE,
     fill_checkin,
     local_today,
+    now_iso,
     patient_with_session,
     sign_in,
 )
@@ -159,7 +160,7 @@ def test_screenshots_of_today_the_chart_and_the_patient_list(
     phone: Page, desktop: Page, server: Server
 ) -> None:
     patient, email = patient_with_session(server, days_ago=6)
-    now = datetime.now(UTC).isoformat()
+    now = now_iso()
     for days_ago, pain, grade in ((5, 6, 2), (4, 5, 2), (3, 4, 1), (2, 3, 1), (1, 2, 0)):
         day = (local_today() - timedelta(days=days_ago)).isoformat()
         scores = {s: grade for s in ("swelling", "bruising", "discolouration", "hardening")}

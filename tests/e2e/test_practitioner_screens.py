@@ -28,6 +28,7 @@ from tests.e2e.support import (
     Server,
     allow_console_error,
     assert_accessible,
+    on_the_tests_clock,
     screenshot,
 )
 
@@ -52,6 +53,7 @@ def _page(browser: Browser, server: Server, size: str) -> Iterator[Page]:
         timezone_id="Europe/London",
         **SIZES[size],  # type: ignore[arg-type]
     )
+    on_the_tests_clock(context)
     context.set_default_timeout(15_000)
     page = context.new_page()
     WATCHES[page] = watch = ConsoleWatch(page, size)

@@ -14,12 +14,11 @@ SQLite only, whatever `AFTERLINE_TEST_DATABASE_URL` says: see `conftest.py`.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.steps import sign_in
+from tests.e2e.steps import local_today, sign_in
 from tests.e2e.support import Server, allow_console_error, assert_accessible, screenshot
 
 FARID = ("farid@demo.afterline.test", "demo-patient-pass")
@@ -77,7 +76,7 @@ def test_farid_reads_his_recovery_in_words_charts_and_numbers(
     for index, symptom in enumerate(SYMPTOMS):
         expect(sentences.nth(index)).to_have_text(re.compile(rf"^{symptom}: "))
     # His pain rose above the usual range 5 days ago (day 16 after a session 21 days ago).
-    rose = datetime.now(ZoneInfo("Europe/London")).date() - timedelta(days=5)
+    rose = local_today() - timedelta(days=5)
     since = f"{rose:%a} {rose.day} {rose:%b}"
     expect(sentences.first).to_have_text(f"Pain: higher than usual since {since} (day 16).")
     pain_chart = charts.get_by_role("img", name=re.compile(r"^Pain chart, days 0 to 28 after"))

@@ -26,6 +26,7 @@ from tests.e2e.support import (
     Server,
     allow_console_error,
     assert_accessible,
+    on_the_tests_clock,
     screenshot,
     wait_for_service_worker_control,
 )
@@ -116,6 +117,7 @@ def no_worker(request: pytest.FixtureRequest, browser: Browser, server: Server) 
         service_workers="block",
         **SIZES[request.param],  # type: ignore[arg-type]
     )
+    on_the_tests_clock(context)
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.size_name = request.param  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ SQLite only, whatever `AFTERLINE_TEST_DATABASE_URL` says: see `conftest.py`.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import Browser, Locator, Page, Route, expect
 
@@ -15,6 +15,7 @@ from tests.e2e.steps import (
     PATIENT_PASSWORD,
     fill_checkin,
     local_today,
+    now_iso,
     patient_with_session,
     sign_in,
 )
@@ -23,6 +24,7 @@ from tests.e2e.support import (
     Server,
     allow_console_error,
     assert_accessible,
+    on_the_tests_clock,
     screenshot,
     wait_for_service_worker_control,
 )
@@ -55,7 +57,7 @@ def nav_of(page: Page) -> Locator:
 
 def checkin_body(pain: int) -> dict[str, object]:
     scores = {s: 1 for s in ("swelling", "bruising", "discolouration", "hardening", "itching")}
-    return {"pain": pain, "recorded_at": datetime.now(UTC).isoformat(), **scores}
+    return {"pain": pain, "recorded_at": now_iso(), **scores}
 
 
 def no_sideways_scroll(page: Page) -> None:
@@ -250,7 +252,7 @@ def test_the_practitioner_navigation_counts_open_urgent_alerts(phone: Page, serv
         "/api/me/warning-signs",
         {
             "warning_signs": ["leg_swelling_with_pain"],
-            "recorded_at": datetime.now(UTC).isoformat(),
+            "recorded_at": now_iso(),
         },
     )
     patient.close()
@@ -302,7 +304,9 @@ def test_the_sign_in_page_loads_little_javascript_compressed_and_cached(
     browser: Browser, server: Server
 ) -> None:
     # No service worker: only what the page itself downloads (the worker precaches the rest).
-    context = browser.new_context(base_url=server.base_url, service_workers="block")
+    context = on_the_tests_clock(
+        browser.new_context(base_url=server.base_url, service_workers="block")
+    )
     try:
         page = context.new_page()
         scripts: dict[str, int] = {}

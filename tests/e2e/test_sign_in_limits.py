@@ -8,19 +8,18 @@ must wait 2^5 = 32 s).
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, insert
 
 from api.auth.models import LoginFailure
 from tests.e2e.steps import sign_in
-from tests.e2e.support import Server, allow_console_error, assert_accessible, screenshot
+from tests.e2e.support import CLOCK, Server, allow_console_error, assert_accessible, screenshot
 
 
 def attack(server: Server, email: str, failures: int = 15) -> None:
     engine = create_engine(f"sqlite:///{server.db_path}")
-    now = datetime.now(UTC)
+    now = CLOCK.now()
     rows = [{"email": email, "ip": "203.0.113.9", "failed_at": now} for _ in range(failures)]
     with engine.begin() as conn:
         conn.execute(insert(LoginFailure), rows)

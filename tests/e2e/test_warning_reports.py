@@ -17,7 +17,7 @@ go to `tests/e2e/artifacts/`. SQLite only: see `conftest.py`.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
@@ -25,6 +25,7 @@ from tests.e2e.steps import (
     PATIENT_PASSWORD,
     fill_checkin,
     local_today,
+    now_iso,
     patient_with_session,
     sign_in,
     sign_out,
@@ -143,7 +144,7 @@ def test_a_refused_checkin_still_sends_its_warning_signs(
             "hardening": 0,
             "itching": 0,
             "warning_signs": ["leg_swelling_with_pain"],
-            "recorded_at": datetime.now(UTC).isoformat(),
+            "recorded_at": now_iso(),
         },
     )
     patient.close()
@@ -266,7 +267,7 @@ def test_today_follows_up_a_reported_sign_until_the_clinic_has_seen_it(
         "/api/me/warning-signs",
         {
             "warning_signs": ["leg_swelling_with_pain"],
-            "recorded_at": datetime.now(UTC).isoformat(),
+            "recorded_at": now_iso(),
         },
     )
     patient.close()
