@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -77,6 +78,8 @@ def judge(name: str, tests: list[str]) -> str:
         )
     except subprocess.TimeoutExpired:
         return "timeout"
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return {0: "survived", 1: "killed"}.get(done.returncode, f"error {done.returncode}")
 
 
