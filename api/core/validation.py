@@ -63,10 +63,11 @@ def _writable(email: str) -> bool:
 # line feed and carriage return (a pasted Windows line break). PostgreSQL cannot store NUL in
 # text at all (SQLite can: both must answer alike), and the others are never typed by a
 # person: in a note or a name they are garbage, or an attempt to fool a terminal or a log.
-CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_RANGES = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+CONTROL_CHARACTER = re.compile(f"[{_CONTROL_RANGES}]")
 # The same rule as a `pattern=`, and the type of every string query parameter: request
 # bodies are checked as they are decoded (`api.core.body`), query strings by Litestar.
-NO_CONTROL_CHARACTERS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+NO_CONTROL_CHARACTERS = f"^[^{_CONTROL_RANGES}]*$"
 CONTROL_CHARACTERS_RULE = "must not contain control characters; tabs and line breaks are fine"
 QueryText = Annotated[str | None, QueryParameter(pattern=NO_CONTROL_CHARACTERS)]
 
@@ -74,9 +75,8 @@ QueryText = Annotated[str | None, QueryParameter(pattern=NO_CONTROL_CHARACTERS)]
 def check_no_control_characters(value: str, field: str) -> str:
     """`value` unchanged, or a 422 naming the field and the first control character in it."""
     if match := CONTROL_CHARACTER.search(value):
-        code = f"U+{ord(match.group()):04X}"
-        rule = f"must not contain control characters (found {code}); tabs and line breaks are fine"
-        raise FieldError(field, rule)
+        found = f"(found U+{ord(match.group()):04X});"
+        raise FieldError(field, CONTROL_CHARACTERS_RULE.replace(";", f" {found}", 1))
     return value
 
 
