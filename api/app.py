@@ -18,26 +18,32 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, OpenAPIRenderPlugin, SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 
+from api.alerts.evaluate import alerts_for_checkin
 from api.alerts.rejudge import rejudge_checkins
 from api.alerts.routes import AlertsController, MyWarningSignsController
-from api.auth.middleware import auth_middleware
-from api.auth.routes import AuthController
 from api.checkins.routes import MyCheckinsController, PatientCheckinsController
+from api.checkins.service import JudgeCheckin
+from api.core.body import StrictBodies, StrictSchemas
 from api.core.clock import Clock, clock_shifted
 from api.core.db import Database
 from api.core.deps import DEPENDENCIES, AppSettings, Now
 from api.core.errors import EXCEPTION_HANDLERS
 from api.core.headers import security_headers
 from api.core.migrate import PROJECT_ROOT
+from api.core.openapi import document_errors
 from api.core.overload import InFlight, OverloadGuard
 from api.core.settings import Settings, load_settings
+from api.identity.auth_routes import AuthController
+from api.identity.middleware import auth_middleware
+from api.identity.routes import ClinicController
 from api.notifications.routes import InboxController, PreferencesController, vapid_public_key
 from api.notifications.vapid import load_vapid, public_key
-from api.patients.routes import ClinicController, PatientsController
 from api.reports.routes import ReportsController
 from api.screening.routes import MyScreeningController, PatientScreeningController
+from api.today.routes import MyTodayController
 from api.treatments.routes import MySessionsController, TreatmentsController
 from api.treatments.service import Rejudge
+from api.triage.routes import PatientsController
 
 CSRF_COOKIE = "csrftoken"
 CSRF_HEADER = "x-csrftoken"
@@ -101,6 +107,11 @@ def provide_rejudge(now: Now, settings: AppSettings) -> Rejudge:
     return partial(rejudge_checkins, now=now, email_on=settings.smtp is not None)
 
 
+def provide_judge(settings: AppSettings) -> JudgeCheckin:
+    """The alert rules for the check-in routes, handed down like `provide_rejudge`."""
+    return partial(alerts_for_checkin, email_on=settings.smtp is not None)
+
+
 def openapi_config(settings: Settings) -> OpenAPIConfig:
     """The OpenAPI description at `/schema` and `/schema/openapi.json`, always; Swagger UI
     at `/schema/swagger` only outside production (it loads its bundle from a CDN, and a
@@ -146,7 +157,7 @@ def create_app(
             if owns_db:
                 await database.dispose()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             AuthController,
@@ -157,6 +168,7 @@ def create_app(
             PatientCheckinsController,
             ReportsController,
             MyCheckinsController,
+            MyTodayController,
             MyWarningSignsController,
             MySessionsController,
             PatientScreeningController,
@@ -178,6 +190,7 @@ def create_app(
         dependencies={
             **DEPENDENCIES,
             "rejudge": Provide(provide_rejudge, sync_to_thread=False),
+            "judge": Provide(provide_judge, sync_to_thread=False),
         },
         # The guard comes first, so a refused request costs no session lookup.
         middleware=[
@@ -196,6 +209,10 @@ def create_app(
         exception_handlers=EXCEPTION_HANDLERS,
         compression_config=COMPRESSION,
         openapi_config=openapi_config(settings),
+        plugins=[StrictBodies(), StrictSchemas()],
         lifespan=[lifespan],
         debug=False,
     )
+    # Built now (Litestar caches it for `/schema`), with the errors each operation gives.
+    document_errors(app.openapi_schema)
+    return app

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from api.core.migrate import PROJECT_ROOT
 from api.core.settings import load_settings
 
 
@@ -43,9 +44,9 @@ def create_practitioner_command(
     email: str, name: str, clinic_name: str, password_stdin: bool
 ) -> None:
     """Create a practitioner account (and the clinic, if new)."""
-    from api.auth.service import create_practitioner
     from api.core.db import Database
     from api.core.errors import AppError
+    from api.identity.accounts import create_practitioner
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -169,59 +170,27 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
     )
 
 
-@main.command()
-@click.option("--patients", type=int, default=None, help="[default: 2000; 100000 with --fan-out]")
-@click.option("--days", default=90, show_default=True)
-@click.option("--duration", default=10.0, show_default=True, help="Seconds per endpoint")
-@click.option("--connections", default=32, show_default=True)
-@click.option(
-    "--fan-out",
-    "fan_out",
-    is_flag=True,
-    help="Instead: time one prompt tick over --patients (default 100,000) patients in 30 "
-    "timezones, and push dispatch to a local push service (SQLite; also PostgreSQL when "
-    "DATABASE_URL points at one)",
+@main.command(
+    context_settings={
+        "ignore_unknown_options": True,
+        "allow_extra_args": True,
+        "help_option_names": [],
+    }
 )
-@click.option("--pushes", default=10_000, show_default=True, help="Push deliveries (--fan-out)")
-@click.option(
-    "--login-storm",
-    "login_storm",
-    is_flag=True,
-    help="Instead: time a known device's sign-in while --attackers concurrent wrong logins "
-    "from random emails and addresses run (real argon2, SQLite)",
-)
-@click.option("--attackers", default=50, show_default=True, help="Concurrent wrong logins")
-def bench(
-    patients: int | None,
-    days: int,
-    duration: float,
-    connections: int,
-    fan_out: bool,
-    pushes: int,
-    login_storm: bool,
-    attackers: int,
-) -> None:
-    """Benchmark the real server against its own health endpoint (ratios, not raw times)."""
-    if login_storm:
-        from api.bench.login_storm import run_login_storm_bench
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def bench(args: tuple[str, ...]) -> None:
+    """Benchmark the real server (ratios against a bare endpoint): runs `python -m bench`.
 
-        run_login_storm_bench(attackers=attackers, logins=10)
-        return
-    if fan_out:
-        import os
+    The benchmarks are not part of the installed product: they live in the checkout's
+    `bench/` folder, so this works from a checkout (as `make bench` does) and says so
+    elsewhere. `afterline bench --help` lists their options.
+    """
+    if not (PROJECT_ROOT / "bench" / "__main__.py").is_file():
+        raise click.ClickException("the benchmarks live in the repository's bench/ folder")
+    import subprocess
 
-        from api.bench.fanout import run_fanout_bench
-
-        url = os.environ.get("DATABASE_URL", "")
-        run_fanout_bench(
-            patients=patients or 100_000,
-            pushes=pushes,
-            postgres_url=url if url.startswith("postgresql") else None,
-        )
-        return
-    from api.bench.runner import run_bench
-
-    run_bench(patients=patients or 2000, days=days, duration=duration, connections=connections)
+    command = [sys.executable, "-m", "bench", *args]
+    raise SystemExit(subprocess.run(command, cwd=PROJECT_ROOT, check=False).returncode)
 
 
 @main.command()
@@ -315,6 +284,33 @@ def vocabulary(check: bool) -> None:
         return
     TYPESCRIPT_PATH.write_text(text)
     click.echo(f"wrote {TYPESCRIPT_PATH}")
+
+
+@main.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def openapi(out: Path | None) -> None:
+    """Print (or write to --out) the API's OpenAPI description, as `/schema/openapi.json` serves it.
+
+    Built from the code alone, in a scratch folder, with no database and no server: the PWA's
+    generated types (`make api-types`) come from it.
+    """
+    import json
+    import tempfile
+
+    from api.app import create_app
+
+    with tempfile.TemporaryDirectory() as scratch:
+        environ = {
+            "AFTERLINE_DATA_DIR": scratch,
+            "AFTERLINE_SECRET_KEY": "x" * 32,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{scratch}/unused.db",
+        }
+        document = create_app(load_settings(environ)).openapi_schema.to_schema()
+    text = json.dumps(document, indent=2, sort_keys=True) + "\n"
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text)
 
 
 def _configure_logging() -> None:

@@ -2,11 +2,10 @@
 
 from api.alerts.models import Alert
 from api.audit.models import AuditEvent
-from api.auth.models import AuthSession, LoginFailure, User
 from api.checkins.models import Checkin, CheckinRevision
 from api.core.models import Base
+from api.identity.models import AuthSession, Clinic, Invitation, LoginFailure, Patient, User
 from api.notifications.models import Delivery, Notification, Prompt, PushSubscription
-from api.patients.models import Clinic, Invitation, Patient
 from api.screening.models import Screening
 from api.treatments.models import TreatmentSession
 

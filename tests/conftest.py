@@ -26,14 +26,14 @@ from litestar import Litestar
 from sqlalchemy import update
 
 from api.app import CSRF_COOKIE, CSRF_HEADER, create_app
-from api.auth.service import create_practitioner
 from api.core import security
 from api.core.clock import FrozenClock
 from api.core.db import Database
 from api.core.migrate import upgrade
 from api.core.settings import Settings, SmtpSettings
+from api.identity.accounts import create_practitioner
+from api.identity.models import Patient
 from api.notifications.channels import Channels
-from api.patients.models import Patient
 from jobs.ticks import JobContext
 from tests.receivers import BrowserKeys, HoldingPushService, PushService, SmtpSink
 

@@ -15,12 +15,11 @@ import pytest
 from sqlalchemy import func, select
 
 from api.alerts.models import Alert
-from api.auth.models import User
-from api.auth.service import authenticate
 from api.checkins.models import Checkin
 from api.core.clock import SystemClock
 from api.core.db import Database
-from api.patients.models import Clinic, Patient
+from api.identity.accounts import authenticate
+from api.identity.models import Clinic, Patient, User
 from api.treatments.models import TreatmentSession
 from tests.conftest import World, checkin_body
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
@@ -11,6 +12,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Connection
 
+from api.alerts.evaluate import alerts_for_checkin
 from api.alerts.models import Alert, AlertReport
 from api.checkins.models import SYMPTOMS, Checkin
 from api.checkins.schemas import CheckinIn
@@ -18,9 +20,9 @@ from api.checkins.service import put_checkin
 from api.core.db import Database
 from api.core.migrate import downgrade, upgrade
 from api.demo.seed import HISTORY_NAMES, PATIENTS, seed_demo
+from api.identity.models import Patient
 from api.models import Base
 from api.notifications.models import Notification
-from api.patients.models import Patient
 from tests.conftest import START
 
 
@@ -108,8 +110,15 @@ async def test_0004_backfills_what_the_clinic_was_already_told(
         note="edited after the upgrade",
         recorded_at=START + timedelta(minutes=1),
     )
+    judge = partial(alerts_for_checkin, email_on=False)
     answer = await put_checkin(
-        db, checkin.patient_id, timezone, checkin.local_date, body, START + timedelta(minutes=1)
+        db,
+        checkin.patient_id,
+        timezone,
+        checkin.local_date,
+        body,
+        START + timedelta(minutes=1),
+        judge,
     )
     assert answer.outcome == "updated"
     async with db.read() as conn:

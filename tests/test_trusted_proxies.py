@@ -18,9 +18,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.auth.service import create_practitioner
 from api.core.db import Database
 from api.core.settings import SettingsError, load_settings
+from api.identity.accounts import create_practitioner
 from tests.conftest import PASSWORD
 from tests.serving import free_port, wait_healthy
 

@@ -27,7 +27,6 @@ from sqlalchemy.sql.selectable import Subquery
 
 from api.alerts.models import Alert
 from api.alerts.rules import MISSED_LIMIT
-from api.auth.models import User
 from api.checkins.models import Checkin
 from api.core.db import Database
 from api.core.sql import (
@@ -39,8 +38,8 @@ from api.core.sql import (
     rowcount,
     zone_clock_slices,
 )
+from api.identity.models import Patient, User
 from api.notifications.prompts import zones_in_use
-from api.patients.models import Patient
 from api.treatments.models import TreatmentSession
 from api.treatments.plan import is_latest_session_sql
 

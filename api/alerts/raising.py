@@ -39,12 +39,11 @@ from sqlalchemy import select
 
 from api.alerts.models import Alert, AlertReport
 from api.alerts.rules import Finding, warning_sign_reason
-from api.auth.models import User
 from api.core.db import WriteSession
 from api.core.sql import insert_or_ignore
+from api.identity.models import Patient, User
 from api.notifications.models import Notification
 from api.notifications.outbox import queue_deliveries
-from api.patients.models import Patient
 
 ALERTS_URL = "/#/alerts"
 

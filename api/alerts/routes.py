@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, Response, delete, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -17,9 +18,11 @@ from api.alerts.schemas import (
     WarningSignsResult,
 )
 from api.alerts.warning_signs import report_warning_signs
-from api.auth.middleware import patient_only, practitioner_only
-from api.core.body import decode_as, read_body
 from api.core.deps import DB, Actor, AppSettings, Now, parse_id
+from api.identity.middleware import patient_only, practitioner_only
+
+# The same report again (a replay from the offline queue): 200 instead of 201.
+REPLAYED = ResponseSpec(WarningSignsResult, description="Already reported: nothing new")
 
 
 class AlertsController(Controller):
@@ -41,15 +44,12 @@ class AlertsController(Controller):
     async def acknowledge(
         self,
         alert_id: FromPath[str],
-        request: Request[Any, Any, Any],
+        data: AcknowledgeIn,
         db: DB,
         actor: Actor,
         now: Now,
     ) -> AlertOut:
-        # The note is optional, and so is the body that would carry it.
-        raw = await request.body()
-        body = decode_as(raw, AcknowledgeIn) if raw.strip() else AcknowledgeIn()
-        return await service.acknowledge_alert(db, actor, parse_id(alert_id), body, now)
+        return await service.acknowledge_alert(db, actor, parse_id(alert_id), data, now)
 
     @delete("/{alert_id:str}/acknowledgement", status_code=200)
     async def undo_acknowledgement(
@@ -64,10 +64,10 @@ class MyWarningSignsController(Controller):
     tags = ["me"]
     guards = [patient_only]
 
-    @post("/")
+    @post("/", responses={200: REPLAYED})
     async def report(
         self,
-        request: Request[Any, Any, Any],
+        data: WarningSignsIn,
         db: DB,
         actor: Actor,
         now: Now,
@@ -75,9 +75,8 @@ class MyWarningSignsController(Controller):
     ) -> Response[WarningSignsResult]:
         """Warning signs on their own: accepted whatever the date or session (201; replay 200)."""
         assert actor.patient_id is not None and actor.timezone is not None
-        body = await read_body(request, WarningSignsIn)
         result = await report_warning_signs(
-            db, actor.patient_id, actor.timezone, body, now, email_on=settings.smtp is not None
+            db, actor.patient_id, actor.timezone, data, now, email_on=settings.smtp is not None
         )
         status = HTTP_201_CREATED if result.outcome == "created" else HTTP_200_OK
         return Response(result, status_code=status)

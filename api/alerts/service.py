@@ -31,12 +31,11 @@ from api.alerts.schemas import (
     AlertStatus,
 )
 from api.audit.service import record
-from api.auth.models import User
-from api.auth.schemas import Principal
 from api.core.db import Database, WriteSession
 from api.core.errors import ConflictError, NotFoundError
+from api.core.principal import Principal
 from api.core.validation import check_text
-from api.patients.models import Patient
+from api.identity.models import Patient, User
 
 LIST_LIMIT = 500
 UNDO_SECONDS = 30

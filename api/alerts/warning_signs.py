@@ -31,7 +31,7 @@ from api.checkins.schemas import NOTE_MAX
 from api.core.db import Database
 from api.core.sql import insert_or_ignore
 from api.core.validation import check_recorded_at, check_text
-from api.patients.service import clinic_phone_of, lock_patient_writes
+from api.identity.patients import clinic_phone_of, lock_patient_writes
 
 
 async def report_warning_signs(

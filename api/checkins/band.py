@@ -71,7 +71,7 @@ from api.checkins.models import SYMPTOMS, Checkin, CheckinRevision
 from api.checkins.schemas import BandPoint
 from api.core.db import DbConnection
 from api.core.sql import days_between
-from api.patients.models import Patient
+from api.identity.models import Patient
 from api.treatments.models import TreatmentSession
 from api.treatments.plan import is_latest_session_sql
 

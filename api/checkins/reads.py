@@ -16,9 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.sql.expression import ColumnElement
 
-from api.checkins.advice import AftercareWindows, advice_for
 from api.checkins.band import band_cache, band_for, earlier_scores, own_contributions
-from api.checkins.follow_up import warning_follow_up
 from api.checkins.models import Checkin
 from api.checkins.schemas import (
     BandPoint,
@@ -26,14 +24,11 @@ from api.checkins.schemas import (
     Timeline,
     TimelinePoint,
     TimelineSession,
-    Today,
 )
 from api.checkins.service import checkin_out
-from api.core.clock import local_today
 from api.core.db import DbConnection
 from api.core.errors import FieldError
-from api.core.validation import format_hhmm
-from api.patients.models import Patient
+from api.identity.models import Patient
 from api.treatments.models import TreatmentSession
 
 # Built once with a bind parameter: constructing the expression per request costs more
@@ -127,57 +122,6 @@ async def list_checkins(
     if date_to:
         query = query.where(Checkin.local_date <= date_to)
     return [checkin_out(row) for row in await conn.execute(query)]
-
-
-async def today(conn: DbConnection, patient_id: uuid.UUID, timezone: str, now: datetime) -> Today:
-    """The day since the session in force, today's aftercare and whether today is done.
-
-    Every session so far counts for the compression and restriction windows (the latest end
-    wins, see `AftercareWindows`); the session in force (the latest; of two on one date the
-    one recorded last) gives the day number, the phase and the review date.
-    """
-    local_date = local_today(now, timezone)
-    sessions = (
-        await conn.execute(
-            select(TreatmentSession)
-            .where(
-                TreatmentSession.patient_id == patient_id,
-                TreatmentSession.performed_on <= local_date,
-            )
-            .order_by(TreatmentSession.performed_on, TreatmentSession.created_at)
-        )
-    ).all()
-    checkin = (
-        await conn.execute(
-            select(Checkin).where(
-                Checkin.patient_id == patient_id, Checkin.local_date == local_date
-            )
-        )
-    ).first()
-    session = sessions[-1] if sessions else None
-    windows = AftercareWindows.of(sessions, local_date)
-    reminder = await conn.scalar(select(Patient.checkin_time).where(Patient.id == patient_id))
-    return Today(
-        local_date=local_date,
-        timezone=timezone,
-        day=(local_date - session.performed_on).days if session else None,
-        session=TimelineSession(
-            id=session.id,
-            performed_on=session.performed_on,
-            review_on=session.review_on,
-            areas=session.areas,
-        )
-        if session
-        else None,
-        checked_in=checkin is not None,
-        checkin=checkin_out(checkin) if checkin else None,
-        advice=advice_for(local_date, session.performed_on, session.review_on, windows)
-        if session is not None
-        else [],
-        ask_compression=session is not None and windows.compression_on(local_date),
-        follow_up=await warning_follow_up(conn, patient_id, now),
-        reminder_time=format_hhmm(reminder) if reminder else "19:00",
-    )
 
 
 def checked_in_sql(patient_id: Any, day: Any) -> ColumnElement[bool]:

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from datetime import date
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, Response, get, put
+from litestar import Controller, Response, get, put
+from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from api.auth.middleware import patient_only, practitioner_only
 from api.checkins import reads
-from api.checkins.schemas import CheckinIn, CheckinOut, CheckinResult, Timeline, Today
-from api.checkins.service import put_checkin
-from api.core.body import read_body
-from api.core.deps import DB, Actor, AppSettings, Now, parse_id, parse_local_date
-from api.patients.service import read_as_practitioner
+from api.checkins.schemas import CheckinIn, CheckinOut, CheckinResult, Timeline
+from api.checkins.service import JudgeCheckin, put_checkin
+from api.core.deps import DB, Actor, Now, parse_id, parse_local_date
+from api.identity.middleware import patient_only, practitioner_only
+from api.identity.patients import read_as_practitioner
+
+# A day stored for the first time: 201; a change, a replay or a stale body: 200.
+CREATED = ResponseSpec(CheckinResult, description="The day's first check-in, stored")
 
 
 class MyCheckinsController(Controller):
@@ -24,22 +28,19 @@ class MyCheckinsController(Controller):
     tags = ["me"]
     guards = [patient_only]
 
-    @put("/checkins/{local_date:str}")
+    @put("/checkins/{local_date:str}", responses={201: CREATED})
     async def put(
         self,
         local_date: FromPath[str],
-        request: Request[Any, Any, Any],
+        data: CheckinIn,
         db: DB,
         actor: Actor,
         now: Now,
-        settings: AppSettings,
+        judge: NamedDependency[JudgeCheckin],
     ) -> Response[CheckinResult]:
         assert actor.patient_id is not None and actor.timezone is not None
         day = parse_local_date(local_date)
-        body = await read_body(request, CheckinIn)
-        result = await put_checkin(
-            db, actor.patient_id, actor.timezone, day, body, now, email_on=settings.smtp is not None
-        )
+        result = await put_checkin(db, actor.patient_id, actor.timezone, day, data, now, judge)
         status = HTTP_201_CREATED if result.outcome == "created" else HTTP_200_OK
         return Response(result, status_code=status)
 
@@ -60,12 +61,6 @@ class MyCheckinsController(Controller):
         assert actor.patient_id is not None
         async with db.read() as conn:
             return await reads.timeline(conn, actor.patient_id, now)
-
-    @get("/today")
-    async def today(self, db: DB, actor: Actor, now: Now) -> Today:
-        assert actor.patient_id is not None and actor.timezone is not None
-        async with db.read() as conn:
-            return await reads.today(conn, actor.patient_id, actor.timezone, now)
 
 
 class PatientCheckinsController(Controller):

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
-from typing import Any, cast
+from typing import Any, Protocol, cast, runtime_checkable
 
 import msgspec
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from api.alerts.evaluate import alerts_for_checkin
 from api.checkins.advice import warning_advice
 from api.checkins.models import SYMPTOMS, Checkin, CheckinRevision
 from api.checkins.schemas import NOTE_MAX, CheckinIn, CheckinOut, CheckinResult, Outcome
@@ -33,7 +32,7 @@ from api.core.clock import local_today
 from api.core.db import Database, DbConnection, WriteSession
 from api.core.errors import FieldError
 from api.core.validation import check_recorded_at, check_text
-from api.patients.service import clinic_phone_of, lock_patient_writes
+from api.identity.patients import clinic_phone_of, lock_patient_writes
 from api.treatments.models import TreatmentSession
 
 STORED_FIELDS = (*SYMPTOMS, "compression_worn", "warning_signs", "note")
@@ -64,6 +63,19 @@ _stale_payloads = select(CheckinRevision.payload).where(
     CheckinRevision.recorded_at == bindparam("recorded_at"),
     CheckinRevision.outcome == "stale",
 )
+
+
+@runtime_checkable
+class JudgeCheckin(Protocol):
+    """The red-flag rules, run on a stored check-in inside its transaction.
+
+    The alerts domain sits above check-ins (its rules read them), so it cannot be imported
+    here: the app hands it down (`api.app.provide_judge`), as it hands treatments `Rejudge`.
+    """
+
+    async def __call__(
+        self, session: WriteSession, patient_id: uuid.UUID, stored: CheckinResult, now: datetime
+    ) -> object: ...
 
 
 def _values(data: CheckinIn) -> dict[str, Any]:
@@ -115,13 +127,9 @@ async def put_checkin(
     local_date: date,
     data: CheckinIn,
     now: datetime,
-    *,
-    email_on: bool = False,
+    judge: JudgeCheckin,
 ) -> CheckinResult:
-    """Store the day; on a real change, run the red-flag rules in the same transaction.
-
-    `email_on`: whether this process can send email, so urgent alerts queue email deliveries.
-    """
+    """Store the day; on a real change, run the red-flag rules (`judge`) in the same transaction."""
     _check_dates(local_date, data, local_today(now, timezone), now)
     async with db.write() as session:
         await lock_patient_writes(session, patient_id)
@@ -131,7 +139,7 @@ async def put_checkin(
         signs = sorted({*result.warning_signs, *data.warning_signs})
         if result.outcome in ("created", "updated") or signs != result.warning_signs:
             judged = msgspec.structs.replace(result, warning_signs=signs)
-            await alerts_for_checkin(session, patient_id, judged, now, email_on=email_on)
+            await judge(session, patient_id, judged, now)
         if signs:
             result.advice = warning_advice(signs, await clinic_phone_of(session, patient_id))
         return result

@@ -11,9 +11,9 @@ from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 
-from api.auth.schemas import Principal
 from api.core.db import Database
 from api.core.errors import FieldError, NotFoundError
+from api.core.principal import Principal
 from api.core.settings import Settings
 
 

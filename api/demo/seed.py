@@ -27,17 +27,18 @@ from zoneinfo import ZoneInfo
 import msgspec
 from sqlalchemy import func, select, update
 
+from api.alerts.evaluate import alerts_for_checkin
 from api.alerts.rejudge import rejudge_checkins
-from api.auth.schemas import Principal
-from api.auth.service import accept_invite, create_practitioner
 from api.checkins.schemas import CheckinIn
 from api.checkins.service import put_checkin
 from api.core.clock import local_today
 from api.core.db import Database
+from api.core.principal import Principal
 from api.core.vocabulary import WarningSign
-from api.patients.models import Clinic, Patient
-from api.patients.schemas import PatientCreate
-from api.patients.service import create_patient
+from api.identity.accounts import accept_invite, create_practitioner
+from api.identity.models import Clinic, Patient
+from api.identity.patients import create_patient
+from api.identity.schemas import PatientCreate
 from api.screening.schemas import ScreeningIn
 from api.screening.service import put_screening
 from api.treatments.schemas import SessionCreate
@@ -60,6 +61,9 @@ class DemoPatient:
     worsening: bool = False
     prompt_soon: bool = False  # check-in time two minutes after seeding, for the walkthrough
 
+
+# The demo sends no email: its alerts queue in-app and push deliveries only.
+_judge = partial(alerts_for_checkin, email_on=False)
 
 PROMPT_SOON = timedelta(minutes=2)
 
@@ -280,5 +284,5 @@ async def _seed_patient(
                 body.warning_signs = [FARID_SIGN]
             evening = datetime.combine(day, time(19, 30), tzinfo=zone).astimezone(UTC)
             body.recorded_at = min(evening, now)
-            await put_checkin(db, created.id, profile.timezone, day, body, now)
+            await put_checkin(db, created.id, profile.timezone, day, body, now, _judge)
     return checkin_time

@@ -22,14 +22,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, select
 
-from api.auth.models import User
 from api.checkins.models import GRADED_SYMPTOMS, Checkin
 from api.checkins.reads import checked_in_sql
 from api.core.db import Database, WriteSession
 from api.core.sql import insert_or_ignore
+from api.identity.models import Clinic, Patient, User
 from api.notifications.models import Notification, Prompt
 from api.notifications.outbox import queue_deliveries
-from api.patients.models import Clinic, Patient
 
 DIGEST_AT = time(7, 0)
 LOOKBACK = timedelta(days=7)

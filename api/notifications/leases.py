@@ -20,13 +20,12 @@ from typing import Any
 
 from sqlalchemy import Table, and_, bindparam, delete, func, or_, select, update
 
-from api.auth.models import User
 from api.checkins.reads import checked_in_sql
 from api.core.db import Database, WriteSession
 from api.core.sql import rowcount
+from api.identity.models import Patient, User
 from api.notifications.channels import SendResult
 from api.notifications.models import Delivery, Notification, Prompt, PushSubscription
-from api.patients.models import Patient
 
 MAX_ATTEMPTS = 6
 BACKOFF_BASE = timedelta(seconds=30)

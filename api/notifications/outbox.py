@@ -18,8 +18,8 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from api.core.db import WriteSession
 from api.core.sql import insert_or_ignore, new_uuid
+from api.identity.models import Patient
 from api.notifications.models import EMAIL_TARGET, Delivery, Notification, PushSubscription
-from api.patients.models import Patient
 
 _COLUMNS = (
     "id",

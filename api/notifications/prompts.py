@@ -24,13 +24,12 @@ from typing import Any
 from sqlalchemy import Select, case, literal, select
 from sqlalchemy.sql.selectable import Subquery
 
-from api.auth.models import User
 from api.checkins.reads import checked_in_sql
 from api.core.db import Database, WriteSession
 from api.core.sql import insert_or_ignore, new_uuid, rowcount, zone_clock_slices
+from api.identity.models import Patient, User
 from api.notifications.models import Notification, Prompt
 from api.notifications.outbox import queue_deliveries
-from api.patients.models import Patient
 from api.treatments.models import TreatmentSession
 from api.treatments.plan import due_today_sql
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, Response, delete, get, patch, post, put
+from litestar import Controller, Response, delete, get, patch, post, put
 from litestar.datastructures import State
 from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from api.auth.middleware import patient_only
-from api.core.body import read_body
 from api.core.deps import DB, Actor, AppSettings, Now, parse_id
 from api.core.validation import QueryText
+from api.identity.middleware import patient_only
 from api.notifications import service
 from api.notifications.schemas import (
     NotificationOut,
@@ -45,15 +44,14 @@ class InboxController(Controller):
     @put("/push-subscription")
     async def subscribe(
         self,
-        request: Request[Any, Any, Any],
+        data: PushSubscriptionIn,
         db: DB,
         actor: Actor,
         settings: AppSettings,
         now: Now,
     ) -> Response[PushSubscriptionOut]:
-        body = await read_body(request, PushSubscriptionIn)
         saved, created = await service.save_push_subscription(
-            db, actor.user_id, body, settings.push_endpoint_allow, now
+            db, actor.user_id, data, settings.push_endpoint_allow, now
         )
         return Response(saved, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
@@ -76,12 +74,11 @@ class PreferencesController(Controller):
 
     @patch("/")
     async def change(
-        self, request: Request[Any, Any, Any], db: DB, actor: Actor, settings: AppSettings
+        self, data: PreferencesIn, db: DB, actor: Actor, settings: AppSettings
     ) -> PreferencesOut:
         assert actor.patient_id is not None
-        body = await read_body(request, PreferencesIn)
         return await service.update_preferences(
-            db, actor.patient_id, body, settings.smtp is not None
+            db, actor.patient_id, data, settings.smtp is not None
         )
 
 

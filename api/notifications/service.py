@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from api.core.db import Database, WriteSession
 from api.core.errors import FieldError, NotFoundError
 from api.core.validation import check_timezone, format_hhmm, parse_hhmm
+from api.identity.models import Patient
 from api.notifications.endpoints import endpoint_problem
 from api.notifications.models import Notification, PushSubscription
 from api.notifications.schemas import (
@@ -25,7 +26,6 @@ from api.notifications.schemas import (
     PushSubscriptionIn,
     PushSubscriptionOut,
 )
-from api.patients.models import Patient
 
 INBOX_LIMIT = 200
 

@@ -11,12 +11,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from api.auth.models import User
 from api.checkins.reads import list_checkins
 from api.checkins.schemas import CheckinOut
 from api.core.db import DbConnection
 from api.core.errors import NotFoundError
-from api.patients.models import Clinic, Patient
+from api.identity.models import Clinic, Patient, User
 from api.treatments.models import TreatmentSession
 from api.treatments.schemas import SessionOut
 from api.treatments.service import session_out

@@ -5,8 +5,8 @@ from __future__ import annotations
 from litestar import Controller, Response, get
 from litestar.params import FromPath
 
-from api.auth.middleware import practitioner_only
 from api.core.deps import DB, Actor, Now, parse_id
+from api.identity.middleware import practitioner_only
 from api.reports import csv_export, fhir, service
 
 

@@ -17,11 +17,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from api.audit.service import record as record_audit
-from api.auth.schemas import Principal
 from api.core.db import Database
 from api.core.errors import FieldError
-from api.patients.models import Clinic, Patient
-from api.patients.service import read_as_practitioner
+from api.core.principal import Principal
+from api.identity.models import Clinic, Patient
+from api.identity.patients import read_as_practitioner
 from api.reports.csv_export import checkins_csv
 from api.reports.fhir import bundle_json
 from api.reports.record import PatientRecord, load_record

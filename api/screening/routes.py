@@ -3,16 +3,13 @@ of their clinic reads the answers and flags, audited. Flags inform and never blo
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, Response, get, put
+from litestar import Controller, Response, get, put
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from api.auth.middleware import patient_only, practitioner_only
-from api.core.body import read_body
 from api.core.deps import DB, Actor, Now, parse_id
-from api.patients.service import read_as_practitioner
+from api.identity.middleware import patient_only, practitioner_only
+from api.identity.patients import read_as_practitioner
 from api.screening.schemas import ScreeningIn, ScreeningOut
 from api.screening.service import put_screening, read_screening
 
@@ -24,12 +21,11 @@ class MyScreeningController(Controller):
 
     @put("/")
     async def put(
-        self, request: Request[Any, Any, Any], db: DB, actor: Actor, now: Now
+        self, data: ScreeningIn, db: DB, actor: Actor, now: Now
     ) -> Response[ScreeningOut]:
         """Insert or replace the patient's answers: 201 the first time, 200 afterwards."""
         assert actor.patient_id is not None
-        body = await read_body(request, ScreeningIn)
-        result, created = await put_screening(db, actor.patient_id, body, now)
+        result, created = await put_screening(db, actor.patient_id, data, now)
         return Response(result, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
     @get("/")

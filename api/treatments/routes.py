@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from api.auth.middleware import patient_only, practitioner_only
-from api.core.body import read_body
 from api.core.deps import DB, Actor, Now, parse_id
+from api.identity.middleware import patient_only, practitioner_only
 from api.treatments import service
 from api.treatments.schemas import SessionCreate, SessionOut, SessionUpdate
 
@@ -30,29 +27,27 @@ class TreatmentsController(Controller):
     async def create(
         self,
         patient_id: FromPath[str],
-        request: Request[Any, Any, Any],
+        data: SessionCreate,
         db: DB,
         actor: Actor,
         now: Now,
         rejudge: NamedDependency[service.Rejudge],
     ) -> SessionOut:
         target = parse_id(patient_id)
-        body = await read_body(request, SessionCreate)
-        return await service.create_session(db, actor, target, body, now, rejudge)
+        return await service.create_session(db, actor, target, data, now, rejudge)
 
     @patch("/sessions/{session_id:str}")
     async def update(
         self,
         session_id: FromPath[str],
-        request: Request[Any, Any, Any],
+        data: SessionUpdate,
         db: DB,
         actor: Actor,
         now: Now,
         rejudge: NamedDependency[service.Rejudge],
     ) -> SessionOut:
         target = parse_id(session_id)
-        body = await read_body(request, SessionUpdate)
-        return await service.update_session(db, actor, target, body, now, rejudge)
+        return await service.update_session(db, actor, target, data, now, rejudge)
 
 
 class MySessionsController(Controller):

@@ -11,12 +11,12 @@ import msgspec
 from sqlalchemy import select
 
 from api.audit.service import record
-from api.auth.schemas import Principal
 from api.core.clock import local_today
 from api.core.db import Database, WriteSession
 from api.core.errors import FieldError, NotFoundError
-from api.patients.models import Clinic, Patient
-from api.patients.service import load_patient_in_clinic, lock_patient_writes
+from api.core.principal import Principal
+from api.identity.models import Clinic, Patient
+from api.identity.patients import load_patient_in_clinic, lock_patient_writes
 from api.treatments.models import TreatmentSession
 from api.treatments.schemas import SessionCreate, SessionOut, SessionUpdate
 

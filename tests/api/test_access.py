@@ -32,8 +32,8 @@ from litestar.routes import HTTPRoute
 from sqlalchemy import select
 
 from api.audit.models import AuditEvent
-from api.auth.sessions import SESSION_COOKIE
 from api.core.db import Database
+from api.identity.login_sessions import SESSION_COOKIE
 from tests.conftest import (
     START,
     ApiClient,

@@ -20,7 +20,7 @@ from api.alerts.models import Alert
 from api.alerts.rules import CheckinFacts, Finding, evaluate
 from api.checkins.models import GRADED_SYMPTOMS
 from api.core.db import Database
-from api.patients.models import Patient
+from api.identity.models import Patient
 from tests.conftest import START, ApiClient, World, checkin_body, session_body
 
 SIGNS = {

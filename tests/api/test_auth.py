@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import func, select
 
 from api.app import create_app
-from api.auth.models import AuthSession
-from api.auth.sessions import SESSION_COOKIE
 from api.core import security
 from api.core.clock import FrozenClock
 from api.core.db import Database
 from api.core.settings import Settings
+from api.identity.login_sessions import SESSION_COOKIE
+from api.identity.models import AuthSession
 from tests.conftest import PASSWORD, ApiClient, World
 
 

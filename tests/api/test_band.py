@@ -20,8 +20,6 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from api.auth.models import User
-from api.bench.seed import session_row
 from api.checkins.band import (
     MAX_DAY,
     BandCache,
@@ -34,9 +32,10 @@ from api.checkins.band import (
 )
 from api.checkins.models import SYMPTOMS, Checkin
 from api.core.db import Database
-from api.patients.models import Clinic, Patient
+from api.identity.models import Clinic, Patient, User
 from api.treatments.models import TreatmentSession
 from tests.conftest import START, ApiClient, World, checkin_body, session_body
+from tests.factories import session_row
 
 Scores = Mapping[str, int]
 D0 = date(2026, 3, 1)  # the usual session date of these tests

@@ -21,12 +21,11 @@ from zoneinfo import ZoneInfo, available_timezones
 import pytest
 from sqlalchemy import insert, select, update
 
-from api.auth.models import User
-from api.bench.seed import session_row
 from api.core.clock import FrozenClock
 from api.core.db import Database
 from api.core.settings import Settings, SettingsError, SmtpSettings, load_settings
 from api.core.sql import ZONES_PER_STATEMENT
+from api.identity.models import Clinic, Patient, User
 from api.notifications.channels import (
     Channels,
     EmailChannel,
@@ -48,7 +47,6 @@ from api.notifications.vapid import (
     public_key,
     subject,
 )
-from api.patients.models import Clinic, Patient
 from api.treatments.models import TreatmentSession
 from jobs.ticks import JobContext, fan_out_prompts_job, practitioner_digest_job
 from tests.api.test_delivery import (
@@ -64,6 +62,7 @@ from tests.api.test_delivery import (
 )
 from tests.api.test_patients import assert_names_field, counts
 from tests.conftest import World, session_body
+from tests.factories import session_row
 from tests.receivers import PushService, SmtpSink
 
 pytestmark = pytest.mark.channels

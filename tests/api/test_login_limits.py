@@ -17,10 +17,10 @@ import pytest
 from litestar import Litestar
 from sqlalchemy import insert
 
-from api.auth.devices import DEVICE_COOKIE, DeviceCookie
-from api.auth.limits import MAX_DELAY, growing_delay, wait_words
-from api.auth.models import LoginFailure
-from api.auth.service import create_practitioner
+from api.identity.accounts import create_practitioner
+from api.identity.devices import DEVICE_COOKIE, DeviceCookie
+from api.identity.limits import MAX_DELAY, growing_delay, wait_words
+from api.identity.models import LoginFailure
 from tests.api.login_clients import BrowserAt, browsers
 from tests.conftest import PASSWORD, ApiClient, World
 

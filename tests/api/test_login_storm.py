@@ -20,10 +20,10 @@ import pytest
 from litestar import Litestar
 from sqlalchemy import func, select
 
-from api.auth.models import LoginFailure
-from api.auth.service import BUSY, create_practitioner
 from api.core import security
 from api.core.argon2_queue import Argon2Queue
+from api.identity.accounts import BUSY, create_practitioner
+from api.identity.models import LoginFailure
 from tests.api.login_clients import BrowserAt, browsers
 from tests.conftest import PASSWORD, World
 

@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from api.auth.models import User
-from api.patients.adherence import PlanSession, adherence
-from api.patients.models import Invitation, Patient
+from api.identity.models import Invitation, Patient, User
+from api.triage.adherence import PlanSession, adherence
 from tests.conftest import START, ApiClient, World, checkin_body
 
 PATIENT_KEYS = {

@@ -12,7 +12,7 @@ import re
 from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, insert
 
-from api.auth.models import LoginFailure
+from api.identity.models import LoginFailure
 from tests.e2e.steps import sign_in
 from tests.e2e.support import CLOCK, Server, allow_console_error, assert_accessible, screenshot
 

@@ -7,7 +7,7 @@ check-ins of the last two weeks in one pass (their dates for adherence, their pa
 trend); the clinic's open alerts (to name the first per patient); and the "slower than
 usual" comparison with the clinic's expected course (`api.checkins.band`).
 
-- `adherence_7d`: see `api.patients.adherence`.
+- `adherence_7d`: see `api.triage.adherence`.
 - `pain_14d`: the pain of each of the patient's last 14 local days, oldest first, the last
   entry being today in the patient's own timezone; null for a day without a check-in.
 - `alert`: the open alert the list names for the patient, chosen as the alert list orders
@@ -29,21 +29,20 @@ from sqlalchemy.orm import aliased
 
 from api.alerts.models import Alert
 from api.audit.service import record
-from api.auth.models import User
-from api.auth.schemas import Principal
 from api.checkins.band import slower_than_usual
 from api.checkins.models import Checkin
 from api.core.clock import local_today
 from api.core.db import Database, DbConnection
 from api.core.errors import NotFoundError
+from api.core.principal import Principal
 from api.core.validation import format_hhmm
-from api.patients.adherence import TOLERANCE_DAYS, WINDOW_DAYS, PlanSession, adherence
-from api.patients.models import Patient
-from api.patients.schemas import AlertBrief, LatestScores, PatientSummary
+from api.identity.models import Patient, User
 from api.screening.flags import screening_flags
 from api.screening.models import Screening
 from api.treatments.models import TreatmentSession
 from api.treatments.plan import session_in_force
+from api.triage.adherence import TOLERANCE_DAYS, WINDOW_DAYS, PlanSession, adherence
+from api.triage.schemas import AlertBrief, LatestScores, PatientSummary
 
 TREND_DAYS = 14
 # How far back check-ins are read: the trend, or the adherence window with the tolerance

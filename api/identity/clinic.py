@@ -13,12 +13,12 @@ import msgspec
 from sqlalchemy import select
 
 from api.audit.service import record
-from api.auth.schemas import Principal
 from api.core.db import Database
 from api.core.errors import FieldError, NotFoundError
+from api.core.principal import Principal
 from api.core.validation import check_timezone
-from api.patients.models import Clinic
-from api.patients.schemas import ClinicOut, ClinicUpdate
+from api.identity.models import Clinic
+from api.identity.schemas import ClinicOut, ClinicUpdate
 
 PHONE = re.compile(r"\+?[0-9(][0-9 ()./-]{4,38}")
 MIN_DIGITS = 5

@@ -14,13 +14,13 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from api.auth.models import User
 from api.checkins.models import Checkin
 from api.core.clock import local_today
 from api.core.db import Database
 from api.core.security import hash_password
-from api.patients.models import Clinic, Patient
+from api.identity.models import Clinic, Patient, User
 from api.treatments.models import TreatmentSession
+from tests.factories import session_row
 
 PASSWORD = "bench-password-1"
 TIMEZONE = "Europe/London"
@@ -54,27 +54,6 @@ def _checkin(
         "warning_signs": [],
         "note": None,
         "recorded_at": datetime.combine(day, time(19), tzinfo=UTC),
-        "created_at": now,
-        "updated_at": now,
-    }
-
-
-def session_row(patient_id: uuid.UUID, performed_on: date, now: datetime) -> dict[str, Any]:
-    """A typical session (defaults of the treatment form) as a row for a bulk insert."""
-    return {
-        "id": uuid.uuid4(),
-        "patient_id": patient_id,
-        "performed_on": performed_on,
-        "areas": ["leg_left_calf"],
-        "sclerosant": "polidocanol",
-        "concentration_pct": 0.5,
-        "volume_ml": 3.0,
-        "injections": 12,
-        "compression_days": 3,
-        "restriction_days": 3,
-        "review_on": performed_on + timedelta(weeks=8),
-        "daily_days": 14,
-        "notes": None,
         "created_at": now,
         "updated_at": now,
     }

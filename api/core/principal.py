@@ -1,4 +1,9 @@
-"""Request and response bodies of the auth routes."""
+"""Who is calling: the signed-in principal every route and service is handed.
+
+At the bottom of the layers because every domain checks it (its clinic, its role, its
+patient), while resolving it from the login-session cookie is identity's job
+(`api.identity.middleware`).
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,6 @@ import uuid
 from datetime import time
 
 import msgspec
-
-from api.core.body import Strict
-
-
-class LoginIn(Strict):
-    email: str
-    password: str
-
-
-class AcceptInviteIn(Strict):
-    token: str
-    password: str
 
 
 class UserOut(msgspec.Struct):

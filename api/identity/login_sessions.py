@@ -16,11 +16,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, select, update
 
-from api.auth.models import AuthSession, User
-from api.auth.schemas import Principal
 from api.core.db import Database
+from api.core.principal import Principal
 from api.core.security import new_token, token_digest
-from api.patients.models import Patient
+from api.identity.models import AuthSession, Patient, User
 
 SESSION_COOKIE = "afterline_session"
 IDLE_LIMIT = {"patient": timedelta(days=30), "practitioner": timedelta(hours=12)}

@@ -9,24 +9,24 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from api.auth.devices import (
+from api.core.db import Database
+from api.core.deps import DB, Actor, AppSettings, Now
+from api.core.principal import UserOut
+from api.core.settings import Settings
+from api.identity.accounts import Client, SignedIn, redeem_invite, sign_in
+from api.identity.devices import (
     DEVICE_COOKIE,
     DEVICE_COOKIE_MAX_AGE,
     DEVICE_COOKIE_PATH,
     DeviceCookie,
 )
-from api.auth.schemas import AcceptInviteIn, LoginIn, UserOut
-from api.auth.service import Client, SignedIn, redeem_invite, sign_in
-from api.auth.sessions import (
+from api.identity.login_sessions import (
     SESSION_COOKIE,
     end_session,
     end_session_by_token,
     start_session,
 )
-from api.core.body import read_body
-from api.core.db import Database
-from api.core.deps import DB, Actor, AppSettings, Now
-from api.core.settings import Settings
+from api.identity.schemas import AcceptInviteIn, LoginIn
 
 # Patients keep the cookie for the browser's maximum; the server ends idle sessions itself.
 PATIENT_COOKIE_MAX_AGE = 400 * 24 * 3600
@@ -91,11 +91,15 @@ class AuthController(Controller):
 
     @post("/login", exclude_from_auth=True, status_code=200)
     async def login(
-        self, request: Request[Any, Any, Any], db: DB, settings: AppSettings, now: Now
+        self,
+        request: Request[Any, Any, Any],
+        data: LoginIn,
+        db: DB,
+        settings: AppSettings,
+        now: Now,
     ) -> Response[UserOut]:
-        body = await read_body(request, LoginIn)
         client = client_of(request, settings)
-        signed = await sign_in(db, body.email, body.password, client, now)
+        signed = await sign_in(db, data.email, data.password, client, now)
         return await _signed_in(request, db, settings, signed, now)
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT)
@@ -113,9 +117,13 @@ class AuthController(Controller):
 
     @post("/accept-invite", exclude_from_auth=True, status_code=200)
     async def accept_invite(
-        self, request: Request[Any, Any, Any], db: DB, settings: AppSettings, now: Now
+        self,
+        request: Request[Any, Any, Any],
+        data: AcceptInviteIn,
+        db: DB,
+        settings: AppSettings,
+        now: Now,
     ) -> Response[UserOut]:
-        body = await read_body(request, AcceptInviteIn)
         client = client_of(request, settings)
-        signed = await redeem_invite(db, body.token, body.password, client, now)
+        signed = await redeem_invite(db, data.token, data.password, client, now)
         return await _signed_in(request, db, settings, signed, now)

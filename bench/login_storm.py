@@ -27,9 +27,9 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from api.auth.service import create_practitioner
-from api.bench.runner import scratch_database, serving
 from api.core.db import Database
+from api.identity.accounts import create_practitioner
+from bench.runner import scratch_database, serving
 
 PASSWORD = "bench login storm password"
 EMAIL = "known@bench.afterline.test"

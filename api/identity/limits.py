@@ -4,7 +4,7 @@ Following OWASP's advice on slowing online guessing without handing attackers a 
 people out, failures in the last `FAILURE_WINDOW` are counted three ways:
 
 - per account and client: the client is the device (a browser that signed in to this account
-  before, see `api.auth.devices`) or else the IP address. `FREE_PER_CLIENT` failures are
+  before, see `api.identity.devices`) or else the IP address. `FREE_PER_CLIENT` failures are
   free; after that each further attempt must wait 1, 2, 4, 8 ... seconds (at most the
   window) after the latest failure;
 - per account, over all unknown devices: the same growing delay after `FREE_PER_ACCOUNT`;
@@ -34,8 +34,8 @@ from typing import Any
 from litestar.exceptions import TooManyRequestsException
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 
-from api.auth.models import LoginFailure
 from api.core.db import Database
+from api.identity.models import LoginFailure
 
 FAILURE_WINDOW = timedelta(minutes=15)
 FREE_PER_CLIENT = 5

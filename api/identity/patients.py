@@ -12,10 +12,9 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from api.audit.service import record
-from api.auth.models import User
-from api.auth.schemas import Principal
 from api.core.db import Database, DbConnection, WriteSession
 from api.core.errors import ConflictError, NotFoundError
+from api.core.principal import Principal
 from api.core.security import new_token, token_digest
 from api.core.validation import (
     check_email,
@@ -24,14 +23,8 @@ from api.core.validation import (
     format_hhmm,
     parse_hhmm,
 )
-from api.patients.models import Clinic, Invitation, Patient
-from api.patients.schemas import (
-    InviteOut,
-    PatientCreate,
-    PatientCreated,
-    PatientOut,
-    PatientUpdate,
-)
+from api.identity.models import Clinic, Invitation, Patient, User
+from api.identity.schemas import InviteOut, PatientCreate, PatientCreated, PatientOut, PatientUpdate
 
 T = TypeVar("T")
 

@@ -15,9 +15,9 @@ from sqlalchemy import and_, or_, select
 
 from api.alerts.models import Alert
 from api.checkins.advice import warning_advice
-from api.checkins.schemas import WarningFollowUp
 from api.core.db import DbConnection
-from api.patients.models import Clinic, Patient
+from api.identity.models import Clinic, Patient
+from api.today.schemas import WarningFollowUp
 
 SEEN_FOR = timedelta(days=7)
 

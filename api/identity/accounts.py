@@ -1,8 +1,8 @@
 """Logging in, accepting an invitation, and creating practitioner accounts.
 
 Both login and invitation acceptance go through the failed-attempt limits in
-`api.auth.limits`; a browser that signed in to the account before (its device cookie,
-`api.auth.devices`) is held only to its own limit and its argon2 run goes first
+`api.identity.limits`; a browser that signed in to the account before (its device cookie,
+`api.identity.devices`) is held only to its own limit and its argon2 run goes first
 (`api.core.argon2_queue`); other sign-ins are refused with 503 and `Retry-After` when the
 line for argon2 is full, before anything is counted.
 """
@@ -17,18 +17,9 @@ from zoneinfo import ZoneInfo
 from litestar.exceptions import ServiceUnavailableException
 from sqlalchemy import delete, select, update
 
-from api.auth.devices import DeviceCookie
-from api.auth.limits import (
-    INVITE_KEY,
-    Attempt,
-    TooManyAttempts,
-    forget_attempt,
-    reserve_attempt,
-)
-from api.auth.models import AuthSession, User
-from api.auth.schemas import UserOut
 from api.core.db import Database
 from api.core.errors import AppError, ConflictError, FieldError, GoneError, NotFoundError
+from api.core.principal import UserOut
 from api.core.security import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -39,7 +30,15 @@ from api.core.security import (
     verify_password_async,
 )
 from api.core.validation import check_email, check_text
-from api.patients.models import Clinic, Invitation, Patient
+from api.identity.devices import DeviceCookie
+from api.identity.limits import (
+    INVITE_KEY,
+    Attempt,
+    TooManyAttempts,
+    forget_attempt,
+    reserve_attempt,
+)
+from api.identity.models import AuthSession, Clinic, Invitation, Patient, User
 
 INVALID_LOGIN = "Email or password is incorrect"
 INVITE_USED = "This invitation has already been used"

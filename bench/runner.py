@@ -30,9 +30,9 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from api.bench.seed import PASSWORD, BenchAccounts, seed_bench
 from api.core.db import Database
 from api.core.migrate import upgrade
+from bench.seed import PASSWORD, BenchAccounts, seed_bench
 
 LUA = Path(__file__).with_name("wrk.lua")
 console = Console(width=120)  # wide enough for the table when output is piped

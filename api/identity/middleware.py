@@ -14,8 +14,8 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.middleware.base import DefineMiddleware
 
-from api.auth.schemas import Principal
-from api.auth.sessions import SESSION_COOKIE, resolve_session
+from api.core.principal import Principal
+from api.identity.login_sessions import SESSION_COOKIE, resolve_session
 
 NOT_SIGNED_IN = "Not signed in"
 

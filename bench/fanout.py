@@ -32,19 +32,18 @@ from rich.console import Console
 from rich.progress import Progress
 from sqlalchemy import insert
 
-from api.auth.models import User
-from api.bench.runner import _free_port
-from api.bench.seed import session_row
 from api.core.db import Database
-from api.core.migrate import upgrade
+from api.core.migrate import PROJECT_ROOT, upgrade
 from api.core.security import hash_password
 from api.core.settings import Settings
+from api.identity.models import Clinic, Patient, User
 from api.notifications.channels import Channels
 from api.notifications.dispatch import dispatch_deliveries
 from api.notifications.models import PushSubscription
 from api.notifications.prompts import fan_out_prompts
-from api.patients.models import Clinic, Patient
 from api.treatments.models import TreatmentSession
+from bench.runner import _free_port
+from tests.factories import session_row
 
 # Thirty zones from UTC-10 to UTC+13:45, half-hour and quarter-hour offsets included.
 ZONES = (
@@ -234,7 +233,9 @@ async def _drop_pg_database(server_url: str, name: str) -> None:
 
 def _start_sink() -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "api.bench.push_sink", str(port)])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.push_sink", str(port)], cwd=PROJECT_ROOT
+    )
     origin = f"http://127.0.0.1:{port}"
     deadline = wall.monotonic() + 30
     while wall.monotonic() < deadline:

@@ -1,0 +1,22 @@
+"""GET /api/me/today: what the patient's Today screen shows."""
+
+from __future__ import annotations
+
+from litestar import Controller, get
+
+from api.core.deps import DB, Actor, Now
+from api.identity.middleware import patient_only
+from api.today import service
+from api.today.schemas import Today
+
+
+class MyTodayController(Controller):
+    path = "/api/me"
+    tags = ["me"]
+    guards = [patient_only]
+
+    @get("/today")
+    async def today(self, db: DB, actor: Actor, now: Now) -> Today:
+        assert actor.patient_id is not None and actor.timezone is not None
+        async with db.read() as conn:
+            return await service.today(conn, actor.patient_id, actor.timezone, now)

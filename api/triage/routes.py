@@ -1,0 +1,75 @@
+"""The practitioner's `/api/patients` routes: the triage list and each patient's row (this
+package's read model), and registering, reading, changing and re-inviting a patient
+(identity's service).
+
+One controller for the one path: Litestar refuses two controllers that share a path (each
+would add its own OPTIONS handler), and the list sits above identity, so it is here.
+"""
+
+from __future__ import annotations
+
+from litestar import Controller, get, patch, post
+from litestar.params import FromPath
+
+from api.core.deps import DB, Actor, AppSettings, Now, parse_id
+from api.identity import patients as service
+from api.identity.middleware import practitioner_only
+from api.identity.schemas import (
+    InviteOut,
+    PatientCreate,
+    PatientCreated,
+    PatientOut,
+    PatientUpdate,
+)
+from api.triage.schemas import PatientSummary
+from api.triage.service import list_patients, patient_summary
+
+
+class PatientsController(Controller):
+    path = "/api/patients"
+    tags = ["patients"]
+    guards = [practitioner_only]
+
+    @get("/")
+    async def list(self, db: DB, actor: Actor, now: Now) -> list[PatientSummary]:
+        return await list_patients(db, actor, now)
+
+    @get("/{patient_id:str}/summary")
+    async def summary(
+        self, patient_id: FromPath[str], db: DB, actor: Actor, now: Now
+    ) -> PatientSummary:
+        """The patient's row of the list: what the patient page's header reads."""
+        return await patient_summary(db, actor, parse_id(patient_id), now)
+
+    @post("/")
+    async def create(
+        self,
+        data: PatientCreate,
+        db: DB,
+        actor: Actor,
+        now: Now,
+        settings: AppSettings,
+    ) -> PatientCreated:
+        return await service.create_patient(db, actor, data, now, settings.base_url)
+
+    @get("/{patient_id:str}")
+    async def read(self, patient_id: FromPath[str], db: DB, actor: Actor, now: Now) -> PatientOut:
+        return await service.get_patient(db, actor, parse_id(patient_id), now)
+
+    @post("/{patient_id:str}/invite")
+    async def reissue_invite(
+        self, patient_id: FromPath[str], db: DB, actor: Actor, now: Now, settings: AppSettings
+    ) -> InviteOut:
+        """A new set-password link for the patient (also the clinic-assisted password reset)."""
+        return await service.reissue_invite(db, actor, parse_id(patient_id), now, settings.base_url)
+
+    @patch("/{patient_id:str}")
+    async def update(
+        self,
+        patient_id: FromPath[str],
+        data: PatientUpdate,
+        db: DB,
+        actor: Actor,
+        now: Now,
+    ) -> PatientOut:
+        return await service.update_patient(db, actor, parse_id(patient_id), data, now)
