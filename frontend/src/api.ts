@@ -1,6 +1,7 @@
 // The API client: same-origin JSON, the session cookie, and the CSRF token echoed on every
 // unsafe request. Errors come back as ApiError with the field the server named, so the
 // form can show the message next to that field.
+import type { ErrorBody } from "./types";
 
 export class ApiError extends Error {
   constructor(
@@ -51,7 +52,8 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   if (response.status === 204) return undefined as T;
   const data: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    const problem = (data ?? {}) as { detail?: string; field?: string };
+    // Usually the API's error body; a proxy in front of it may answer anything else.
+    const problem = (data ?? {}) as Partial<ErrorBody>;
     throw new ApiError(
       response.status,
       problem.detail ?? `The server answered ${response.status}`,

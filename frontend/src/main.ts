@@ -14,6 +14,7 @@ import { navigation, type ConfirmSignOut, type NavExtras } from "./nav";
 import { registerPwa } from "./pwa";
 import { currentPath, go, loadRouteGroup, match, route, routeGroup } from "./router";
 import { ended, me, signOut, type Me, type Unsent } from "./session";
+import type { Schemas } from "./types";
 import { registerAuthRoutes } from "./views/auth";
 import "./style.css";
 
@@ -59,11 +60,11 @@ const answeredScreening = new Set<string>();
 async function navExtras(user: Me): Promise<NavExtras> {
   if (user.role === "patient") {
     if (answeredScreening.has(user.id)) return { screeningOpen: false };
-    const seen = await lastSeen<{ answers: unknown }>("/api/me/screening").catch(() => null);
+    const seen = await lastSeen<Schemas["ScreeningOut"]>("/api/me/screening").catch(() => null);
     if (seen && seen.data.answers !== null) answeredScreening.add(user.id);
     return { screeningOpen: seen !== null && seen.data.answers === null };
   }
-  const alerts = await api<{ severity: string }[]>("GET", "/api/alerts").catch(() => null);
+  const alerts = await api<Schemas["AlertOut"][]>("GET", "/api/alerts").catch(() => null);
   return { urgent: alerts?.filter((alert) => alert.severity === "urgent").length ?? 0 };
 }
 

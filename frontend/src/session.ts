@@ -7,14 +7,19 @@
 // stays under their id, is never shown or sent for anyone else, and is sent when they sign
 // in again. Signing out with something unsent asks first.
 import { api, ApiError, OfflineError } from "./api";
+import type { Role } from "./nav";
 import { forgetLastSeen, lastSeenUser } from "./offline/last-seen";
 import { SIGNED_IN, type SignedInMessage } from "./offline/messages";
+import type { Schemas } from "./types";
 
-export interface Me {
-  id: string;
-  email: string;
-  name: string;
-  role: "patient" | "practitioner";
+/** GET /api/auth/me: who is signed in. */
+type UserOut = Schemas["UserOut"];
+
+/** The signed-in user, with a role this app has screens for (the API's `role` is a string). */
+export type Me = UserOut & { role: Role };
+
+function isMe(user: UserOut): user is Me {
+  return user.role === "patient" || user.role === "practitioner";
 }
 
 // Copies other screens keep on the device outside offline/last-seen.ts (Today's last answer).
@@ -24,15 +29,19 @@ let current: Me | null | undefined;
 
 /**
  * The signed-in user; null when signed out (the server answered 401, or this device is
- * offline and has never seen who is signed in). Other failures (5xx) are thrown.
+ * offline and has never seen who is signed in). Other failures (5xx, a role the app has no
+ * screens for) are thrown.
  */
 export async function me(): Promise<Me | null> {
   if (current !== undefined) return current;
   try {
-    const seen = await lastSeenUser<Me>("/api/auth/me");
+    const seen = await lastSeenUser<UserOut>("/api/auth/me");
+    const user = seen.data;
+    // No screens for that role: a failure (the screen says so, with Retry), not signed out.
+    if (!isMe(user)) throw new Error(`No screens for the role "${user.role}"`);
     // A copy from this device (offline) is not kept: the server is asked again next time.
-    if (seen.seenAt !== null) return seen.data;
-    current = seen.data;
+    if (seen.seenAt !== null) return user;
+    current = user;
     tellServiceWorker(current.id);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {

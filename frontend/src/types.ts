@@ -1,4 +1,10 @@
-// Shapes of the API's JSON (see the API's msgspec schemas and /schema).
+// Shapes of the API's JSON: aliases of the types generated from its OpenAPI document
+// (api-types.ts, `components["schemas"]`; regenerate it, never edit it). Every other module
+// gets the API's types from here, never from api-types.ts.
+import type { components } from "./api-types";
+
+/** Every request and response body of the API, by its schema name. */
+export type Schemas = components["schemas"];
 
 export const GRADED = ["swelling", "bruising", "discolouration", "hardening", "itching"] as const;
 export const SYMPTOMS = ["pain", ...GRADED] as const;
@@ -6,102 +12,65 @@ export type Symptom = (typeof SYMPTOMS)[number];
 
 export type Scores = Record<Symptom, number>;
 
-export interface CheckinBody extends Scores {
-  compression_worn?: boolean | null;
-  warning_signs?: string[];
-  note?: string | null;
-  /** When the patient pressed save (ISO instant): what orders offline replays. */
-  recorded_at: string;
-}
+/** PUT /api/me/checkins/{local_date}. `recorded_at` (when the patient pressed save) orders offline replays. */
+export type CheckinBody = Schemas["CheckinIn"];
+/** A stored check-in: GET /api/me/checkins, GET /api/patients/{id}/checkins, Today's `checkin`. */
+export type CheckinOut = Schemas["CheckinOut"];
+/** The PUT's answer: the check-in, what became of it, and advice about its warning signs. */
+export type CheckinResult = Schemas["CheckinResult"];
 
-export interface TimelineSession {
-  id: string;
-  performed_on: string;
-  review_on: string;
-  areas: string[];
-}
+/**
+ * A check-in's answers as a screen shows them or prefills a form: one stored on the server
+ * (CheckinOut) or one saved on this device and not sent yet (CheckinBody), maybe in part.
+ */
+export type CheckinAnswers = Partial<CheckinBody> | Partial<CheckinOut>;
 
-export interface TimelinePoint extends Scores {
-  local_date: string;
-  session_id: string;
-  day: number;
-}
-
+export type TimelineSession = Schemas["TimelineSession"];
+/** A check-in on the timeline; `session_id` and `day` are null when no session came before it. */
+export type TimelinePoint = Schemas["TimelinePoint"];
 /** The clinic's usual range for one symptom on one day since session (n other patients). */
-export interface BandPoint {
-  day: number;
-  symptom: Symptom;
-  p25: number;
-  median: number;
-  p75: number;
-  n: number;
+export type BandPoint = Schemas["BandPoint"];
+/** GET /api/me/timeline and GET /api/patients/{id}/timeline. */
+export type Timeline = Schemas["Timeline"];
+
+/** The warning-sign codes the API accepts (api/checkins/schemas.py WarningSign). */
+export type WarningSign = NonNullable<CheckinBody["warning_signs"]>[number];
+
+/**
+ * A guard for a union of codes from its every value: the record must name each exactly once
+ * (the compiler checks it against the generated union both ways), so it cannot drift.
+ */
+export function oneOf<T extends string>(values: Record<T, true>): (value: string) => value is T {
+  return (value: string): value is T => Object.hasOwn(values, value);
 }
 
-export interface Timeline {
-  sessions: TimelineSession[];
-  points: TimelinePoint[];
-  band: BandPoint[];
-}
-
-/** The warning-sign codes (api/checkins/schemas.py WarningSign), in the forms' order. */
-export type WarningSign =
-  | "chest_pain_or_breathless"
-  | "vision_speech_or_weakness"
-  | "allergic_reaction"
-  | "leg_swelling_with_pain"
-  | "ulcer_blister_or_blackening"
-  | "spreading_redness_or_fever";
+/** Whether a form's value is a warning-sign code the API accepts. */
+export const isWarningSign = oneOf<WarningSign>({
+  chest_pain_or_breathless: true,
+  vision_speech_or_weakness: true,
+  allergic_reaction: true,
+  leg_swelling_with_pain: true,
+  ulcer_blister_or_blackening: true,
+  spreading_redness_or_fever: true,
+});
 
 /** What to do about warning signs (api/checkins/advice.py): in a check-in or report answer. */
-export interface WarningAdvice {
-  level: "emergency" | "contact_clinic";
-  title: string;
-  text: string;
-  clinic_phone: string | null;
-}
+export type WarningAdvice = Schemas["WarningAdvice"];
 
-/** POST /api/me/warning-signs: signs on their own, accepted whatever the date or session. */
-export interface WarningReportBody {
-  /** 1-6 codes. */
-  warning_signs: string[];
-  /** When the patient pressed send (ISO instant): a replay with the same one is a no-op. */
-  recorded_at: string;
-  note?: string | null;
-}
+/** POST /api/me/warning-signs: signs on their own (1-6 codes), accepted whatever the date or session. */
+export type WarningReportBody = Schemas["WarningSignsIn"];
 
 /** Its answer: 201 when stored now, 200 for a replay; the clinic has been told either way. */
-export interface WarningReportResult {
-  id: string;
-  local_date: string;
-  warning_signs: string[];
-  note: string | null;
-  recorded_at: string;
-  outcome: "created" | "updated" | "unchanged";
-  advice: WarningAdvice;
-}
+export type WarningReportResult = Schemas["WarningSignsResult"];
 
 /** GET /api/me/today. `session`/`day` are null and `advice` is [] until a session is recorded. */
-export interface Today {
-  local_date: string;
-  timezone: string;
-  day: number | null;
-  session: TimelineSession | null;
-  checked_in: boolean;
-  checkin: (CheckinBody & { local_date: string }) | null;
-  advice: { topic: string; text: string }[];
-  /** Whether today's check-in asks about the compression garment (the days it is worn). */
-  ask_compression: boolean;
-  /** A warning sign the patient reported: its alert open (what to do now) or recently seen. */
-  follow_up?: WarningFollowUp | null;
-  /** The daily reminder's local time, "19:00". */
-  reminder_time: string;
-}
+export type Today = Schemas["Today"];
 
-export interface WarningFollowUp {
-  status: "open" | "acknowledged";
-  warning_signs: string[];
-  last_reported_on: string;
-  acknowledged_at: string | null;
-  /** What to do now, while the clinic has not acknowledged it. */
-  advice: WarningAdvice | null;
-}
+/** A warning sign the patient reported: its alert open (what to do now) or recently seen. */
+export type WarningFollowUp = Schemas["WarningFollowUp"];
+
+/** One piece of Today's aftercare advice. */
+export type Advice = Schemas["Advice"];
+
+/** An error answer (4xx, 5xx): what went wrong, and the field at fault (422). */
+export type ErrorBody = Schemas["Error"];

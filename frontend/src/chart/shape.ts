@@ -13,9 +13,9 @@
 // window stretches to it); otherwise it is listed under the charts as "after the days shown".
 // The patient's line joins recorded days only: a missed day is never given a value.
 
-import { SYMPTOMS, type Symptom, type Timeline, type TimelinePoint, type TimelineSession } from "../types";
+import { SYMPTOMS, type Symptom, type Timeline, type TimelineSession } from "../types";
 import { symptomName } from "../words";
-import { MAX_BAND_GAP, sessionPoints, sessionsInOrder } from "./verdict";
+import { MAX_BAND_GAP, sessionPoints, sessionsInOrder, type SessionPoint } from "./verdict";
 
 export const LABELS = Object.fromEntries(SYMPTOMS.map((s) => [s, symptomName(s)])) as Record<Symptom, string>;
 
@@ -67,7 +67,7 @@ export interface Course {
   /** Those that fall after the window, said in words under the charts. */
   later: Marker[];
   /** This session's check-ins, in day order. */
-  points: TimelinePoint[];
+  points: SessionPoint[];
   panels: SymptomPanel[];
 }
 

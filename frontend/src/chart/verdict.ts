@@ -81,9 +81,15 @@ export function latestSession(timeline: Timeline): TimelineSession | null {
   return sessionsInOrder(timeline).at(-1) ?? null;
 }
 
+/** A check-in after a session: a timeline point with its session and day since it (the API
+ * gives a check-in from before any session neither). */
+export type SessionPoint = TimelinePoint & { session_id: string; day: number };
+
 /** One session's check-ins, in day order. */
-export function sessionPoints(timeline: Timeline, sessionId: string): TimelinePoint[] {
-  return timeline.points.filter((point) => point.session_id === sessionId).sort((a, b) => a.day - b.day);
+export function sessionPoints(timeline: Timeline, sessionId: string): SessionPoint[] {
+  return timeline.points
+    .filter((point): point is SessionPoint => point.session_id === sessionId && point.day !== null)
+    .sort((a, b) => a.day - b.day);
 }
 
 /** A score as words in a sentence: pain "5", a grade "mild". */
@@ -102,7 +108,7 @@ export function shortDate(iso: string): string {
   });
 }
 
-function judge(symptom: Symptom, points: TimelinePoint[], band: BandPoint[]): Verdict {
+function judge(symptom: Symptom, points: SessionPoint[], band: BandPoint[]): Verdict {
   const name = symptomName(symptom);
   const last = points.at(-1);
   if (!last) return { symptom, kind: "no_data", sentence: `${name}: no check-ins yet.` };
@@ -152,9 +158,10 @@ export function compareDay(
 ): { symptom: Symptom; value: number; verdict: DayVerdict }[] {
   const point = timeline.points.find((candidate) => candidate.local_date === localDate);
   if (!point) return [];
+  const day = point.day; // null before any session: no day since one, so no usual range
   return SYMPTOMS.map((symptom) => ({
     symptom,
     value: point[symptom],
-    verdict: compareWith(point[symptom], usualRange(timeline.band, symptom, point.day)),
+    verdict: compareWith(point[symptom], day === null ? null : usualRange(timeline.band, symptom, day)),
   }));
 }

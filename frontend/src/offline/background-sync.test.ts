@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkinBody } from "../test-support";
+import type { WarningSign } from "../types";
 import {
   queueWithOwner,
   replayCheckinRequest,
@@ -28,7 +29,7 @@ class FakeQueue implements RequestQueue {
   }
 }
 
-function checkinRequest(day: string, signs: string[] = [], pain = 5): Request {
+function checkinRequest(day: string, signs: WarningSign[] = [], pain = 5): Request {
   const body = checkinBody({ pain, warning_signs: signs, note: null, recorded_at: `${day}T19:00:00.000Z` });
   return new Request(`${ORIGIN}/api/me/checkins/${day}`, {
     method: "PUT",
@@ -38,7 +39,7 @@ function checkinRequest(day: string, signs: string[] = [], pain = 5): Request {
   });
 }
 
-function put(day: string, signs: string[] = [], owner: string | null = ANN): QueueEntry {
+function put(day: string, signs: WarningSign[] = [], owner: string | null = ANN): QueueEntry {
   return { request: checkinRequest(day, signs), metadata: owner ? { owner } : undefined };
 }
 

@@ -1,7 +1,7 @@
 import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
 import { checkinBody } from "../test-support";
-import type { CheckinBody } from "../types";
+import type { CheckinBody, WarningSign } from "../types";
 import { CheckinQueue, ReportQueue, type QueuedCheckin, type SendOutcome } from "./queue";
 
 let counter = 0;
@@ -137,7 +137,7 @@ describe("CheckinQueue", () => {
 describe("ReportQueue", () => {
   let reportsCounter = 0;
   const freshReports = () => new ReportQueue(`reports-test-${++reportsCounter}`);
-  const report = (at: string, signs = ["leg_swelling_with_pain"]) => ({ warning_signs: signs, recorded_at: at, note: null });
+  const report = (at: string, signs: WarningSign[] = ["leg_swelling_with_pain"]) => ({ warning_signs: signs, recorded_at: at, note: null });
 
   it("keeps every report, one per recorded_at, and sends them oldest first", async () => {
     const queue = freshReports();

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { checkinBody } from "../test-support";
-import type { CheckinBody, WarningReportBody } from "../types";
+import type { CheckinBody, WarningReportBody, WarningSign } from "../types";
 import type { SendOutcome } from "./queue";
 import { deliveryOf, replayCheckin, reportOf, type Delivery, type ReplaySteps } from "./replay";
 
-function body(signs: string[] = [], note: string | null = null): CheckinBody {
+function body(signs: WarningSign[] = [], note: string | null = null): CheckinBody {
   return checkinBody({ pain: 4, warning_signs: signs, note, recorded_at: "2026-03-10T19:00:00.000Z" });
 }
 

@@ -3,7 +3,15 @@
 // questions unanswered marks all of them at once and takes the patient to the first.
 import { api, ApiError, OfflineError } from "../../api";
 import { h } from "../../dom";
-import { GRADED, type CheckinBody, type WarningAdvice, type WarningReportBody } from "../../types";
+import {
+  GRADED,
+  isWarningSign,
+  type CheckinAnswers,
+  type CheckinBody,
+  type CheckinResult,
+  type WarningAdvice,
+  type WarningReportBody,
+} from "../../types";
 import { checkinNotSaved, reason } from "../../offline/notices";
 import { reportOf } from "../../offline/replay";
 import { EMERGENCY_SIGNS, WARNING_SIGNS } from "../../words";
@@ -116,7 +124,7 @@ export interface CheckinFormOptions {
  */
 export function checkinForm(
   localDate: string,
-  existing: Partial<CheckinBody> | null,
+  existing: CheckinAnswers | null,
   askCompression: boolean,
   queued: boolean,
   options: CheckinFormOptions = {},
@@ -208,15 +216,16 @@ export function checkinForm(
       hardening: Number(data.get("hardening")),
       itching: Number(data.get("itching")),
       compression_worn: askCompression ? data.get("compression_worn") !== null : null,
-      warning_signs: data.getAll("warning_signs").map(String),
+      warning_signs: data.getAll("warning_signs").map(String).filter(isWarningSign),
       note: String(data.get("note") ?? "").trim() || null,
       recorded_at: new Date().toISOString(),
     };
     clearProblems(form);
     try {
       await flushQueue(); // older queued days first, so they are not overtaken
-      const saved = await api<{ advice: WarningAdvice | null }>("PUT", `/api/me/checkins/${localDate}`, body);
-      done({ body, queued: false, advice: saved.advice }, "Saved.");
+      const saved = await api<CheckinResult>("PUT", `/api/me/checkins/${localDate}`, body);
+      // `advice` may be absent (no warning signs): none to show, as for null.
+      done({ body, queued: false, advice: saved.advice ?? null }, "Saved.");
     } catch (error) {
       if (error instanceof ApiError && error.status !== 401) {
         status.textContent = "";

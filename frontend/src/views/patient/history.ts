@@ -4,18 +4,19 @@
 import { api, OfflineError } from "../../api";
 import { formatDate, h, lastSeenNote } from "../../dom";
 import { lastSeen, peekLastSeen } from "../../offline/last-seen";
-import type { CheckinBody } from "../../types";
+import type { CheckinBody, CheckinOut } from "../../types";
 import { checkinForm } from "./checkin-form";
 import { queue } from "./sync";
 
-type Stored = CheckinBody & { local_date: string };
+/** A row: a check-in the server has, or one queued on this device (its body and day). */
+type Row = CheckinOut | (CheckinBody & { local_date: string });
 
 const CHECKINS = "/api/me/checkins";
 
 export async function historyView(): Promise<HTMLElement> {
-  const [stored, queued] = await Promise.all([lastSeen<Stored[]>(CHECKINS), queue.all()]);
+  const [stored, queued] = await Promise.all([lastSeen<CheckinOut[]>(CHECKINS), queue.all()]);
   const waiting = new Set(queued.map((item) => item.local_date));
-  const days = new Map<string, Stored>();
+  const days = new Map<string, Row>();
   for (const item of stored.data) days.set(item.local_date, item);
   for (const item of queued) days.set(item.local_date, { ...item.body, local_date: item.local_date });
   const rows = [...days.values()].sort((a, b) => b.local_date.localeCompare(a.local_date));
@@ -44,11 +45,11 @@ export async function historyView(): Promise<HTMLElement> {
 }
 
 /** One day's saved check-in: from the server, or offline from the last list seen here. */
-async function savedDay(day: string): Promise<Stored | null> {
+async function savedDay(day: string): Promise<CheckinOut | null> {
   try {
-    return (await api<Stored[]>("GET", `${CHECKINS}?from=${day}&to=${day}`))[0] ?? null;
+    return (await api<CheckinOut[]>("GET", `${CHECKINS}?from=${day}&to=${day}`))[0] ?? null;
   } catch (error) {
-    const copy = error instanceof OfflineError ? peekLastSeen<Stored[]>(CHECKINS) : null;
+    const copy = error instanceof OfflineError ? peekLastSeen<CheckinOut[]>(CHECKINS) : null;
     if (!copy) throw error;
     return copy.data.find((item) => item.local_date === day) ?? null;
   }

@@ -1,23 +1,13 @@
 // Notifications: the inbox, turning on push reminders, and reminder preferences.
 import { api, ApiError } from "../../api";
 import { formatDate, h, showError } from "../../dom";
+import type { Schemas } from "../../types";
 
-interface Notice {
-  id: string;
-  kind: string;
-  local_date: string | null;
-  title: string;
-  body: string;
-  created_at: string;
-  read_at: string | null;
-}
+/** A row of GET /api/me/notifications. */
+type Notice = Schemas["NotificationOut"];
 
-interface Preferences {
-  timezone: string;
-  checkin_time: string;
-  channels: { push: boolean; email: boolean };
-  email_available: boolean;
-}
+/** GET /api/me/preferences. */
+type Preferences = Schemas["PreferencesOut"];
 
 function base64UrlToBytes(value: string): Uint8Array<ArrayBuffer> {
   const padded = (value + "=".repeat((4 - (value.length % 4)) % 4)).replace(/-/g, "+").replace(/_/g, "/");
@@ -37,7 +27,7 @@ async function enablePush(status: HTMLElement): Promise<void> {
     status.textContent = "Reminders are blocked in this browser's settings.";
     return;
   }
-  const { public_key } = await api<{ public_key: string }>("GET", "/api/push/vapid-public-key");
+  const { public_key } = await api<Schemas["VapidKeyOut"]>("GET", "/api/push/vapid-public-key");
   const registration = await navigator.serviceWorker.ready;
   const subscription =
     (await registration.pushManager.getSubscription()) ??

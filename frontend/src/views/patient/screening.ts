@@ -3,23 +3,16 @@
 // only (shown on their patient page), so this screen never shows them to the patient.
 import { api, ApiError, OfflineError } from "../../api";
 import { h, showError } from "../../dom";
+import type { Schemas } from "../../types";
 
-export interface ScreeningAnswers {
-  pregnant_or_breastfeeding: boolean;
-  sclerosant_allergy: boolean;
-  clotting_disorder: boolean;
-  acute_illness: boolean;
-  largest_vein_mm: number;
-  vein_count_estimate: number;
-  notes: string | null;
-}
+/** The answers as stored (in a Screening). */
+export type ScreeningAnswers = Schemas["ScreeningAnswersOut"];
+
+/** PUT /api/me/screening: the answers to store. */
+export type ScreeningBody = Schemas["ScreeningIn"];
 
 /** GET /api/me/screening and GET /api/patients/{id}/screening. */
-export interface Screening {
-  answers: ScreeningAnswers | null;
-  flags: string[];
-  updated_at: string | null;
-}
+export type Screening = Schemas["ScreeningOut"];
 
 type YesNo = "pregnant_or_breastfeeding" | "sclerosant_allergy" | "clotting_disorder" | "acute_illness";
 
@@ -45,7 +38,7 @@ const HINTS: Record<string, string> = {
   notes: `Please keep this to ${NOTES_MAX.toLocaleString("en-GB")} characters.`,
 };
 
-export type BodyOrProblem = { body: ScreeningAnswers } | { field: string; message: string };
+export type BodyOrProblem = { body: ScreeningBody } | { field: string; message: string };
 
 /** The form's values as the API's body (booleans and numbers as JSON types), or what to fix. */
 export function screeningBody(data: FormData): BodyOrProblem {

@@ -24,7 +24,7 @@ import {
   type SendOutcome,
 } from "../../offline/queue";
 import { deliveryOf, replayCheckin, reportOf, type Delivery } from "../../offline/replay";
-import type { WarningAdvice, WarningReportBody, WarningReportResult } from "../../types";
+import type { Schemas, WarningAdvice, WarningReportBody, WarningReportResult } from "../../types";
 
 const outbox = openOutbox();
 const checkins = new CheckinQueue(outbox);
@@ -177,7 +177,7 @@ function scheduleRetry(result: SyncResult): void {
 /** Who the session cookie belongs to now: an id, null (nobody), or undefined (no answer). */
 async function signedInNow(): Promise<string | null | undefined> {
   try {
-    return (await api<{ id: string }>("GET", "/api/auth/me")).id;
+    return (await api<Schemas["UserOut"]>("GET", "/api/auth/me")).id;
   } catch (error) {
     return error instanceof ApiError && error.status === 401 ? null : undefined;
   }

@@ -1,7 +1,7 @@
 // Today's done state: what the patient sees once today's check-in is saved (or kept on
 // this phone to send later), at the top of Today, every time they open it that day.
 import { h } from "../../dom";
-import type { CheckinBody, WarningAdvice } from "../../types";
+import type { CheckinAnswers, WarningAdvice } from "../../types";
 import { adviceBox } from "./checkin-form";
 import { SYNCED_EVENT, type SyncResult } from "./sync";
 import { answerLines, reminderLine } from "./today-text";
@@ -12,7 +12,7 @@ export const REFUSED_LINE = "Not saved: it could not be sent. The message above 
 
 export interface DoneState {
   localDate: string;
-  body: Partial<CheckinBody>;
+  body: CheckinAnswers;
   /** Still waiting on this device to be sent. */
   queued: boolean;
   /** Saved a moment ago on this screen (so "Saved." is worth saying). */
@@ -26,7 +26,7 @@ export interface DoneState {
 }
 
 /** The answers as a compact two-column list: name, then the answer. */
-function answers(body: Partial<CheckinBody>): HTMLElement {
+function answers(body: CheckinAnswers): HTMLElement {
   return h(
     "dl",
     { class: "answers" },

@@ -1,14 +1,14 @@
 // The words on Today that come from data: the saved answers, the reminder line, and which
 // aftercare advice shows at once. Pure (no DOM), so it is tested on its own.
 import { compareWith, usualRange } from "../../chart/verdict";
-import { GRADED, SYMPTOMS, type BandPoint, type CheckinBody } from "../../types";
+import { GRADED, SYMPTOMS, type Advice, type BandPoint, type CheckinAnswers } from "../../types";
 import { gradeName, lower, signName, symptomName } from "../../words";
 
 /** One answer as the done state and History show it: ["Swelling", "Mild"]. */
 export type AnswerLine = [label: string, value: string];
 
 /** The saved check-in in words, in the form's order; optional answers only when given. */
-export function answerLines(body: Partial<CheckinBody>): AnswerLine[] {
+export function answerLines(body: CheckinAnswers): AnswerLine[] {
   const lines: AnswerLine[] = [];
   if (body.pain !== undefined) lines.push([symptomName("pain"), `${body.pain} of 10`]);
   for (const symptom of GRADED) {
@@ -30,10 +30,8 @@ export function reminderLine(reminderTime: string): string {
   return `Next reminder: tomorrow at ${reminderTime}`;
 }
 
-export interface AdviceItem {
-  topic: string;
-  text: string;
-}
+/** One piece of Today's aftercare advice (GET /api/me/today `advice`). */
+export type AdviceItem = Advice;
 
 // Advice that says when to get help is never folded away.
 const ALWAYS_SHOWN = new Set(["when_to_call", "urgent", "call"]);
@@ -58,7 +56,7 @@ export function splitAdvice(items: AdviceItem[], shown = 3): { first: AdviceItem
 }
 
 /** The sentence for `comparisonLine` (pure, unit-tested). */
-export function comparisonSentence(band: BandPoint[], day: number, body: Partial<CheckinBody>): string {
+export function comparisonSentence(band: BandPoint[], day: number, body: CheckinAnswers): string {
   const judged = SYMPTOMS.filter((symptom) => body[symptom] !== undefined).map((symptom) => ({
     symptom,
     verdict: compareWith(body[symptom] as number, usualRange(band, symptom, day)),

@@ -5,7 +5,7 @@
 // reported.
 import { formatDate, h, lastSeenNote } from "../../dom";
 import { lastSeen, peekLastSeen } from "../../offline/last-seen";
-import type { CheckinBody, Timeline, Today, WarningAdvice, WarningFollowUp } from "../../types";
+import type { CheckinAnswers, CheckinBody, Timeline, Today, WarningAdvice, WarningFollowUp } from "../../types";
 import { adviceBox, checkinForm, WARNING_SIGNS } from "./checkin-form";
 import { screeningPrompt } from "./screening";
 import { refusedNotice } from "./refused-notice";
@@ -53,7 +53,7 @@ export function followUpBox(followUp: WarningFollowUp): HTMLElement {
  * when offline); the answers are the ones just shown, so a check-in still queued on the
  * phone is compared too. Nothing is shown when the timeline cannot be had at all.
  */
-export function comparisonLine(today: Today, body: Partial<CheckinBody>): HTMLElement | null {
+export function comparisonLine(today: Today, body: CheckinAnswers): HTMLElement | null {
   const day = today.day;
   if (day === null) return null;
   const line = h("p", { class: "comparison" });
@@ -96,7 +96,7 @@ function adviceSection(items: Today["advice"]): HTMLElement | null {
  */
 function checkinArea(today: Today, queued: CheckinBody | undefined): HTMLElement {
   const area = h("div", { class: "checkin-area" });
-  const showDone = (body: Partial<CheckinBody>, isQueued: boolean, justSaved: boolean, advice: WarningAdvice | null): HTMLElement => {
+  const showDone = (body: CheckinAnswers, isQueued: boolean, justSaved: boolean, advice: WarningAdvice | null): HTMLElement => {
     const { section, focusTarget } = doneState({
       localDate: today.local_date,
       body,
@@ -110,7 +110,7 @@ function checkinArea(today: Today, queued: CheckinBody | undefined): HTMLElement
     area.replaceChildren(section);
     return focusTarget;
   };
-  const showForm = (prefill: Partial<CheckinBody> | null): HTMLElement => {
+  const showForm = (prefill: CheckinAnswers | null): HTMLElement => {
     const heading = h("h2", { id: "checkin-heading", tabindex: -1 }, "How are you today?");
     const form = checkinForm(today.local_date, prefill, today.ask_compression === true, false, {
       onSaved: (saved) => {

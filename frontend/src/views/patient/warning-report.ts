@@ -3,7 +3,7 @@
 // the clinic at once. Offline it waits in the report queue (sync.ts) and the patient is told
 // plainly that the clinic does not know yet.
 import { h } from "../../dom";
-import type { WarningAdvice, WarningReportBody } from "../../types";
+import { isWarningSign, type WarningAdvice, type WarningReportBody } from "../../types";
 import { adviceBox, offlineAdvice, warningSignChecks, WARNING_SIGNS } from "./checkin-form";
 import { clearProblems, describeWith, showProblems } from "./form-errors";
 import { reportNowOrLater, SYNCED_EVENT, type SyncResult } from "./sync";
@@ -65,7 +65,7 @@ export function warningReportForm(waiting = 0): HTMLElement {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const data = new FormData(form);
-    const signs = data.getAll("warning_signs").map(String);
+    const signs = data.getAll("warning_signs").map(String).filter(isWarningSign);
     if (signs.length === 0) {
       showProblems(form, [{ field: "warning_signs", message: "Tick the sign or signs you have noticed." }]);
       return;

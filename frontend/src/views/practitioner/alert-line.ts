@@ -16,7 +16,10 @@ export const UNDO_MS = 8000;
 const PAIN = symptomName("pain");
 const SEVERE = gradeName(3);
 
-const RULES: Record<Alert["rule"], string> = {
+/** The alert rules these screens have words for (api/alerts); the API's `rule` is a string. */
+type Rule = "warning_sign" | "pain_high" | "pain_rising" | "symptom_severe" | "missed_checkins";
+
+const RULES: Record<Rule, string> = {
   warning_sign: "Warning sign",
   pain_high: `${PAIN} 7 or more`,
   pain_rising: `${PAIN} rising`,
@@ -24,8 +27,11 @@ const RULES: Record<Alert["rule"], string> = {
   missed_checkins: "Missed check-ins",
 };
 
+const isRule = (rule: string): rule is Rule => Object.hasOwn(RULES, rule);
+
+/** A rule's name; a rule this release has no words for, its code. */
 export function ruleLabel(rule: string): string {
-  return RULES[rule as Alert["rule"]] ?? rule;
+  return isRule(rule) ? RULES[rule] : rule;
 }
 
 const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);

@@ -2,7 +2,7 @@
 import { api } from "../../api";
 import { h } from "../../dom";
 import { errorLine, labelled, screen, showErrors, showFailure } from "./common";
-import type { PatientCreated } from "./model";
+import type { PatientCreate, PatientCreated } from "./model";
 
 const TITLE = "Add patient";
 
@@ -67,7 +67,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /** The form's values as the API's body, or every field that needs fixing with its message. */
-export function patientBody(data: FormData): { body: Record<string, string> } | { errors: Record<string, string> } {
+export function patientBody(data: FormData): { body: PatientCreate } | { errors: Record<string, string> } {
   const value = (key: string): string => String(data.get(key) ?? "").trim();
   const errors: Record<string, string> = {};
   if (value("name") === "") errors.name = HINTS.name;

@@ -3,8 +3,9 @@ import { api } from "../../api";
 import { h } from "../../dom";
 import { go } from "../../router";
 import { errorLine, labelled, loadOr, localToday, screen, showErrors, showFailure } from "./common";
+import { oneOf } from "../../types";
 import { AREAS, SCLEROSANTS } from "../../words";
-import type { Patient, TreatmentSession } from "./model";
+import type { Patient, SessionCreate, TreatmentSession } from "./model";
 
 const TITLE = "Record a session";
 
@@ -48,16 +49,55 @@ function areasFieldset(): HTMLFieldSetElement {
   );
 }
 
+type Area = SessionCreate["areas"][number];
+type Sclerosant = SessionCreate["sclerosant"];
+
+// The API's codes (its enums), checked against them by the compiler; the form's boxes and
+// options come from the vocabulary (words.ts), which names the same codes.
+const isArea = oneOf<Area>({
+  leg_left_thigh: true,
+  leg_left_knee: true,
+  leg_left_calf: true,
+  leg_left_ankle: true,
+  leg_left_foot: true,
+  leg_right_thigh: true,
+  leg_right_knee: true,
+  leg_right_calf: true,
+  leg_right_ankle: true,
+  leg_right_foot: true,
+  face_nose: true,
+  face_cheeks: true,
+  chest: true,
+  arm_left: true,
+  arm_right: true,
+  abdomen: true,
+});
+const isSclerosant = oneOf<Sclerosant>({
+  polidocanol: true,
+  sodium_tetradecyl_sulfate: true,
+  hypertonic_saline: true,
+  glycerin: true,
+  other: true,
+});
+
+type NumberField =
+  | "concentration_pct"
+  | "volume_ml"
+  | "injections"
+  | "compression_days"
+  | "restriction_days"
+  | "daily_days";
+
 // Checked here too so every slip is shown at once without a round trip; the API stays the
 // authority (its 422 lands next to the field it names).
-const NUMBERS: [field: string, min: number, max: number, whole: boolean, aboveMin: boolean][] = [
-  ["concentration_pct", 0, 100, false, true],
-  ["volume_ml", 0, 100, false, true],
-  ["injections", 1, 500, true, false],
-  ["compression_days", 0, 90, true, false],
-  ["restriction_days", 0, 90, true, false],
-  ["daily_days", 0, 120, true, false],
-];
+const NUMBERS: Record<NumberField, [min: number, max: number, whole: boolean, aboveMin: boolean]> = {
+  concentration_pct: [0, 100, false, true],
+  volume_ml: [0, 100, false, true],
+  injections: [1, 500, true, false],
+  compression_days: [0, 90, true, false],
+  restriction_days: [0, 90, true, false],
+  daily_days: [0, 120, true, false],
+};
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -65,39 +105,55 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 export function sessionBody(
   data: FormData,
   today: string,
-): { body: Record<string, unknown> } | { errors: Record<string, string> } {
+): { body: SessionCreate } | { errors: Record<string, string> } {
   const text = (key: string): string => String(data.get(key) ?? "").trim();
-  const body: Record<string, unknown> = {};
   const errors: Record<string, string> = {};
   const performed = text("performed_on");
   if (!ISO_DATE.test(performed)) errors.performed_on = HINTS.performed_on;
   else if (performed > today) errors.performed_on = "A session can't be recorded for a future date.";
-  else body.performed_on = performed;
-  const areas = data.getAll("areas").map(String);
+  const areas = data.getAll("areas").map(String).filter(isArea);
   if (areas.length === 0) errors.areas = HINTS.areas;
-  else body.areas = areas;
-  if (text("sclerosant") === "") errors.sclerosant = HINTS.sclerosant;
-  else body.sclerosant = text("sclerosant");
-  for (const [key, min, max, whole, aboveMin] of NUMBERS) {
+  const sclerosant = text("sclerosant");
+  if (!isSclerosant(sclerosant)) errors.sclerosant = HINTS.sclerosant;
+  const number = (key: NumberField): number => {
+    const [min, max, whole, aboveMin] = NUMBERS[key];
     const value = text(key);
-    const number = Number(value);
+    const parsed = Number(value);
     const fits =
       value !== "" &&
-      Number.isFinite(number) &&
-      (aboveMin ? number > min : number >= min) &&
-      number <= max &&
-      (!whole || Number.isInteger(number));
+      Number.isFinite(parsed) &&
+      (aboveMin ? parsed > min : parsed >= min) &&
+      parsed <= max &&
+      (!whole || Number.isInteger(parsed));
     if (!fits) errors[key] = HINTS[key];
-    else body[key] = number; // the API is strict: numbers go as JSON numbers, never "3"
-  }
+    return parsed; // the API is strict: numbers go as JSON numbers, never "3"
+  };
+  const numbers = {
+    concentration_pct: number("concentration_pct"),
+    volume_ml: number("volume_ml"),
+    injections: number("injections"),
+    compression_days: number("compression_days"),
+    restriction_days: number("restriction_days"),
+    daily_days: number("daily_days"),
+  };
   const review = text("review_on");
-  if (review !== "") {
-    if (!ISO_DATE.test(review) || (ISO_DATE.test(performed) && review <= performed)) errors.review_on = HINTS.review_on;
-    else body.review_on = review;
+  if (review !== "" && (!ISO_DATE.test(review) || (ISO_DATE.test(performed) && review <= performed))) {
+    errors.review_on = HINTS.review_on;
   }
-  if (text("notes").length > 2000) errors.notes = HINTS.notes;
-  else if (text("notes") !== "") body.notes = text("notes");
-  return Object.keys(errors).length > 0 ? { errors } : { body };
+  const notes = text("notes");
+  if (notes.length > 2000) errors.notes = HINTS.notes;
+  // (An unknown sclerosant is among the errors already; checked again so its type is known.)
+  if (Object.keys(errors).length > 0 || !isSclerosant(sclerosant)) return { errors };
+  return {
+    body: {
+      performed_on: performed,
+      areas,
+      sclerosant,
+      ...numbers,
+      ...(review !== "" ? { review_on: review } : {}),
+      ...(notes !== "" ? { notes } : {}),
+    },
+  };
 }
 
 export async function newSessionView(params: Record<string, string>): Promise<HTMLElement> {
