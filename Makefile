@@ -45,8 +45,9 @@ run: install frontend
 # so they run side by side, one per core; each line of their output says which pass it is.
 # The PostgreSQL pass is the shorter, so it also takes BROWSER_SHARE of the browser tests
 # (on SQLite, as they always are) and the two end together.
+# The contract run (schemathesis against a real server on SQLite) goes with them.
 BROWSER_SHARE := tests/e2e/test_practitioner_screens.py tests/e2e/test_screens.py \
-  tests/e2e/test_recovery_charts.py
+  tests/e2e/test_recovery_charts.py tests/test_contract.py
 test: install tools lint api-types-check test-frontend frontend
 	$(MAKE) --no-print-directory -j2 test-sqlite test-postgres SHARE_BROWSER=1
 
@@ -87,7 +88,8 @@ test-sqlite: install tools
 test-postgres: install tools
 	mkdir -p .pytest-tmp
 	set -o pipefail; PATH="$(CURDIR)/$(BIN):$$PATH" scripts/with-postgres.sh \
-	  $(BIN)/pytest --ignore=tests/e2e --ignore=tests/test_bench.py -p no:cacheprovider \
+	  $(BIN)/pytest --ignore=tests/e2e --ignore=tests/test_bench.py \
+	  --ignore=tests/test_contract.py -p no:cacheprovider \
 	  --basetemp=$(CURDIR)/.pytest-tmp/postgres 2>&1 | sed -u 's/^/[postgres] /'
 	$(if $(SHARE_BROWSER),set -o pipefail; env -u AFTERLINE_TEST_DATABASE_URL $(BIN)/pytest \
 	  -p no:cacheprovider $(BROWSER_SHARE) --basetemp=$(CURDIR)/.pytest-tmp/browser \

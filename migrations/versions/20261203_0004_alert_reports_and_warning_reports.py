@@ -237,7 +237,7 @@ def _backfill_reports() -> None:
 
 
 def _backfill_prompts_from() -> None:
-    """As the app sets it on accepting an invitation (`api.auth.service.first_prompt_day`):
+    """As the app sets it on accepting an invitation (`api.identity.accounts.first_prompt_day`):
     the day of the first acceptance, or the next one if it came after the check-in time."""
     bind = op.get_bind()
     patient = sa.table(

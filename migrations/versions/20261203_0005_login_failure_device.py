@@ -5,7 +5,7 @@ Revises: 0004
 Create Date: 2026-12-03 12:00:00
 
 A browser that signed in to an account before carries a signed device cookie
-(`api.auth.devices`); its failures are counted per device instead of per account and IP,
+(`api.identity.devices`); its failures are counted per device instead of per account and IP,
 so attacks from elsewhere cannot lock the account's owner out. Existing rows are failures
 of unknown devices (NULL).
 """
