@@ -6,7 +6,7 @@ from typing import Annotated
 
 from litestar import Controller, Response, delete, get, post
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from api.alerts import service
@@ -18,7 +18,7 @@ from api.alerts.schemas import (
     WarningSignsResult,
 )
 from api.alerts.warning_signs import report_warning_signs
-from api.core.deps import DB, Actor, AppSettings, Now, parse_id
+from api.core.deps import DB, Actor, AppSettings, Me, Now, parse_id
 from api.identity.middleware import patient_only, practitioner_only
 
 # The same report again (a replay from the offline queue): 200 instead of 201.
@@ -44,12 +44,14 @@ class AlertsController(Controller):
     async def acknowledge(
         self,
         alert_id: FromPath[str],
-        data: AcknowledgeIn,
         db: DB,
         actor: Actor,
         now: Now,
+        # The note is optional, and so is the body that would carry it.
+        data: JSONBody[AcknowledgeIn | None] = None,
     ) -> AlertOut:
-        return await service.acknowledge_alert(db, actor, parse_id(alert_id), data, now)
+        body = data or AcknowledgeIn()
+        return await service.acknowledge_alert(db, actor, parse_id(alert_id), body, now)
 
     @delete("/{alert_id:str}/acknowledgement", status_code=200)
     async def undo_acknowledgement(
@@ -67,16 +69,15 @@ class MyWarningSignsController(Controller):
     @post("/", responses={200: REPLAYED})
     async def report(
         self,
-        data: WarningSignsIn,
+        data: JSONBody[WarningSignsIn],
         db: DB,
-        actor: Actor,
+        me: Me,
         now: Now,
         settings: AppSettings,
     ) -> Response[WarningSignsResult]:
         """Warning signs on their own: accepted whatever the date or session (201; replay 200)."""
-        assert actor.patient_id is not None and actor.timezone is not None
         result = await report_warning_signs(
-            db, actor.patient_id, actor.timezone, data, now, email_on=settings.smtp is not None
+            db, me.patient_id, me.timezone, data, now, email_on=settings.smtp is not None
         )
         status = HTTP_201_CREATED if result.outcome == "created" else HTTP_200_OK
         return Response(result, status_code=status)

@@ -58,8 +58,6 @@ class AlertOut(msgspec.Struct):
 
 
 class AcknowledgeIn(Strict):
-    # The note is optional, and so is the body that would carry it.
-    body_optional = True
     note: Annotated[str, msgspec.Meta(max_length=1000)] | None = None
 
 

@@ -32,8 +32,9 @@ from api.alerts.schemas import (
 )
 from api.audit.service import record
 from api.core.db import Database, WriteSession
-from api.core.errors import ConflictError, NotFoundError
+from api.core.errors import ConflictError
 from api.core.principal import Principal
+from api.core.scoping import one_in_clinic
 from api.core.validation import check_text
 from api.identity.models import Patient, User
 
@@ -137,18 +138,14 @@ async def _locked(
     A report arriving at the same moment waits: it reopens the alert after this change
     rather than being acknowledged unseen.
     """
-    row = (
-        await session.execute(
-            select(Alert, User.name)
-            .join(Patient, Patient.id == Alert.patient_id)
-            .join(User, User.id == Patient.user_id)
-            .where(Alert.id == alert_id, Alert.clinic_id == actor.clinic_id)
-            .with_for_update(of=Alert)
-        )
-    ).first()
-    if row is None:
-        raise NotFoundError()
-    alert, name = tuple(row)
+    query = (
+        select(Alert, User.name)
+        .join(Patient, Patient.id == Alert.patient_id)
+        .join(User, User.id == Patient.user_id)
+        .where(Alert.id == alert_id)
+        .with_for_update(of=Alert)
+    )
+    alert, name = tuple(await one_in_clinic(session, query, Alert.clinic_id, actor))
     return alert, name
 
 

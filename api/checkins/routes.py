@@ -9,13 +9,13 @@ from typing import Annotated
 from litestar import Controller, Response, get, put
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from api.checkins import reads
 from api.checkins.schemas import CheckinIn, CheckinOut, CheckinResult, Timeline
 from api.checkins.service import JudgeCheckin, put_checkin
-from api.core.deps import DB, Actor, Now, parse_id, parse_local_date
+from api.core.deps import DB, Actor, Me, Now, parse_id, parse_local_date
 from api.identity.middleware import patient_only, practitioner_only
 from api.identity.patients import read_as_practitioner
 
@@ -32,15 +32,14 @@ class MyCheckinsController(Controller):
     async def put(
         self,
         local_date: FromPath[str],
-        data: CheckinIn,
+        data: JSONBody[CheckinIn],
         db: DB,
-        actor: Actor,
+        me: Me,
         now: Now,
         judge: NamedDependency[JudgeCheckin],
     ) -> Response[CheckinResult]:
-        assert actor.patient_id is not None and actor.timezone is not None
         day = parse_local_date(local_date)
-        result = await put_checkin(db, actor.patient_id, actor.timezone, day, data, now, judge)
+        result = await put_checkin(db, me.patient_id, me.timezone, day, data, now, judge)
         status = HTTP_201_CREATED if result.outcome == "created" else HTTP_200_OK
         return Response(result, status_code=status)
 
@@ -48,19 +47,17 @@ class MyCheckinsController(Controller):
     async def list(
         self,
         db: DB,
-        actor: Actor,
+        me: Me,
         date_from: Annotated[date | None, QueryParameter(name="from")] = None,
         date_to: Annotated[date | None, QueryParameter(name="to")] = None,
     ) -> list[CheckinOut]:
-        assert actor.patient_id is not None
         async with db.read() as conn:
-            return await reads.list_checkins(conn, actor.patient_id, date_from, date_to)
+            return await reads.list_checkins(conn, me.patient_id, date_from, date_to)
 
     @get("/timeline")
-    async def timeline(self, db: DB, actor: Actor, now: Now) -> Timeline:
-        assert actor.patient_id is not None
+    async def timeline(self, db: DB, me: Me, now: Now) -> Timeline:
         async with db.read() as conn:
-            return await reads.timeline(conn, actor.patient_id, now)
+            return await reads.timeline(conn, me.patient_id, now)
 
 
 class PatientCheckinsController(Controller):

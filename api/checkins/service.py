@@ -31,6 +31,7 @@ from api.checkins.schemas import NOTE_MAX, CheckinIn, CheckinOut, CheckinResult,
 from api.core.clock import local_today
 from api.core.db import Database, DbConnection, WriteSession
 from api.core.errors import FieldError
+from api.core.rows import to_struct
 from api.core.validation import check_recorded_at, check_text
 from api.identity.patients import clinic_phone_of, lock_patient_writes
 from api.treatments.models import TreatmentSession
@@ -89,21 +90,7 @@ def _values(data: CheckinIn) -> dict[str, Any]:
 
 def checkin_out(row: Any) -> CheckinOut:
     """From an ORM object or a Core row: both carry the columns as attributes."""
-    return CheckinOut(
-        id=row.id,
-        local_date=row.local_date,
-        pain=row.pain,
-        swelling=row.swelling,
-        bruising=row.bruising,
-        discolouration=row.discolouration,
-        hardening=row.hardening,
-        itching=row.itching,
-        compression_worn=row.compression_worn,
-        warning_signs=list(row.warning_signs or []),
-        note=row.note,
-        recorded_at=row.recorded_at,
-        updated_at=row.updated_at,
-    )
+    return to_struct(CheckinOut, row)
 
 
 def _check_dates(local_date: date, data: CheckinIn, today: date, now: datetime) -> None:

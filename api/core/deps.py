@@ -10,10 +10,11 @@ from typing import Any, TypeAlias
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
+from litestar.exceptions import PermissionDeniedException
 
 from api.core.db import Database
 from api.core.errors import FieldError, NotFoundError
-from api.core.principal import Principal
+from api.core.principal import Principal, SignedInPatient
 from api.core.settings import Settings
 
 
@@ -38,11 +39,22 @@ def provide_actor(request: Request[Any, Any, Any]) -> Principal:
     return user
 
 
+def provide_me(request: Request[Any, Any, Any]) -> SignedInPatient:
+    """The signed-in patient for `/api/me` routes (their `patient_only` guard has already
+    refused anyone else; this refuses the same way rather than trusting the guard)."""
+    user = request.user
+    patient = user.as_patient() if isinstance(user, Principal) else None
+    if patient is None:
+        raise PermissionDeniedException("Only patients can use this")
+    return patient
+
+
 DEPENDENCIES = {
     "db": Provide(provide_db, sync_to_thread=False),
     "now": Provide(provide_now, sync_to_thread=False),
     "settings": Provide(provide_settings, sync_to_thread=False),
     "actor": Provide(provide_actor, sync_to_thread=False),
+    "me": Provide(provide_me, sync_to_thread=False),
 }
 
 
@@ -71,4 +83,5 @@ def parse_local_date(value: str, field: str = "local_date") -> date:
 DB: TypeAlias = NamedDependency[Database]
 Now: TypeAlias = NamedDependency[datetime]
 Actor: TypeAlias = NamedDependency[Principal]
+Me: TypeAlias = NamedDependency[SignedInPatient]
 AppSettings: TypeAlias = NamedDependency[Settings]

@@ -118,6 +118,11 @@ def validation_exception_handler(
     field = "body"
     detail = str(exc.detail)
     for error in errors:
+        if isinstance(error, dict) and error.get("key") == "data":
+            # The only way the body parameter fails here: no body at all (a body that is
+            # there is decoded, and refused, by `api.core.body`).
+            detail = "body: a JSON body is required"
+            break
         if isinstance(error, dict) and error.get("key"):
             field = _public_name(request, str(error["key"]))
             detail = f"{field}: {_readable(str(error.get('message', 'invalid value')))}"

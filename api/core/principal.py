@@ -20,6 +20,14 @@ class UserOut(msgspec.Struct):
     role: str
 
 
+class SignedInPatient(msgspec.Struct, frozen=True):
+    """The signed-in patient, as the `/api/me` routes need them: nothing optional."""
+
+    user_id: uuid.UUID
+    patient_id: uuid.UUID
+    timezone: str
+
+
 class Principal(msgspec.Struct, frozen=True):
     """Who is calling: resolved once per request from the session cookie."""
 
@@ -39,3 +47,9 @@ class Principal(msgspec.Struct, frozen=True):
 
     def as_user(self) -> UserOut:
         return UserOut(id=self.user_id, email=self.email, name=self.name, role=self.role)
+
+    def as_patient(self) -> SignedInPatient | None:
+        """The patient behind this principal; None for a practitioner."""
+        if self.patient_id is None or self.timezone is None:
+            return None
+        return SignedInPatient(self.user_id, self.patient_id, self.timezone)

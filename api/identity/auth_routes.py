@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from api.core.db import Database
@@ -93,7 +94,7 @@ class AuthController(Controller):
     async def login(
         self,
         request: Request[Any, Any, Any],
-        data: LoginIn,
+        data: JSONBody[LoginIn],
         db: DB,
         settings: AppSettings,
         now: Now,
@@ -119,7 +120,7 @@ class AuthController(Controller):
     async def accept_invite(
         self,
         request: Request[Any, Any, Any],
-        data: AcceptInviteIn,
+        data: JSONBody[AcceptInviteIn],
         db: DB,
         settings: AppSettings,
         now: Now,

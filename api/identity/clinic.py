@@ -16,6 +16,7 @@ from api.audit.service import record
 from api.core.db import Database
 from api.core.errors import FieldError, NotFoundError
 from api.core.principal import Principal
+from api.core.rows import to_struct
 from api.core.validation import check_timezone
 from api.identity.models import Clinic
 from api.identity.schemas import ClinicOut, ClinicUpdate
@@ -36,7 +37,7 @@ def check_phone(value: str | None) -> str | None:
 
 
 def _out(clinic: Clinic) -> ClinicOut:
-    return ClinicOut(id=clinic.id, name=clinic.name, timezone=clinic.timezone, phone=clinic.phone)
+    return to_struct(ClinicOut, clinic)
 
 
 async def get_clinic(db: Database, actor: Principal) -> ClinicOut:

@@ -13,8 +13,9 @@ from sqlalchemy.exc import IntegrityError
 
 from api.audit.service import record
 from api.core.db import Database, DbConnection, WriteSession
-from api.core.errors import ConflictError, NotFoundError
+from api.core.errors import ConflictError
 from api.core.principal import Principal
+from api.core.scoping import one_in_clinic
 from api.core.security import new_token, token_digest
 from api.core.validation import (
     check_email,
@@ -36,15 +37,10 @@ async def load_patient_in_clinic(
     session: WriteSession, actor: Principal, patient_id: uuid.UUID
 ) -> tuple[Patient, User]:
     """The patient if they belong to the actor's clinic; otherwise the same 404 as a missing id."""
-    row = (
-        await session.execute(
-            select(Patient, User)
-            .join(User, User.id == Patient.user_id)
-            .where(Patient.id == patient_id, Patient.clinic_id == actor.clinic_id)
-        )
-    ).first()
-    if row is None:
-        raise NotFoundError()
+    query = select(Patient, User).join(User, User.id == Patient.user_id)
+    row = await one_in_clinic(
+        session, query.where(Patient.id == patient_id), Patient.clinic_id, actor
+    )
     patient, user = tuple(row)
     return patient, user
 

@@ -7,6 +7,7 @@ a path with.
 from __future__ import annotations
 
 from litestar import Controller, get, patch
+from litestar.params import JSONBody
 
 from api.core.deps import DB, Actor, Now
 from api.identity import clinic
@@ -29,5 +30,7 @@ class ClinicController(Controller):
         return await clinic.get_clinic(db, actor)
 
     @patch("/")
-    async def update(self, data: ClinicUpdate, db: DB, actor: Actor, now: Now) -> ClinicOut:
+    async def update(
+        self, data: JSONBody[ClinicUpdate], db: DB, actor: Actor, now: Now
+    ) -> ClinicOut:
         return await clinic.update_clinic(db, actor, data, now)

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from litestar import Controller, Response, delete, get, patch, post, put
 from litestar.datastructures import State
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from api.core.deps import DB, Actor, AppSettings, Now, parse_id
+from api.core.deps import DB, Actor, AppSettings, Me, Now, parse_id
 from api.core.validation import QueryText
 from api.identity.middleware import patient_only
 from api.notifications import service
@@ -44,7 +44,7 @@ class InboxController(Controller):
     @put("/push-subscription")
     async def subscribe(
         self,
-        data: PushSubscriptionIn,
+        data: JSONBody[PushSubscriptionIn],
         db: DB,
         actor: Actor,
         settings: AppSettings,
@@ -68,18 +68,14 @@ class PreferencesController(Controller):
     guards = [patient_only]
 
     @get("/")
-    async def show(self, db: DB, actor: Actor, settings: AppSettings) -> PreferencesOut:
-        assert actor.patient_id is not None
-        return await service.get_preferences(db, actor.patient_id, settings.smtp is not None)
+    async def show(self, db: DB, me: Me, settings: AppSettings) -> PreferencesOut:
+        return await service.get_preferences(db, me.patient_id, settings.smtp is not None)
 
     @patch("/")
     async def change(
-        self, data: PreferencesIn, db: DB, actor: Actor, settings: AppSettings
+        self, data: JSONBody[PreferencesIn], db: DB, me: Me, settings: AppSettings
     ) -> PreferencesOut:
-        assert actor.patient_id is not None
-        return await service.update_preferences(
-            db, actor.patient_id, data, settings.smtp is not None
-        )
+        return await service.update_preferences(db, me.patient_id, data, settings.smtp is not None)
 
 
 @get("/api/push/vapid-public-key", tags=["notifications"], exclude_from_auth=True)

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 
 from api.core.db import Database, WriteSession
 from api.core.errors import FieldError, NotFoundError
+from api.core.rows import to_struct
 from api.core.validation import check_timezone, format_hhmm, parse_hhmm
 from api.identity.models import Patient
 from api.notifications.endpoints import endpoint_problem
@@ -32,15 +33,7 @@ INBOX_LIMIT = 200
 
 def _notification_out(row: Any) -> NotificationOut:
     """From an ORM object or a Core row: both carry the columns as attributes."""
-    return NotificationOut(
-        id=row.id,
-        kind=row.kind,
-        local_date=row.local_date,
-        title=row.title,
-        body=row.body,
-        created_at=row.created_at,
-        read_at=row.read_at,
-    )
+    return to_struct(NotificationOut, row)
 
 
 async def list_notifications(db: Database, user_id: uuid.UUID, limit: int) -> list[NotificationOut]:

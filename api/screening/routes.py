@@ -4,10 +4,10 @@ of their clinic reads the answers and flags, audited. Flags inform and never blo
 from __future__ import annotations
 
 from litestar import Controller, Response, get, put
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from api.core.deps import DB, Actor, Now, parse_id
+from api.core.deps import DB, Actor, Me, Now, parse_id
 from api.identity.middleware import patient_only, practitioner_only
 from api.identity.patients import read_as_practitioner
 from api.screening.schemas import ScreeningIn, ScreeningOut
@@ -21,18 +21,16 @@ class MyScreeningController(Controller):
 
     @put("/")
     async def put(
-        self, data: ScreeningIn, db: DB, actor: Actor, now: Now
+        self, data: JSONBody[ScreeningIn], db: DB, me: Me, now: Now
     ) -> Response[ScreeningOut]:
         """Insert or replace the patient's answers: 201 the first time, 200 afterwards."""
-        assert actor.patient_id is not None
-        result, created = await put_screening(db, actor.patient_id, data, now)
+        result, created = await put_screening(db, me.patient_id, data, now)
         return Response(result, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
     @get("/")
-    async def read(self, db: DB, actor: Actor) -> ScreeningOut:
-        assert actor.patient_id is not None
+    async def read(self, db: DB, me: Me) -> ScreeningOut:
         async with db.read() as conn:
-            return await read_screening(conn, actor.patient_id)
+            return await read_screening(conn, me.patient_id)
 
 
 class PatientScreeningController(Controller):

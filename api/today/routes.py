@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, get
 
-from api.core.deps import DB, Actor, Now
+from api.core.deps import DB, Me, Now
 from api.identity.middleware import patient_only
 from api.today import service
 from api.today.schemas import Today
@@ -16,7 +16,6 @@ class MyTodayController(Controller):
     guards = [patient_only]
 
     @get("/today")
-    async def today(self, db: DB, actor: Actor, now: Now) -> Today:
-        assert actor.patient_id is not None and actor.timezone is not None
+    async def today(self, db: DB, me: Me, now: Now) -> Today:
         async with db.read() as conn:
-            return await service.today(conn, actor.patient_id, actor.timezone, now)
+            return await service.today(conn, me.patient_id, me.timezone, now)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 
-from api.core.deps import DB, Actor, Now, parse_id
+from api.core.deps import DB, Actor, Me, Now, parse_id
 from api.identity.middleware import patient_only, practitioner_only
 from api.treatments import service
 from api.treatments.schemas import SessionCreate, SessionOut, SessionUpdate
@@ -27,7 +27,7 @@ class TreatmentsController(Controller):
     async def create(
         self,
         patient_id: FromPath[str],
-        data: SessionCreate,
+        data: JSONBody[SessionCreate],
         db: DB,
         actor: Actor,
         now: Now,
@@ -40,7 +40,7 @@ class TreatmentsController(Controller):
     async def update(
         self,
         session_id: FromPath[str],
-        data: SessionUpdate,
+        data: JSONBody[SessionUpdate],
         db: DB,
         actor: Actor,
         now: Now,
@@ -58,6 +58,5 @@ class MySessionsController(Controller):
     guards = [patient_only]
 
     @get("/")
-    async def list(self, db: DB, actor: Actor) -> list[SessionOut]:
-        assert actor.patient_id is not None
-        return await service.list_own_sessions(db, actor.patient_id)
+    async def list(self, db: DB, me: Me) -> list[SessionOut]:
+        return await service.list_own_sessions(db, me.patient_id)

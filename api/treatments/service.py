@@ -13,8 +13,10 @@ from sqlalchemy import select
 from api.audit.service import record
 from api.core.clock import local_today
 from api.core.db import Database, WriteSession
-from api.core.errors import FieldError, NotFoundError
+from api.core.errors import FieldError
 from api.core.principal import Principal
+from api.core.rows import to_struct
+from api.core.scoping import one_in_clinic
 from api.identity.models import Clinic, Patient
 from api.identity.patients import load_patient_in_clinic, lock_patient_writes
 from api.treatments.models import TreatmentSession
@@ -44,23 +46,7 @@ class Rejudge(Protocol):
 
 def session_out(row: Any) -> SessionOut:
     """From an ORM object or a Core row: both carry the columns as attributes."""
-    return SessionOut(
-        id=row.id,
-        patient_id=row.patient_id,
-        performed_on=row.performed_on,
-        areas=list(row.areas),
-        sclerosant=row.sclerosant,
-        concentration_pct=row.concentration_pct,
-        volume_ml=row.volume_ml,
-        injections=row.injections,
-        compression_days=row.compression_days,
-        restriction_days=row.restriction_days,
-        review_on=row.review_on,
-        daily_days=row.daily_days,
-        notes=row.notes,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    return to_struct(SessionOut, row)
 
 
 OLDEST_RECORDABLE = timedelta(days=3653)  # ten years: older records are typos (0202 for 2022)
@@ -178,16 +164,11 @@ async def update_session(
     rejudge: Rejudge,
 ) -> SessionOut:
     async with db.write() as session:
-        found = (
-            await session.execute(
-                select(TreatmentSession, Patient)
-                .join(Patient, Patient.id == TreatmentSession.patient_id)
-                .where(TreatmentSession.id == session_id, Patient.clinic_id == actor.clinic_id)
-            )
-        ).first()
-        if found is None:
-            raise NotFoundError()
-        row, patient = tuple(found)
+        query = select(TreatmentSession, Patient).join(
+            Patient, Patient.id == TreatmentSession.patient_id
+        )
+        query = query.where(TreatmentSession.id == session_id)
+        row, patient = tuple(await one_in_clinic(session, query, Patient.clinic_id, actor))
         await lock_patient_writes(session, patient.id)
         changes = {
             name: value

@@ -9,7 +9,7 @@ would add its own OPTIONS handler), and the list sits above identity, so it is h
 from __future__ import annotations
 
 from litestar import Controller, get, patch, post
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 
 from api.core.deps import DB, Actor, AppSettings, Now, parse_id
 from api.identity import patients as service
@@ -44,7 +44,7 @@ class PatientsController(Controller):
     @post("/")
     async def create(
         self,
-        data: PatientCreate,
+        data: JSONBody[PatientCreate],
         db: DB,
         actor: Actor,
         now: Now,
@@ -67,7 +67,7 @@ class PatientsController(Controller):
     async def update(
         self,
         patient_id: FromPath[str],
-        data: PatientUpdate,
+        data: JSONBody[PatientUpdate],
         db: DB,
         actor: Actor,
         now: Now,

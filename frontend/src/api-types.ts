@@ -1119,7 +1119,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AcknowledgeIn"];
+                "application/json": components["schemas"]["AcknowledgeIn"] | null;
             };
         };
         responses: {
