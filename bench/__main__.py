@@ -31,6 +31,12 @@ import click
     "from random emails and addresses run (real argon2, SQLite)",
 )
 @click.option("--attackers", default=50, show_default=True, help="Concurrent wrong logins")
+@click.option(
+    "--heavy",
+    is_flag=True,
+    help="Instead: how late GET /api/health answers while a prompt tick over --patients "
+    "(default 100,000), a clinic export and a usual-range rebuild run in the serving process",
+)
 def main(
     patients: int | None,
     days: int,
@@ -40,8 +46,14 @@ def main(
     pushes: int,
     login_storm: bool,
     attackers: int,
+    heavy: bool,
 ) -> None:
     """Benchmark the real server against its own health endpoint (ratios, not raw times)."""
+    if heavy:
+        from bench.heavy import run_heavy_bench
+
+        run_heavy_bench(patients=patients or 100_000)
+        return
     if login_storm:
         from bench.login_storm import run_login_storm_bench
 
