@@ -16,7 +16,6 @@ from collections.abc import Generator
 from typing import Any, TypeVar, get_args
 
 import msgspec
-from litestar import Request
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.dto import AbstractDTO
 from litestar.dto.data_structures import DTOFieldDefinition
@@ -72,10 +71,6 @@ def refuse_control_characters(value: Any, path: str = "") -> None:
 
 def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
-
-
-async def read_body(request: Request[Any, Any, Any], type_: type[T]) -> T:
-    return decode_as(await request.body(), type_)
 
 
 class StrictBody(AbstractDTO[T]):

@@ -73,6 +73,18 @@ def _errors_of(path: str, method: str, operation: Operation) -> list[str]:
     return sorted({*codes, *PARTICULAR.get(path, [])})
 
 
+def _optional_body(operation: Operation) -> None:
+    """A body that may be null may be left out (`data: JSONBody[X | None] = None`): Litestar
+    marks it required all the same."""
+    body = operation.request_body
+    if body is None or isinstance(body, Reference) or not body.content:
+        return
+    schema = body.content["application/json"].schema if "application/json" in body.content else None
+    choices = schema.one_of if isinstance(schema, Schema) else None
+    if choices and any(isinstance(c, Schema) and c.type == OpenAPIType.NULL for c in choices):
+        body.required = False
+
+
 def document_errors(openapi: OpenAPI) -> OpenAPI:
     """Replace Litestar's generic 400 with the errors each operation really answers."""
     components = openapi.components if isinstance(openapi.components, Components) else None
@@ -85,6 +97,7 @@ def document_errors(openapi: OpenAPI) -> OpenAPI:
             operation: Any = getattr(item, method, None)
             if not isinstance(operation, Operation):
                 continue
+            _optional_body(operation)
             responses = dict(operation.responses or {})
             responses.pop("400", None)
             if isinstance(no_content := responses.get("204"), OpenAPIResponse):
