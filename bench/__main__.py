@@ -52,7 +52,7 @@ def main(
     if heavy:
         from bench.heavy import run_heavy_bench
 
-        run_heavy_bench(patients=patients or 100_000)
+        run_heavy_bench(patients=patients or 100_000, days=days)
         return
     if login_storm:
         from bench.login_storm import run_login_storm_bench

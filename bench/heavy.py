@@ -1,12 +1,13 @@
 """`python -m bench --heavy`: does the API keep answering while the heavy jobs run?
 
-One process, one event loop: it serves the app (uvicorn, as `make run` does, on SQLite) and,
-in the same loop, runs a prompt tick over `--patients` (default 100,000) patients, a clinic
-export (every file of the first `EXPORTED` patients of a 2,000-patient clinic with 90 days
-of check-ins) and a rebuild of that clinic's usual range (about 180,000 check-ins). A probe in
-another process (`bench.probe`) asks `GET /api/health` 200 times a second on a fixed
-schedule, first for a quiet spell with nothing else running, then while the three jobs run
-side by side; it reports how late each answer came (p50, p99, max) against its due time.
+One process, one event loop: it serves the app (uvicorn, as `make run` does, on SQLite)
+and, in the same loop, runs a prompt tick over `--patients` (default 100,000) patients, a
+clinic export (every file of the first `EXPORTED` patients of a 2,000-patient clinic with
+`--days`, 90 by default, of check-ins) and a rebuild of that clinic's usual range (about
+180,000 check-ins at 90 days). A probe in another process (`bench.probe`) asks
+`GET /api/health` 200 times a second on a fixed schedule, first for a quiet spell with
+nothing else running, then while the three jobs run side by side; it reports how late each
+answer came (p50, p99, max) against its due time.
 """
 
 from __future__ import annotations
@@ -102,12 +103,12 @@ async def _export(db: Database, out_dir: Path, now: datetime) -> None:
         await export_patient_files(db, patient_id, out_dir, now)
 
 
-async def _run(workdir: Path, database_url: str, patients: int) -> str:
+async def _run(workdir: Path, database_url: str, patients: int, days: int) -> str:
     at = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
     db = Database.from_url(database_url)
     with Progress(console=console, transient=True) as progress:
         await seed_fan_out(db, patients, 0, at, "http://127.0.0.1:9", progress)
-    await seed_bench(db, 2000, 90, at)
+    await seed_bench(db, 2000, days, at)
     async with db.read() as conn:
         clinic_id = await conn.scalar(select(Clinic.id).where(Clinic.name == "Bench Clinic"))
     port = _free_port()
@@ -131,8 +132,8 @@ async def _run(workdir: Path, database_url: str, patients: int) -> str:
         probe = Probe(url)
         await asyncio.sleep(0.5)  # the probe is up and asking before the jobs start
         tick_s, export_s, band_s = await asyncio.gather(
-            _timed(fan_out_prompts(db, at)),
-            _timed(_export(db, workdir / "export", at)),
+            _timed(fan_out_prompts(db.off_loop(), at)),
+            _timed(_export(db.off_loop(), workdir / "export", at)),
             _timed(_rebuild_band(db, clinic_id, at + timedelta(seconds=1))),
         )
         busy = await probe.stop()
@@ -148,7 +149,7 @@ async def _run(workdir: Path, database_url: str, patients: int) -> str:
     )
 
 
-def run_heavy_bench(*, patients: int) -> None:
+def run_heavy_bench(*, patients: int, days: int) -> None:
     with scratch_database("afterline-heavy-") as (workdir, database_url):
-        line = asyncio.run(_run(workdir, database_url, patients))
+        line = asyncio.run(_run(workdir, database_url, patients, days))
     console.print(line, soft_wrap=True, highlight=False)

@@ -25,6 +25,11 @@ class JobContext:
     channels: Channels
     clock: Clock
 
+    def __post_init__(self) -> None:
+        # A tick's statements can be long (every patient of every zone): off the event loop,
+        # so an API process running the scheduler keeps answering (see `api.core.db`).
+        self.db = self.db.off_loop()
+
     @property
     def email_on(self) -> bool:
         return self.channels.email is not None

@@ -80,3 +80,19 @@ def test_login_storm_bench_runs_and_every_refusal_says_when_to_retry(tmp_path: P
     # attackers were answered: wrong logins (401) and, with the line full, 503s.
     assert "10 x 200" in stdout
     assert re.search(r"attackers' answers: 401: \d+", stdout), stdout
+
+
+def test_heavy_bench_serves_while_the_jobs_run_and_reports_the_lateness(tmp_path: Path) -> None:
+    _, last = run_bench(tmp_path, "--heavy", "--patients", "300", "--days", "3")
+    found = re.search(
+        r"bench-heavy: patients=300 quiet_p50_ms=([\d.]+) quiet_p99_ms=([\d.]+) "
+        r"busy_p50_ms=([\d.]+) busy_p99_ms=([\d.]+) busy_max_ms=(\d+) probes=(\d+) "
+        r"tick_s=([\d.]+) export_s=([\d.]+) band_s=([\d.]+)",
+        last,
+    )
+    assert found, last
+    quiet_p50, quiet_p99, busy_p50, busy_p99, busy_max, probes = map(float, found.groups()[:6])
+    assert quiet_p50 <= quiet_p99 and busy_p50 <= busy_p99 <= busy_max
+    # The probe asked all through the jobs (200 a second): every one answered 200, or the
+    # bench would have stopped.
+    assert probes >= 100

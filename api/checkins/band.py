@@ -69,7 +69,7 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from api.checkins.models import SYMPTOMS, Checkin, CheckinRevision
 from api.checkins.schemas import BandPoint
-from api.core.db import DbConnection
+from api.core.db import DbConnection, off_loop
 from api.core.sql import days_between
 from api.identity.models import Patient
 from api.treatments.models import TreatmentSession
@@ -211,6 +211,7 @@ def _clinic_band_query(clinic_id: uuid.UUID, cutoff: datetime) -> Select[Any]:
 async def clinic_band(conn: DbConnection, clinic_id: uuid.UUID, cutoff: datetime) -> ClinicBand:
     """Every variant of the clinic's band over the check-ins changed before `cutoff`, in one
     statement (see the module docstring)."""
+    conn = off_loop(conn)  # a clinic-wide scan: never on the event loop
     band: BandCells = {}
     for r in await conn.execute(_clinic_band_query(clinic_id, cutoff)):
         # Quarters divided by 4 are exact in binary: the 2-decimal rounding changes nothing.

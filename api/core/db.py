@@ -11,13 +11,18 @@ SQLite is the embedded default and needs care to behave under concurrency:
   fail to upgrade their lock (the classic "database is locked" on deferred transactions);
 - writers inside one process queue on an asyncio lock before asking SQLite for the write lock,
   because SQLite's own busy handler waits by sleeping and would wreck tail latency;
-- the fast paths run pysqlite directly on the event loop (see `api.core.sqlite`).
-PostgreSQL uses asyncpg throughout.
+- the fast paths run pysqlite directly on the event loop (see `api.core.sqlite`): right for
+  a request's few short statements, wrong for long ones, which would stall every other
+  request while they run. Long work asks for the same paths off the loop: the job ticks and
+  the clinic export use `Database.off_loop()`, a clinic-wide scan inside a request
+  `off_loop(conn)`; each of their statements (and its rows) then runs on a worker thread.
+PostgreSQL uses asyncpg throughout: its statements never hold the loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
@@ -93,6 +98,7 @@ class Database:
         self._sync_reads: Engine | None = None
         self._sync_write_engine: Engine | None = None
         self._sync_writes: sessionmaker[Session] | None = None
+        self._off_loop = False
         if self.is_sqlite:
             url = engine.url.render_as_string(hide_password=False)
             # Reads: each statement is its own snapshot, no BEGIN/ROLLBACK round trips.
@@ -108,6 +114,13 @@ class Database:
     @classmethod
     def from_url(cls, database_url: str) -> Database:
         return cls(create_engine(database_url))
+
+    def off_loop(self) -> Database:
+        """This database (same engines, same write queue) for long work: on SQLite every
+        statement of its units of work runs on a worker thread, so the loop stays free."""
+        twin = copy.copy(self)
+        twin._off_loop = True
+        return twin
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[WriteSession]:
@@ -126,8 +139,11 @@ class Database:
                 got_lock = False
             if got_lock:
                 try:
-                    yield sqlite.SyncWriteSession(sync_session)
-                    sync_session.commit()
+                    yield sqlite.SyncWriteSession(sync_session, off_loop=self._off_loop)
+                    if self._off_loop:  # a long transaction's commit writes many pages
+                        await asyncio.to_thread(sync_session.commit)
+                    else:
+                        sync_session.commit()
                 except BaseException:
                     sync_session.rollback()
                     raise
@@ -143,7 +159,7 @@ class Database:
         """A connection for reads only; on SQLite it never takes the write lock."""
         if self._sync_reads is not None:
             with self._sync_reads.connect() as sync_conn:
-                yield sqlite.SyncReadConnection(sync_conn)
+                yield sqlite.SyncReadConnection(sync_conn, off_loop=self._off_loop)
             return
         async with self.engine.connect() as conn:
             yield conn
@@ -155,3 +171,11 @@ class Database:
             self._sync_reads.dispose()
         if self._sync_write_engine is not None:
             self._sync_write_engine.dispose()
+
+
+def off_loop(conn: DbConnection) -> DbConnection:
+    """`conn` with its statements run off the event loop: for one long statement inside a
+    request's unit of work (a clinic-wide scan). Async drivers already leave the loop free."""
+    if isinstance(conn, sqlite.SyncReadConnection):
+        return conn.on_a_thread()
+    return conn

@@ -13,7 +13,9 @@ loop is safe for the two cases where SQLite cannot make us wait:
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, Result, ScalarResult
@@ -70,45 +72,87 @@ def sync_engine(database_url: str, *, busy_timeout_ms: int, begin: str) -> Engin
     return engine
 
 
-class SyncReadConnection:
-    """A synchronous connection behind the awaitable interface of `AsyncConnection`."""
+T = TypeVar("T")
 
-    def __init__(self, connection: Connection) -> None:
+
+def _buffered(result: Result[Any]) -> Result[Any]:
+    """Rows fetched now, on the worker thread, not later on the event loop (a statement that
+    returns none keeps its result: its rowcount is all there is)."""
+    if not getattr(result, "returns_rows", True):
+        return result
+    return result.freeze()()
+
+
+class _OnThread:
+    """Runs a call inline (the fast path) or on a worker thread (`off_loop`)."""
+
+    def __init__(self, off_loop: bool) -> None:
+        self.off_loop = off_loop
+
+    async def _run(self, call: Callable[[], T]) -> T:
+        if self.off_loop:
+            return await asyncio.to_thread(call)
+        return call()
+
+
+class SyncReadConnection(_OnThread):
+    """A synchronous connection behind the awaitable interface of `AsyncConnection`.
+
+    With `off_loop`, each statement (and the fetching of its rows) runs on a worker thread:
+    for the long ones (a clinic-wide scan, a tick over every patient), so the event loop
+    keeps answering while SQLite works. pysqlite releases the GIL while SQLite runs.
+    """
+
+    def __init__(self, connection: Connection, *, off_loop: bool = False) -> None:
+        super().__init__(off_loop)
         self._connection = connection
 
+    def on_a_thread(self) -> SyncReadConnection:
+        """The same connection (and transaction), its statements run off the event loop."""
+        return SyncReadConnection(self._connection, off_loop=True)
+
     async def execute(self, statement: Executable, parameters: Any = None, /) -> Result[Any]:
+        if self.off_loop:
+            return await self._run(
+                lambda: _buffered(self._connection.execute(statement, parameters))
+            )
         return self._connection.execute(statement, parameters)
 
     async def scalar(self, statement: Executable, parameters: Any = None, /) -> Any:
-        return self._connection.scalar(statement, parameters)
+        return await self._run(lambda: self._connection.scalar(statement, parameters))
 
     async def scalars(self, statement: Executable, parameters: Any = None, /) -> ScalarResult[Any]:
-        return self._connection.scalars(statement, parameters)
+        return (await self.execute(statement, parameters)).scalars()
 
 
-class SyncWriteSession:
-    """A synchronous ORM session behind the awaitable interface of `AsyncSession`."""
+class SyncWriteSession(_OnThread):
+    """A synchronous ORM session behind the awaitable interface of `AsyncSession` (with
+    `off_loop`, every statement and flush on a worker thread, as `SyncReadConnection`)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, off_loop: bool = False) -> None:
+        super().__init__(off_loop)
         self._session = session
 
     async def execute(self, statement: Executable, parameters: Any = None, /) -> Result[Any]:
-        return self._session.execute(statement, parameters)
+        run = self._session.execute
+        if self.off_loop:
+            return await self._run(lambda: _buffered(run(statement, parameters)))
+        return run(statement, parameters)
 
     async def scalar(self, statement: Executable, parameters: Any = None, /) -> Any:
-        return self._session.scalar(statement, parameters)
+        return await self._run(lambda: self._session.scalar(statement, parameters))
 
     async def scalars(self, statement: Executable, parameters: Any = None, /) -> ScalarResult[Any]:
-        return self._session.scalars(statement, parameters)
+        return (await self.execute(statement, parameters)).scalars()
 
     def add(self, instance: object) -> None:
         self._session.add(instance)
 
     async def flush(self) -> None:
-        self._session.flush()
+        await self._run(self._session.flush)
 
     async def connection(self) -> SyncReadConnection:
-        return SyncReadConnection(self._session.connection())
+        return SyncReadConnection(self._session.connection(), off_loop=self.off_loop)
 
     def get_bind(self) -> Engine | Connection:
         return self._session.get_bind()

@@ -3,15 +3,17 @@
 Every export is an audited read: the audit event is written in the same transaction that
 reads the record, by the practitioner (`export.fhir`, `export.csv`) or, from the shell, with
 no actor (`export.cli`). Rendering happens after that transaction has ended, and the
-FHIR rendering (pydantic models) in a worker thread, off the event loop.
+FHIR rendering in another process (`render_fhir`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from multiprocessing import get_context
 from pathlib import Path
 
 from sqlalchemy import select
@@ -46,12 +48,29 @@ def csv_export(record: PatientRecord) -> Export:
     return Export(f"{record.patient.id}{CSV_SUFFIX}", checkins_csv(record))
 
 
+_renderer: ProcessPoolExecutor | None = None
+
+
+async def render_fhir(record: PatientRecord, now: datetime) -> Export:
+    """The FHIR bundle, rendered in a helper process.
+
+    Rendering validates every resource with pydantic (~0.1 s for a few months of
+    check-ins, more for a long record), in calls that hold the GIL from start to end: on a
+    thread of this process they would stall the event loop just the same (measured with
+    `python -m bench --heavy`). One spawned helper, started on first use, renders them
+    in turn; the record and the bundle cross as pickles.
+    """
+    global _renderer
+    if _renderer is None:
+        _renderer = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+    return await asyncio.get_running_loop().run_in_executor(_renderer, fhir_export, record, now)
+
+
 async def practitioner_fhir(
     db: Database, actor: Principal, patient_id: uuid.UUID, now: datetime
 ) -> Export:
     record = await read_as_practitioner(db, actor, patient_id, "export.fhir", now, load_record)
-    # ~0.1 s of pydantic work for a few months of check-ins: off the event loop.
-    return await asyncio.to_thread(fhir_export, record, now)
+    return await render_fhir(record, now)
 
 
 async def practitioner_csv(
@@ -100,7 +119,7 @@ async def export_patient_files(
         )
         record = await load_record(await session.connection(), patient_id)
     written = []
-    for export in (await asyncio.to_thread(fhir_export, record, now), csv_export(record)):
+    for export in (await render_fhir(record, now), csv_export(record)):
         path = out_dir / export.filename
         await asyncio.to_thread(path.write_bytes, export.content)
         written.append(path)
