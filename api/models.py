@@ -4,7 +4,7 @@ from api.alerts.models import Alert
 from api.audit.models import AuditEvent
 from api.checkins.models import Checkin, CheckinRevision
 from api.core.models import Base
-from api.identity.models import AuthSession, Clinic, Invitation, LoginFailure, Patient, User
+from api.identity.models import Clinic, Invitation, LoginFailure, LoginSession, Patient, User
 from api.notifications.models import Delivery, Notification, Prompt, PushSubscription
 from api.screening.models import Screening
 from api.treatments.models import TreatmentSession
@@ -12,7 +12,6 @@ from api.treatments.models import TreatmentSession
 __all__ = [
     "Alert",
     "AuditEvent",
-    "AuthSession",
     "Base",
     "Checkin",
     "CheckinRevision",
@@ -20,6 +19,7 @@ __all__ = [
     "Delivery",
     "Invitation",
     "LoginFailure",
+    "LoginSession",
     "Notification",
     "Patient",
     "Prompt",

@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, func, select, union_all
 from api.alerts.raising import Told, raise_alerts
 from api.alerts.rules import PAIN_RISING_FROM_DAY, PAIN_RISING_RUN, CheckinFacts, evaluate
 from api.checkins.models import GRADED_SYMPTOMS, Checkin
-from api.core.db import WriteSession
+from api.core.db import Transaction
 from api.treatments.models import TreatmentSession
 
 # The sessions around the day, in one round trip: the one in force and the next one.
@@ -69,7 +69,7 @@ _NO_LATER_SESSION = date.max
 
 
 async def checkin_facts(
-    session: WriteSession,
+    tx: Transaction,
     patient_id: uuid.UUID,
     stored: Any,
     performed_on: date,
@@ -86,7 +86,7 @@ async def checkin_facts(
             "since": performed_on + timedelta(days=PAIN_RISING_FROM_DAY),
             "until": next_on or _NO_LATER_SESSION,
         }
-        pains = sorted(tuple(row) for row in await session.execute(_pains_around, params))
+        pains = sorted(tuple(row) for row in await tx.execute(_pains_around, params))
     return CheckinFacts(
         pain=stored.pain,
         graded={name: getattr(stored, name) for name in GRADED_SYMPTOMS},
@@ -99,14 +99,14 @@ async def checkin_facts(
 
 
 async def alerts_for_checkin(
-    session: WriteSession, patient_id: uuid.UUID, stored: Any, now: datetime, *, email_on: bool
+    tx: Transaction, patient_id: uuid.UUID, stored: Any, now: datetime, *, email_on: bool
 ) -> list[Told]:
     """Evaluate the rules on a stored check-in (anything with its columns as attributes)."""
     params = {"patient_id": patient_id, "local_date": stored.local_date}
-    around = (await session.execute(_sessions_around, params)).one()
+    around = (await tx.execute(_sessions_around, params)).one()
     if around.performed_on is None:
         return []
-    facts = await checkin_facts(session, patient_id, stored, around.performed_on, around.next_on)
+    facts = await checkin_facts(tx, patient_id, stored, around.performed_on, around.next_on)
     return await raise_alerts(
-        session, patient_id, stored.local_date, stored.id, evaluate(facts), now, email_on=email_on
+        tx, patient_id, stored.local_date, stored.id, evaluate(facts), now, email_on=email_on
     )

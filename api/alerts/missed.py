@@ -140,11 +140,9 @@ def _missed_alerts(clocks: Subquery, now: datetime) -> Any:
 async def raise_missed_checkin_alerts(db: Database, now: datetime) -> int:
     """Raise the missed-check-in alerts due at `now`; returns how many were raised."""
     raised = 0
-    async with db.write() as session:
-        zones = await zones_in_use(session)
+    async with db.write() as tx:
+        zones = await zones_in_use(tx)
         for clocks in zone_clock_slices(now, zones):
-            insert = insert_or_ignore(session, Alert).from_select(
-                _COLUMNS, _missed_alerts(clocks, now)
-            )
-            raised += rowcount(await session.execute(insert))
+            insert = insert_or_ignore(tx, Alert).from_select(_COLUMNS, _missed_alerts(clocks, now))
+            raised += rowcount(await tx.execute(insert))
     return raised

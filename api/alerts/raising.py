@@ -39,7 +39,7 @@ from sqlalchemy import select
 
 from api.alerts.models import Alert, AlertReport
 from api.alerts.rules import Finding, warning_sign_reason
-from api.core.db import WriteSession
+from api.core.db import Transaction
 from api.core.sql import insert_or_ignore
 from api.identity.models import Patient, User
 from api.notifications.models import Notification
@@ -76,7 +76,7 @@ class Told:
 
 
 async def raise_alerts(
-    session: WriteSession,
+    tx: Transaction,
     patient_id: uuid.UUID,
     local_date: date,
     checkin_id: uuid.UUID | None,
@@ -94,7 +94,7 @@ async def raise_alerts(
     if not findings:
         return []
     row = (
-        await session.execute(
+        await tx.execute(
             select(Patient.clinic_id, User.name)
             .join(User, User.id == Patient.user_id)
             .where(Patient.id == patient_id)
@@ -102,25 +102,25 @@ async def raise_alerts(
     ).one()
     told: list[Told] = []
     for finding in findings:
-        if not always_news and not await _is_news(session, patient_id, local_date, finding):
+        if not always_news and not await _is_news(tx, patient_id, local_date, finding):
             continue
         raised = await _raise_one(
-            session, row.clinic_id, patient_id, local_date, checkin_id, finding, now
+            tx, row.clinic_id, patient_id, local_date, checkin_id, finding, now
         )
         if raised is not None:
             told.append(raised)
     to_tell = [item for item in told if item.notify]
     if to_tell:
-        await _tell_practitioners(session, row.clinic_id, str(row.name), local_date, to_tell, now)
-        await queue_deliveries(session, now, email_on=email_on)
+        await _tell_practitioners(tx, row.clinic_id, str(row.name), local_date, to_tell, now)
+        await queue_deliveries(tx, now, email_on=email_on)
     return told
 
 
 async def _is_news(
-    session: WriteSession, patient_id: uuid.UUID, local_date: date, finding: Finding
+    tx: Transaction, patient_id: uuid.UUID, local_date: date, finding: Finding
 ) -> bool:
     reports = (
-        await session.execute(
+        await tx.execute(
             select(AlertReport.items, AlertReport.pain).where(
                 AlertReport.patient_id == patient_id,
                 AlertReport.rule == finding.rule,
@@ -139,7 +139,7 @@ async def _is_news(
 
 
 async def _raise_one(
-    session: WriteSession,
+    tx: Transaction,
     clinic_id: uuid.UUID,
     patient_id: uuid.UUID,
     local_date: date,
@@ -148,12 +148,12 @@ async def _raise_one(
     now: datetime,
 ) -> Told | None:
     same_rule = (Alert.patient_id == patient_id, Alert.rule == finding.rule)
-    target = await session.scalar(
+    target = await tx.scalar(
         select(Alert).where(*same_rule, Alert.status == "open").with_for_update()
     )
     if target is None:
-        new_id = await session.scalar(
-            insert_or_ignore(session, Alert)
+        new_id = await tx.scalar(
+            insert_or_ignore(tx, Alert)
             .values(
                 id=uuid.uuid4(),
                 clinic_id=clinic_id,
@@ -174,9 +174,7 @@ async def _raise_one(
             .returning(Alert.id)
         )
         if new_id is not None:
-            report_id = await _report(
-                session, new_id, patient_id, local_date, checkin_id, finding, now
-            )
+            report_id = await _report(tx, new_id, patient_id, local_date, checkin_id, finding, now)
             return Told(
                 new_id,
                 report_id,
@@ -186,7 +184,7 @@ async def _raise_one(
                 notify=finding.severity == "urgent",
             )
         # That day already has an acknowledged alert of this rule: the news reopens it.
-        target = await session.scalar(
+        target = await tx.scalar(
             select(Alert).where(*same_rule, Alert.local_date == local_date).with_for_update()
         )
         assert target is not None  # the insert conflicted with it, in this transaction
@@ -197,7 +195,7 @@ async def _raise_one(
     if not worse:
         return None
     _take_news(target, local_date, checkin_id, finding, now)
-    report_id = await _report(session, target.id, patient_id, local_date, checkin_id, finding, now)
+    report_id = await _report(tx, target.id, patient_id, local_date, checkin_id, finding, now)
     # The message says what this report brought (with the patient's note, if any); the
     # alert's own reason sums up every report.
     return Told(target.id, report_id, finding.reason, target.severity, again=True, notify=True)
@@ -226,7 +224,7 @@ def _take_news(
 
 
 async def _report(
-    session: WriteSession,
+    tx: Transaction,
     alert_id: uuid.UUID,
     patient_id: uuid.UUID,
     local_date: date,
@@ -250,8 +248,8 @@ async def _report(
         for day in sorted({local_date, *finding.dates})
     }
     for report in reports.values():
-        session.add(report)
-    await session.flush()
+        tx.add(report)
+    await tx.flush()
     return reports[local_date].id
 
 
@@ -266,7 +264,7 @@ def _message(patient_name: str, told: Told) -> tuple[str, str]:
 
 
 async def _tell_practitioners(
-    session: WriteSession,
+    tx: Transaction,
     clinic_id: uuid.UUID,
     patient_name: str,
     local_date: date,
@@ -274,7 +272,7 @@ async def _tell_practitioners(
     now: datetime,
 ) -> None:
     practitioners = list(
-        await session.scalars(
+        await tx.scalars(
             select(User.id).where(User.clinic_id == clinic_id, User.role == "practitioner")
         )
     )
@@ -296,4 +294,4 @@ async def _tell_practitioners(
             for user_id in practitioners
         ]
     if rows:
-        await session.execute(insert_or_ignore(session, Notification).values(rows))
+        await tx.execute(insert_or_ignore(tx, Notification).values(rows))

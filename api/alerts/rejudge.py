@@ -26,7 +26,7 @@ from api.alerts.evaluate import checkin_facts
 from api.alerts.raising import Told, raise_alerts
 from api.alerts.rules import evaluate
 from api.checkins.models import Checkin
-from api.core.db import WriteSession
+from api.core.db import Transaction
 from api.core.errors import FieldError
 from api.treatments.models import TreatmentSession
 
@@ -47,7 +47,7 @@ def _around(dates: list[date], day: date) -> tuple[date | None, date | None]:
 
 
 async def rejudge_checkins(
-    session: WriteSession,
+    tx: Transaction,
     patient_id: uuid.UUID,
     moved_id: uuid.UUID,
     moved_from: date | None,
@@ -59,9 +59,9 @@ async def rejudge_checkins(
 
     The caller holds the patient's write lock (`lock_patient_writes`) from before it wrote.
     """
-    await session.flush()
+    await tx.flush()
     params = {"patient_id": patient_id}
-    rows = (await session.execute(_session_dates, params)).all()
+    rows = (await tx.execute(_session_dates, params)).all()
     new_dates = sorted(row.performed_on for row in rows)
     moved_to = next(row.performed_on for row in rows if row.id == moved_id)
     old_dates = sorted(
@@ -69,7 +69,7 @@ async def rejudge_checkins(
         + ([moved_from] if moved_from is not None else [])
     )
     since = min(moved_to, moved_from or moved_to)
-    checkins = list((await session.execute(_checkins_from, {**params, "since": since})).scalars())
+    checkins = list((await tx.execute(_checkins_from, {**params, "since": since})).scalars())
     orphans = [c.local_date for c in checkins if c.local_date < new_dates[0]]
     if orphans:
         raise FieldError(
@@ -84,13 +84,13 @@ async def rejudge_checkins(
         if (performed_on, next_on) == (was_on, was_next):
             continue
         assert performed_on is not None  # no orphans
-        facts = await checkin_facts(session, patient_id, checkin, performed_on, next_on)
+        facts = await checkin_facts(tx, patient_id, checkin, performed_on, next_on)
         found = evaluate(facts)
         if was_on is not None:
-            before = await checkin_facts(session, patient_id, checkin, was_on, was_next)
+            before = await checkin_facts(tx, patient_id, checkin, was_on, was_next)
             fired_before = {finding.rule for finding in evaluate(before)}
             found = [finding for finding in found if finding.rule not in fired_before]
         told += await raise_alerts(
-            session, patient_id, checkin.local_date, checkin.id, found, now, email_on=email_on
+            tx, patient_id, checkin.local_date, checkin.id, found, now, email_on=email_on
         )
     return told

@@ -31,7 +31,7 @@ from api.alerts.schemas import (
     AlertStatus,
 )
 from api.audit.service import record
-from api.core.db import Database, WriteSession
+from api.core.db import Database, Transaction
 from api.core.errors import ConflictError
 from api.core.principal import Principal
 from api.core.scoping import one_in_clinic
@@ -43,13 +43,13 @@ UNDO_SECONDS = 30
 
 
 async def _reports(
-    session: WriteSession, alert_ids: list[uuid.UUID]
+    tx: Transaction, alert_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, list[AlertReportOut]]:
     """Every report of these alerts, oldest first, in one query."""
     found: dict[uuid.UUID, list[AlertReportOut]] = {alert_id: [] for alert_id in alert_ids}
     if not alert_ids:
         return found
-    rows = await session.scalars(
+    rows = await tx.scalars(
         select(AlertReport)
         .where(AlertReport.alert_id.in_(alert_ids))
         .order_by(AlertReport.reported_at, AlertReport.local_date)
@@ -105,9 +105,9 @@ async def list_alerts(
 ) -> list[AlertOut]:
     """The clinic's alerts in one status, in the order the module docstring gives; audited."""
     patient_user, acknowledger = aliased(User), aliased(User)
-    async with db.write() as session:
+    async with db.write() as tx:
         rows = (
-            await session.execute(
+            await tx.execute(
                 select(Alert, patient_user.name, acknowledger.name)
                 .join(Patient, Patient.id == Alert.patient_id)
                 .join(patient_user, patient_user.id == Patient.user_id)
@@ -118,21 +118,19 @@ async def list_alerts(
             )
         ).all()
         record(
-            session,
+            tx,
             actor_id=actor.user_id,
             action="alert.list",
             at=now,
             detail={"status": status, "count": len(rows)},
         )
-        reports = await _reports(session, [row[0].id for row in rows])
+        reports = await _reports(tx, [row[0].id for row in rows])
         return [
             _alert_out(alert, name, by, reports[alert.id]) for alert, name, by in map(tuple, rows)
         ]
 
 
-async def _locked(
-    session: WriteSession, actor: Principal, alert_id: uuid.UUID
-) -> tuple[Alert, str]:
+async def _locked(tx: Transaction, actor: Principal, alert_id: uuid.UUID) -> tuple[Alert, str]:
     """The clinic's alert (and its patient's name), locked for this change; else 404.
 
     A report arriving at the same moment waits: it reopens the alert after this change
@@ -145,13 +143,13 @@ async def _locked(
         .where(Alert.id == alert_id)
         .with_for_update(of=Alert)
     )
-    alert, name = tuple(await one_in_clinic(session, query, Alert.clinic_id, actor))
+    alert, name = tuple(await one_in_clinic(tx, query, Alert.clinic_id, actor))
     return alert, name
 
 
-async def _answer(session: WriteSession, alert: Alert, name: str) -> AlertOut:
-    by = await session.scalar(select(User.name).where(User.id == alert.acknowledged_by))
-    return _alert_out(alert, name, by, (await _reports(session, [alert.id]))[alert.id])
+async def _answer(tx: Transaction, alert: Alert, name: str) -> AlertOut:
+    by = await tx.scalar(select(User.name).where(User.id == alert.acknowledged_by))
+    return _alert_out(alert, name, by, (await _reports(tx, [alert.id]))[alert.id])
 
 
 async def acknowledge_alert(
@@ -163,15 +161,15 @@ async def acknowledge_alert(
         if data.note is not None
         else None
     )
-    async with db.write() as session:
-        alert, name = await _locked(session, actor, alert_id)
+    async with db.write() as tx:
+        alert, name = await _locked(tx, actor, alert_id)
         if alert.status == "open":
             alert.status = "acknowledged"
             alert.acknowledged_at = now
             alert.acknowledged_by = actor.user_id
             alert.note = note or None
             record(
-                session,
+                tx,
                 actor_id=actor.user_id,
                 action="alert.acknowledge",
                 at=now,
@@ -179,7 +177,7 @@ async def acknowledge_alert(
                 # The note is kept here too: reopening the alert (a new warning sign) clears it.
                 detail={"alert_id": str(alert.id), "rule": alert.rule, "note": alert.note},
             )
-        return await _answer(session, alert, name)
+        return await _answer(tx, alert, name)
 
 
 async def undo_acknowledgement(
@@ -193,12 +191,12 @@ async def undo_acknowledgement(
     another alert of the same rule has been raised for the patient since (only one can be
     open at a time).
     """
-    async with db.write() as session:
-        alert, name = await _locked(session, actor, alert_id)
+    async with db.write() as tx:
+        alert, name = await _locked(tx, actor, alert_id)
         detail: dict[str, Any] = {"alert_id": str(alert.id), "rule": alert.rule, "reopened": False}
         if alert.status != "open":
             _check_undo(alert, actor, now)
-            newer = await session.scalar(
+            newer = await tx.scalar(
                 select(Alert.id).where(
                     Alert.patient_id == alert.patient_id,
                     Alert.rule == alert.rule,
@@ -224,14 +222,14 @@ async def undo_acknowledgement(
             alert.acknowledged_by = None
             alert.note = None
         record(
-            session,
+            tx,
             actor_id=actor.user_id,
             action="alert.unacknowledge",
             at=now,
             patient_id=alert.patient_id,
             detail=detail,
         )
-        return await _answer(session, alert, name)
+        return await _answer(tx, alert, name)
 
 
 def _check_undo(alert: Alert, actor: Principal, now: datetime) -> None:

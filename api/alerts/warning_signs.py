@@ -52,10 +52,10 @@ async def report_warning_signs(
     recorded_at = data.recorded_at.astimezone(UTC)
     # The patient's date when they reported it (never later than their today).
     local_date = min(recorded_at, now).astimezone(ZoneInfo(timezone)).date()
-    async with db.write() as session:
-        await lock_patient_writes(session, patient_id)
-        report_id = await session.scalar(
-            insert_or_ignore(session, WarningReport)
+    async with db.write() as tx:
+        await lock_patient_writes(tx, patient_id)
+        report_id = await tx.scalar(
+            insert_or_ignore(tx, WarningReport)
             .values(
                 id=uuid.uuid4(),
                 patient_id=patient_id,
@@ -68,7 +68,7 @@ async def report_warning_signs(
             .returning(WarningReport.id)
         )
         stored = (
-            await session.execute(
+            await tx.execute(
                 select(WarningReport).where(
                     WarningReport.patient_id == patient_id,
                     WarningReport.recorded_at == recorded_at,
@@ -91,7 +91,7 @@ async def report_warning_signs(
             reason = warning_sign_reason(news) + (f' Their note: "{note}"' if note else "")
             finding = Finding("warning_sign", "urgent", reason, tuple(news))
             await raise_alerts(
-                session,
+                tx,
                 patient_id,
                 stored.local_date,
                 None,
@@ -100,7 +100,7 @@ async def report_warning_signs(
                 email_on=email_on,
                 always_news=True,
             )
-        phone = await clinic_phone_of(session, patient_id)
+        phone = await clinic_phone_of(tx, patient_id)
         advice = warning_advice(list(stored.warning_signs), phone)
         assert advice is not None  # at least one sign, by the body's schema
         return WarningSignsResult(

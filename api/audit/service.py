@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from api.audit.models import AuditEvent
-from api.core.db import WriteSession
+from api.core.db import Transaction
 
 
 def record(
-    session: WriteSession,
+    tx: Transaction,
     *,
     actor_id: uuid.UUID | None,
     action: str,
@@ -19,7 +19,7 @@ def record(
     patient_id: uuid.UUID | None = None,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    session.add(
+    tx.add(
         AuditEvent(
             actor_user_id=actor_id, patient_id=patient_id, action=action, detail=detail, at=at
         )

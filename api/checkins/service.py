@@ -29,7 +29,7 @@ from api.checkins.advice import warning_advice
 from api.checkins.models import SYMPTOMS, Checkin, CheckinRevision
 from api.checkins.schemas import NOTE_MAX, CheckinIn, CheckinOut, CheckinResult, Outcome
 from api.core.clock import local_today
-from api.core.db import Database, DbConnection, WriteSession
+from api.core.db import Database, DbConnection, Transaction
 from api.core.errors import FieldError
 from api.core.rows import to_struct
 from api.core.validation import check_recorded_at, check_text
@@ -75,7 +75,7 @@ class JudgeCheckin(Protocol):
     """
 
     async def __call__(
-        self, session: WriteSession, patient_id: uuid.UUID, stored: CheckinResult, now: datetime
+        self, tx: Transaction, patient_id: uuid.UUID, stored: CheckinResult, now: datetime
     ) -> object: ...
 
 
@@ -118,27 +118,27 @@ async def put_checkin(
 ) -> CheckinResult:
     """Store the day; on a real change, run the red-flag rules (`judge`) in the same transaction."""
     _check_dates(local_date, data, local_today(now, timezone), now)
-    async with db.write() as session:
-        await lock_patient_writes(session, patient_id)
-        result = await _upsert(session, patient_id, local_date, data, now)
+    async with db.write() as tx:
+        await lock_patient_writes(tx, patient_id)
+        result = await _upsert(tx, patient_id, local_date, data, now)
         # A stale body is not stored, but a warning sign in it is never ignored: a device
         # with a slow clock can send the newest news with the oldest timestamp.
         signs = sorted({*result.warning_signs, *data.warning_signs})
         if result.outcome in ("created", "updated") or signs != result.warning_signs:
             judged = msgspec.structs.replace(result, warning_signs=signs)
-            await judge(session, patient_id, judged, now)
+            await judge(tx, patient_id, judged, now)
         if signs:
-            result.advice = warning_advice(signs, await clinic_phone_of(session, patient_id))
+            result.advice = warning_advice(signs, await clinic_phone_of(tx, patient_id))
         return result
 
 
 async def _upsert(
-    session: WriteSession, patient_id: uuid.UUID, local_date: date, data: CheckinIn, now: datetime
+    tx: Transaction, patient_id: uuid.UUID, local_date: date, data: CheckinIn, now: datetime
 ) -> CheckinResult:
     values = _values(data)
     recorded_at = data.recorded_at.astimezone(UTC)
-    conn = await session.connection()
-    dialect = session.get_bind().dialect.name
+    conn = await tx.connection()
+    dialect = tx.get_bind().dialect.name
     first = await conn.scalar(_first_session, {"patient_id": patient_id})
     if first is None:
         raise FieldError("local_date", "no treatment session has been recorded for you yet")

@@ -3,7 +3,7 @@
 Every service call runs in one explicit unit of work: `Database.write()` for anything that
 changes rows (one transaction, committed at the end or rolled back on error, so nothing is
 half-written) and `Database.read()` for pure reads. Services see the same awaitable
-interface (`WriteSession`, `DbConnection`) whichever driver is underneath.
+interface (`Transaction`, `DbConnection`) whichever driver is underneath.
 
 SQLite is the embedded default and needs care to behave under concurrency:
 - WAL so readers never block the writer, foreign keys on, a busy timeout for other processes;
@@ -39,7 +39,7 @@ from api.core import sqlite
 class DbConnection(Protocol):
     """A connection as services use it; `AsyncConnection` and `SyncReadConnection` provide it.
 
-    From `Database.read()` it is read-only; from `WriteSession.connection()` it is inside
+    From `Database.read()` it is read-only; from `Transaction.connection()` it is inside
     the write transaction. On SQLite, code inside `Database.read()` must await nothing but
     this connection's own methods: the connection is synchronous underneath.
     """
@@ -53,8 +53,8 @@ class DbConnection(Protocol):
     ) -> ScalarResult[Any]: ...
 
 
-class WriteSession(Protocol):
-    """What write code needs; `AsyncSession` and `SyncWriteSession` provide it."""
+class Transaction(Protocol):
+    """What write code needs; `AsyncSession` and `SyncTransaction` provide it."""
 
     async def execute(self, statement: Executable, parameters: Any = None, /) -> Result[Any]: ...
 
@@ -123,11 +123,11 @@ class Database:
         return twin
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[WriteSession]:
+    async def write(self) -> AsyncIterator[Transaction]:
         """One write transaction: commits when the block ends, rolls back if it raises."""
         if self._sync_writes is None:
-            async with self._sessions() as session, session.begin():
-                yield session
+            async with self._sessions() as tx, tx.begin():
+                yield tx
             return
         async with self._write_lock:
             sync_session = self._sync_writes()
@@ -139,7 +139,7 @@ class Database:
                 got_lock = False
             if got_lock:
                 try:
-                    yield sqlite.SyncWriteSession(sync_session, off_loop=self._off_loop)
+                    yield sqlite.SyncTransaction(sync_session, off_loop=self._off_loop)
                     if self._off_loop:  # a long transaction's commit writes many pages
                         await asyncio.to_thread(sync_session.commit)
                     else:
@@ -151,8 +151,8 @@ class Database:
                     sync_session.close()
                 return
             # Another process holds the write lock: wait for it on aiosqlite's thread.
-            async with self._sessions() as session, session.begin():
-                yield session
+            async with self._sessions() as tx, tx.begin():
+                yield tx
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[DbConnection]:

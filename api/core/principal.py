@@ -36,7 +36,7 @@ class Principal(msgspec.Struct, frozen=True):
     clinic_id: uuid.UUID
     email: str
     name: str
-    session_id: uuid.UUID
+    login_session_id: uuid.UUID
     patient_id: uuid.UUID | None = None
     timezone: str | None = None
     checkin_time: time | None = None

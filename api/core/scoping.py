@@ -11,13 +11,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select
 from sqlalchemy.orm import QueryableAttribute
 
-from api.core.db import DbConnection, WriteSession
+from api.core.db import DbConnection, Transaction
 from api.core.errors import NotFoundError
 from api.core.principal import Principal
 
 
 async def one_in_clinic(
-    unit: WriteSession | DbConnection,
+    unit: Transaction | DbConnection,
     query: Select[*tuple[Any, ...]],
     clinic_id: ColumnElement[Any] | QueryableAttribute[Any],
     actor: Principal,

@@ -125,13 +125,13 @@ class SyncReadConnection(_OnThread):
         return (await self.execute(statement, parameters)).scalars()
 
 
-class SyncWriteSession(_OnThread):
+class SyncTransaction(_OnThread):
     """A synchronous ORM session behind the awaitable interface of `AsyncSession` (with
     `off_loop`, every statement and flush on a worker thread, as `SyncReadConnection`)."""
 
-    def __init__(self, session: Session, *, off_loop: bool = False) -> None:
+    def __init__(self, tx: Session, *, off_loop: bool = False) -> None:
         super().__init__(off_loop)
-        self._session = session
+        self._session = tx
 
     async def execute(self, statement: Executable, parameters: Any = None, /) -> Result[Any]:
         run = self._session.execute

@@ -196,12 +196,10 @@ async def seed_demo(db: Database, now: datetime) -> DemoLogins:
         clinic_id=clinic_id,
         email=practitioner.email,
         name=practitioner.name,
-        session_id=practitioner.id,
+        login_session_id=practitioner.id,
     )
-    async with db.write() as session:
-        await session.execute(
-            update(Clinic).where(Clinic.id == clinic_id).values(phone=CLINIC_PHONE)
-        )
+    async with db.write() as tx:
+        await tx.execute(update(Clinic).where(Clinic.id == clinic_id).values(phone=CLINIC_PHONE))
     soon = ("", "", "", "")
     for profile in (*PATIENTS, *history_patients(rng)):
         checkin_time = await _seed_patient(db, actor, profile, now, rng)
@@ -267,8 +265,8 @@ async def _seed_patient(
     if starts:
         # The demo's patients signed up on the day of their first session, weeks ago (the
         # seed accepts their invitations now): their missed days are theirs.
-        async with db.write() as session:
-            await session.execute(
+        async with db.write() as tx:
+            await tx.execute(
                 update(Patient).where(Patient.id == created.id).values(prompts_from=min(starts))
             )
     ends = [*starts[1:], today + timedelta(days=1)]

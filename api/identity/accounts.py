@@ -38,7 +38,7 @@ from api.identity.limits import (
     forget_attempt,
     reserve_attempt,
 )
-from api.identity.models import AuthSession, Clinic, Invitation, Patient, User
+from api.identity.models import Clinic, Invitation, LoginSession, Patient, User
 
 INVALID_LOGIN = "Email or password is incorrect"
 INVITE_USED = "This invitation has already been used"
@@ -179,9 +179,9 @@ async def redeem_invite(
     if invitation.expires_at <= now:
         raise GoneError(INVITE_EXPIRED)
     new_hash = await hash_password_async(password)
-    async with db.write() as session:
+    async with db.write() as tx:
         # Claimed with a conditional update, so two concurrent accepts cannot both win.
-        claimed = await session.scalar(
+        claimed = await tx.scalar(
             update(Invitation)
             .where(
                 Invitation.id == invitation.id,
@@ -193,17 +193,17 @@ async def redeem_invite(
         )
         if claimed is None:
             raise GoneError(INVITE_USED)
-        user = await session.scalar(
+        user = await tx.scalar(
             select(User).join(Patient, Patient.user_id == User.id).where(Patient.id == claimed)
         )
         if user is None:
             raise NotFoundError()
         user.password_hash = new_hash
-        patient = await session.scalar(select(Patient).where(Patient.id == claimed))
+        patient = await tx.scalar(select(Patient).where(Patient.id == claimed))
         if patient is not None and patient.prompts_from is None:
             patient.prompts_from = first_prompt_day(now, patient.timezone, patient.checkin_time)
         # A new password (first one, or a clinic-assisted reset) signs out every old session.
-        await session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
+        await tx.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
     await forget_attempt(db, attempt)
     out = UserOut(id=user.id, email=user.email, name=user.name, role=user.role)
     return SignedIn(out, client.remember(user.id, new_hash))
@@ -232,15 +232,15 @@ async def create_practitioner(
     clinic_name = check_text(clinic_name, "clinic", max_length=200)
     check_new_password(password)
     password_hash = await hash_password_async(password)
-    async with db.write() as session:
-        if await session.scalar(select(User.id).where(User.email == email)) is not None:
+    async with db.write() as tx:
+        if await tx.scalar(select(User.id).where(User.email == email)) is not None:
             raise ConflictError("email: an account with this email already exists", field="email")
-        clinic = await session.scalar(select(Clinic).where(Clinic.name == clinic_name))
+        clinic = await tx.scalar(select(Clinic).where(Clinic.name == clinic_name))
         created_clinic = clinic is None
         if clinic is None:
             clinic = Clinic(name=clinic_name, created_at=now)
-            session.add(clinic)
-            await session.flush()
+            tx.add(clinic)
+            await tx.flush()
         user = User(
             email=email,
             name=name,
@@ -249,6 +249,6 @@ async def create_practitioner(
             password_hash=password_hash,
             created_at=now,
         )
-        session.add(user)
-        await session.flush()
+        tx.add(user)
+        await tx.flush()
     return UserOut(id=user.id, email=user.email, name=user.name, role=user.role), created_clinic

@@ -23,9 +23,9 @@ from api.identity.devices import (
 )
 from api.identity.login_sessions import (
     SESSION_COOKIE,
-    end_session,
-    end_session_by_token,
-    start_session,
+    end_login_session,
+    end_login_session_by_token,
+    start_login_session,
 )
 from api.identity.schemas import AcceptInviteIn, LoginIn
 
@@ -77,9 +77,9 @@ async def _signed_in(
     # Whoever was signed in on this browser before is signed out, server-side too
     # (a shared clinic tablet must not keep the previous user's session alive).
     if previous := request.cookies.get(SESSION_COOKIE):
-        await end_session_by_token(db, previous)
+        await end_login_session_by_token(db, previous)
     user = signed.user
-    token = await start_session(db, user.id, user.role, now)
+    token = await start_login_session(db, user.id, user.role, now)
     cookies = [session_cookie(settings, token, user.role)]
     if signed.device_cookie:
         cookies.append(device_cookie(settings, signed.device_cookie))
@@ -105,7 +105,7 @@ class AuthController(Controller):
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT)
     async def logout(self, db: DB, actor: Actor) -> Response[None]:
-        await end_session(db, actor.session_id)
+        await end_login_session(db, actor.login_session_id)
         return Response(
             None,
             status_code=HTTP_204_NO_CONTENT,

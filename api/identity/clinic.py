@@ -53,8 +53,8 @@ async def update_clinic(
 ) -> ClinicOut:
     timezone = None if data.timezone is msgspec.UNSET else check_timezone(data.timezone)
     phone = msgspec.UNSET if data.phone is msgspec.UNSET else check_phone(data.phone)
-    async with db.write() as session:
-        clinic = await session.scalar(select(Clinic).where(Clinic.id == actor.clinic_id))
+    async with db.write() as tx:
+        clinic = await tx.scalar(select(Clinic).where(Clinic.id == actor.clinic_id))
         if clinic is None:
             raise NotFoundError()
         if timezone is not None:
@@ -62,7 +62,7 @@ async def update_clinic(
         if phone is not msgspec.UNSET:
             clinic.phone = phone
         record(
-            session,
+            tx,
             actor_id=actor.user_id,
             action="clinic.update",
             at=now,

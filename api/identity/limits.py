@@ -124,14 +124,14 @@ async def reserve_attempt(db: Database, attempt: Attempt, now: datetime) -> uuid
     pair = _pair(attempt)
     account = and_(LoginFailure.email == attempt.account, LoginFailure.device.is_(None))
     by_ip = LoginFailure.ip == attempt.ip
-    async with db.write() as session:
-        if session.get_bind().dialect.name == "postgresql":
+    async with db.write() as tx:
+        if tx.get_bind().dialect.name == "postgresql":
             # Always the account first, then the IP: every request takes them in that order.
             for key in (f"email:{attempt.account}", f"ip:{attempt.ip}"):
-                await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
+                await tx.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
         counts: tuple[Any, ...] = tuple(
             (
-                await session.execute(
+                await tx.execute(
                     select(
                         func.count().filter(pair),
                         func.max(LoginFailure.failed_at).filter(pair),
@@ -151,13 +151,13 @@ async def reserve_attempt(db: Database, attempt: Attempt, now: datetime) -> uuid
         row = LoginFailure(
             email=attempt.account, ip=attempt.ip, device=attempt.device, failed_at=now
         )
-        session.add(row)
-        await session.execute(delete(LoginFailure).where(LoginFailure.failed_at < now - KEEP_FOR))
-        await session.flush()
+        tx.add(row)
+        await tx.execute(delete(LoginFailure).where(LoginFailure.failed_at < now - KEEP_FOR))
+        await tx.flush()
         return row.id
 
 
 async def forget_attempt(db: Database, attempt_id: uuid.UUID) -> None:
     """The attempt succeeded (or was never judged): it is not a failure."""
-    async with db.write() as session:
-        await session.execute(delete(LoginFailure).where(LoginFailure.id == attempt_id))
+    async with db.write() as tx:
+        await tx.execute(delete(LoginFailure).where(LoginFailure.id == attempt_id))

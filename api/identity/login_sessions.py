@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, delete, select, update
 from api.core.db import Database
 from api.core.principal import Principal
 from api.core.security import new_token, token_digest
-from api.identity.models import AuthSession, Patient, User
+from api.identity.models import LoginSession, Patient, User
 
 SESSION_COOKIE = "afterline_session"
 IDLE_LIMIT = {"patient": timedelta(days=30), "practitioner": timedelta(hours=12)}
@@ -27,9 +27,9 @@ RENEW_AFTER = timedelta(minutes=5)
 
 _principal_query = (
     select(
-        AuthSession.id,
-        AuthSession.last_seen_at,
-        AuthSession.expires_at,
+        LoginSession.id,
+        LoginSession.last_seen_at,
+        LoginSession.expires_at,
         User.id,
         User.role,
         User.clinic_id,
@@ -39,21 +39,23 @@ _principal_query = (
         Patient.timezone,
         Patient.checkin_time,
     )
-    .join(User, User.id == AuthSession.user_id)
+    .join(User, User.id == LoginSession.user_id)
     .outerjoin(Patient, Patient.user_id == User.id)
-    .where(AuthSession.token_hash == bindparam("token_hash"))
+    .where(LoginSession.token_hash == bindparam("token_hash"))
 )
 
 
-async def start_session(db: Database, user_id: uuid.UUID, role: str, now: datetime) -> str:
+async def start_login_session(db: Database, user_id: uuid.UUID, role: str, now: datetime) -> str:
     """Create a session for the user and return the raw token for the cookie."""
     token = new_token()
-    async with db.write() as session:
-        await session.execute(
-            delete(AuthSession).where(AuthSession.user_id == user_id, AuthSession.expires_at < now)
+    async with db.write() as tx:
+        await tx.execute(
+            delete(LoginSession).where(
+                LoginSession.user_id == user_id, LoginSession.expires_at < now
+            )
         )
-        session.add(
-            AuthSession(
+        tx.add(
+            LoginSession(
                 token_hash=token_digest(token),
                 user_id=user_id,
                 created_at=now,
@@ -61,25 +63,25 @@ async def start_session(db: Database, user_id: uuid.UUID, role: str, now: dateti
                 expires_at=now + IDLE_LIMIT[role],
             )
         )
-        await session.execute(update(User).where(User.id == user_id).values(last_login_at=now))
+        await tx.execute(update(User).where(User.id == user_id).values(last_login_at=now))
     return token
 
 
-async def resolve_session(db: Database, token: str, now: datetime) -> Principal | None:
+async def resolve_login_session(db: Database, token: str, now: datetime) -> Principal | None:
     async with db.read() as conn:
         row = (await conn.execute(_principal_query, {"token_hash": token_digest(token)})).first()
     if row is None:
         return None
-    (session_id, last_seen, expires_at, user_id, role, clinic_id, email, name, *patient) = tuple(
-        row
+    (login_session_id, last_seen, expires_at, user_id, role, clinic_id, email, name, *patient) = (
+        tuple(row)
     )
     if expires_at <= now:
         return None
     if now - last_seen > RENEW_AFTER:
-        async with db.write() as session:
-            await session.execute(
-                update(AuthSession)
-                .where(AuthSession.id == session_id)
+        async with db.write() as tx:
+            await tx.execute(
+                update(LoginSession)
+                .where(LoginSession.id == login_session_id)
                 .values(last_seen_at=now, expires_at=now + IDLE_LIMIT[role])
             )
     patient_id, timezone, checkin_time = patient
@@ -89,20 +91,18 @@ async def resolve_session(db: Database, token: str, now: datetime) -> Principal 
         clinic_id=clinic_id,
         email=email,
         name=name,
-        session_id=session_id,
+        login_session_id=login_session_id,
         patient_id=patient_id,
         timezone=timezone,
         checkin_time=checkin_time,
     )
 
 
-async def end_session(db: Database, session_id: uuid.UUID) -> None:
-    async with db.write() as session:
-        await session.execute(delete(AuthSession).where(AuthSession.id == session_id))
+async def end_login_session(db: Database, login_session_id: uuid.UUID) -> None:
+    async with db.write() as tx:
+        await tx.execute(delete(LoginSession).where(LoginSession.id == login_session_id))
 
 
-async def end_session_by_token(db: Database, token: str) -> None:
-    async with db.write() as session:
-        await session.execute(
-            delete(AuthSession).where(AuthSession.token_hash == token_digest(token))
-        )
+async def end_login_session_by_token(db: Database, token: str) -> None:
+    async with db.write() as tx:
+        await tx.execute(delete(LoginSession).where(LoginSession.token_hash == token_digest(token)))

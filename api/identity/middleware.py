@@ -15,7 +15,7 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 from litestar.middleware.base import DefineMiddleware
 
 from api.core.principal import Principal
-from api.identity.login_sessions import SESSION_COOKIE, resolve_session
+from api.identity.login_sessions import SESSION_COOKIE, resolve_login_session
 
 NOT_SIGNED_IN = "Not signed in"
 
@@ -28,7 +28,7 @@ class SessionAuthMiddleware(AbstractAuthenticationMiddleware):
         if not token:
             raise NotAuthorizedException(NOT_SIGNED_IN)
         state = connection.app.state
-        principal = await resolve_session(state.db, token, state.clock.now())
+        principal = await resolve_login_session(state.db, token, state.clock.now())
         if principal is None:
             raise NotAuthorizedException("Your session has ended; sign in again")
         return AuthenticationResult(user=principal, auth=token)

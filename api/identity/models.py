@@ -80,7 +80,7 @@ class User(UUIDPrimaryKey, Base):
     last_login_at: Mapped[datetime | None]
 
 
-class AuthSession(UUIDPrimaryKey, Base):
+class LoginSession(UUIDPrimaryKey, Base):
     """A login. The cookie carries a random token; only its SHA-256 is stored here."""
 
     __tablename__ = "auth_session"

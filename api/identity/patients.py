@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from api.audit.service import record
-from api.core.db import Database, DbConnection, WriteSession
+from api.core.db import Database, DbConnection, Transaction
 from api.core.errors import ConflictError
 from api.core.principal import Principal
 from api.core.scoping import one_in_clinic
@@ -34,13 +34,11 @@ EMAIL_TAKEN = "email: an account with this email already exists"
 
 
 async def load_patient_in_clinic(
-    session: WriteSession, actor: Principal, patient_id: uuid.UUID
+    tx: Transaction, actor: Principal, patient_id: uuid.UUID
 ) -> tuple[Patient, User]:
     """The patient if they belong to the actor's clinic; otherwise the same 404 as a missing id."""
     query = select(Patient, User).join(User, User.id == Patient.user_id)
-    row = await one_in_clinic(
-        session, query.where(Patient.id == patient_id), Patient.clinic_id, actor
-    )
+    row = await one_in_clinic(tx, query.where(Patient.id == patient_id), Patient.clinic_id, actor)
     patient, user = tuple(row)
     return patient, user
 
@@ -48,7 +46,7 @@ async def load_patient_in_clinic(
 _lock_patient = select(Patient.id).where(Patient.id == bindparam("patient_id")).with_for_update()
 
 
-async def lock_patient_writes(session: WriteSession, patient_id: uuid.UUID) -> None:
+async def lock_patient_writes(tx: Transaction, patient_id: uuid.UUID) -> None:
     """Write one patient's clinical data one transaction at a time.
 
     SQLite's `BEGIN IMMEDIATE` already does this for every write. On PostgreSQL a row lock
@@ -56,8 +54,8 @@ async def lock_patient_writes(session: WriteSession, patient_id: uuid.UUID) -> N
     already made, and two writes at once (two days saved together, a check-in and a moved
     session) must see each other, or a rising run or a repeat goes unnoticed.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(_lock_patient, {"patient_id": patient_id})
+    if tx.get_bind().dialect.name == "postgresql":
+        await tx.execute(_lock_patient, {"patient_id": patient_id})
 
 
 _clinic_phone = (
@@ -67,9 +65,9 @@ _clinic_phone = (
 )
 
 
-async def clinic_phone_of(session: WriteSession, patient_id: uuid.UUID) -> str | None:
+async def clinic_phone_of(tx: Transaction, patient_id: uuid.UUID) -> str | None:
     """The phone of the patient's clinic, for the advice a warning sign gets."""
-    phone: str | None = await session.scalar(_clinic_phone, {"patient_id": patient_id})
+    phone: str | None = await tx.scalar(_clinic_phone, {"patient_id": patient_id})
     return phone
 
 
@@ -98,14 +96,14 @@ async def create_patient(
     timezone = check_timezone(data.timezone)
     checkin_time = parse_hhmm(data.checkin_time)
     try:
-        async with db.write() as session:
-            if await session.scalar(select(User.id).where(User.email == email)) is not None:
+        async with db.write() as tx:
+            if await tx.scalar(select(User.id).where(User.email == email)) is not None:
                 raise ConflictError(EMAIL_TAKEN, field="email")
             user = User(
                 email=email, name=name, role="patient", clinic_id=actor.clinic_id, created_at=now
             )
-            session.add(user)
-            await session.flush()
+            tx.add(user)
+            await tx.flush()
             patient = Patient(
                 user_id=user.id,
                 clinic_id=actor.clinic_id,
@@ -114,11 +112,11 @@ async def create_patient(
                 active=True,
                 created_at=now,
             )
-            session.add(patient)
-            await session.flush()
-            token, invitation = _new_invitation(session, patient.id, actor, now)
+            tx.add(patient)
+            await tx.flush()
+            token, invitation = _new_invitation(tx, patient.id, actor, now)
             record(
-                session,
+                tx,
                 actor_id=actor.user_id,
                 action="patient.create",
                 at=now,
@@ -135,7 +133,7 @@ async def create_patient(
 
 
 def _new_invitation(
-    session: WriteSession, patient_id: uuid.UUID, actor: Principal, now: datetime
+    tx: Transaction, patient_id: uuid.UUID, actor: Principal, now: datetime
 ) -> tuple[str, Invitation]:
     token = new_token()
     invitation = Invitation(
@@ -145,12 +143,12 @@ def _new_invitation(
         created_at=now,
         expires_at=now + INVITE_LIFETIME,
     )
-    session.add(invitation)
+    tx.add(invitation)
     return token, invitation
 
 
-async def _revoke_unused_invitations(session: WriteSession, patient_id: uuid.UUID) -> None:
-    await session.execute(
+async def _revoke_unused_invitations(tx: Transaction, patient_id: uuid.UUID) -> None:
+    await tx.execute(
         delete(Invitation).where(Invitation.patient_id == patient_id, Invitation.used_at.is_(None))
     )
 
@@ -163,13 +161,11 @@ async def reissue_invite(
     It also serves as the clinic-assisted password reset: accepting it replaces the password
     and signs the patient out everywhere else.
     """
-    async with db.write() as session:
-        patient, _ = await load_patient_in_clinic(session, actor, patient_id)
-        await _revoke_unused_invitations(session, patient.id)
-        token, invitation = _new_invitation(session, patient.id, actor, now)
-        record(
-            session, actor_id=actor.user_id, action="invite.issue", at=now, patient_id=patient.id
-        )
+    async with db.write() as tx:
+        patient, _ = await load_patient_in_clinic(tx, actor, patient_id)
+        await _revoke_unused_invitations(tx, patient.id)
+        token, invitation = _new_invitation(tx, patient.id, actor, now)
+        record(tx, actor_id=actor.user_id, action="invite.issue", at=now, patient_id=patient.id)
     return InviteOut(
         invite_token=token,
         invite_url=invite_url(base_url, token),
@@ -180,11 +176,9 @@ async def reissue_invite(
 async def get_patient(
     db: Database, actor: Principal, patient_id: uuid.UUID, now: datetime
 ) -> PatientOut:
-    async with db.write() as session:
-        patient, user = await load_patient_in_clinic(session, actor, patient_id)
-        record(
-            session, actor_id=actor.user_id, action="patient.read", at=now, patient_id=patient.id
-        )
+    async with db.write() as tx:
+        patient, user = await load_patient_in_clinic(tx, actor, patient_id)
+        record(tx, actor_id=actor.user_id, action="patient.read", at=now, patient_id=patient.id)
         return patient_out(patient, user)
 
 
@@ -193,19 +187,19 @@ async def update_patient(
 ) -> PatientOut:
     changes: dict[str, object] = {}
     try:
-        async with db.write() as session:
-            patient, user = await load_patient_in_clinic(session, actor, patient_id)
+        async with db.write() as tx:
+            patient, user = await load_patient_in_clinic(tx, actor, patient_id)
             if data.name is not msgspec.UNSET:
                 user.name = changes["name"] = check_text(data.name, "name", max_length=200)
             if data.email is not msgspec.UNSET:
                 email = check_email(data.email)
                 if email != user.email:
-                    taken = await session.scalar(select(User.id).where(User.email == email))
+                    taken = await tx.scalar(select(User.id).where(User.email == email))
                     if taken is not None:
                         raise ConflictError(EMAIL_TAKEN, field="email")
                     user.email = changes["email"] = email
                     # A link sent to the old address must not open the corrected account.
-                    await _revoke_unused_invitations(session, patient.id)
+                    await _revoke_unused_invitations(tx, patient.id)
             if data.timezone is not msgspec.UNSET:
                 patient.timezone = changes["timezone"] = check_timezone(data.timezone)
             if data.checkin_time is not msgspec.UNSET:
@@ -214,7 +208,7 @@ async def update_patient(
             if data.active is not msgspec.UNSET:
                 patient.active = changes["active"] = data.active
             record(
-                session,
+                tx,
                 actor_id=actor.user_id,
                 action="patient.update",
                 at=now,
@@ -235,7 +229,7 @@ async def read_as_practitioner(
     reader: Callable[[DbConnection, uuid.UUID], Awaitable[T]],
 ) -> T:
     """Run `reader` on one of the clinic's patients, audited in the same transaction."""
-    async with db.write() as session:
-        patient, _ = await load_patient_in_clinic(session, actor, patient_id)
-        record(session, actor_id=actor.user_id, action=action, at=now, patient_id=patient.id)
-        return await reader(await session.connection(), patient.id)
+    async with db.write() as tx:
+        patient, _ = await load_patient_in_clinic(tx, actor, patient_id)
+        record(tx, actor_id=actor.user_id, action=action, at=now, patient_id=patient.id)
+        return await reader(await tx.connection(), patient.id)

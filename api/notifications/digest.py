@@ -24,7 +24,7 @@ from sqlalchemy import and_, func, select
 
 from api.checkins.models import GRADED_SYMPTOMS, Checkin
 from api.checkins.reads import checked_in_sql
-from api.core.db import Database, WriteSession
+from api.core.db import Database, Transaction
 from api.core.sql import insert_or_ignore
 from api.identity.models import Clinic, Patient, User
 from api.notifications.models import Notification, Prompt
@@ -44,8 +44,8 @@ def _rising(values: list[int]) -> bool:
 Who = tuple[str, uuid.UUID]
 
 
-async def _missed(session: WriteSession, clinic_id: uuid.UUID, day: date) -> dict[Who, int]:
-    rows = await session.execute(
+async def _missed(tx: Transaction, clinic_id: uuid.UUID, day: date) -> dict[Who, int]:
+    rows = await tx.execute(
         select(Patient.id, User.name, func.count(Prompt.id).label("missed"))
         .select_from(Prompt)
         .join(Patient, Patient.id == Prompt.patient_id)
@@ -63,9 +63,9 @@ async def _missed(session: WriteSession, clinic_id: uuid.UUID, day: date) -> dic
     return {(str(row.name), row.id): int(row.missed) for row in rows}
 
 
-async def _worsening(session: WriteSession, clinic_id: uuid.UUID, day: date) -> dict[Who, str]:
+async def _worsening(tx: Transaction, clinic_id: uuid.UUID, day: date) -> dict[Who, str]:
     graded = sum((getattr(Checkin, name) for name in GRADED_SYMPTOMS), start=0)
-    rows = await session.execute(
+    rows = await tx.execute(
         select(Patient.id, User.name, Checkin.pain, graded.label("graded"))
         .select_from(Checkin)
         .join(Patient, and_(Patient.id == Checkin.patient_id, Patient.active))
@@ -109,17 +109,17 @@ def _body(day: date, missed: dict[Who, int], worsening: dict[Who, str]) -> str:
 
 
 async def _waiting_practitioners(
-    session: WriteSession, clinic_id: uuid.UUID, day: date
+    tx: Transaction, clinic_id: uuid.UUID, day: date
 ) -> dict[uuid.UUID, str]:
     """The clinic's practitioners without today's digest yet, with their digest's key."""
     keys = {
         user_id: f"digest:{user_id}:{day.isoformat()}"
-        for user_id in await session.scalars(
+        for user_id in await tx.scalars(
             select(User.id).where(User.clinic_id == clinic_id, User.role == "practitioner")
         )
     }
     already = set(
-        await session.scalars(
+        await tx.scalars(
             select(Notification.dedupe_key).where(Notification.dedupe_key.in_(list(keys.values())))
         )
     )
@@ -130,12 +130,12 @@ async def _clinic_digest(
     db: Database, clinic_id: uuid.UUID, day: date, now: datetime, email_on: bool
 ) -> int:
     """Today's digest for one clinic's practitioners, in its own transaction."""
-    async with db.write() as session:
-        waiting = await _waiting_practitioners(session, clinic_id, day)
+    async with db.write() as tx:
+        waiting = await _waiting_practitioners(tx, clinic_id, day)
         if not waiting:
             return 0
-        missed = await _missed(session, clinic_id, day)
-        worsening = await _worsening(session, clinic_id, day)
+        missed = await _missed(tx, clinic_id, day)
+        worsening = await _worsening(tx, clinic_id, day)
         count = len(set(missed) | set(worsening))
         if not count:
             return 0
@@ -159,8 +159,8 @@ async def _clinic_digest(
             }
             for user_id, key in waiting.items()
         ]
-        await session.execute(insert_or_ignore(session, Notification).values(rows))
-        await queue_deliveries(session, now, email_on=email_on)
+        await tx.execute(insert_or_ignore(tx, Notification).values(rows))
+        await queue_deliveries(tx, now, email_on=email_on)
         return len(rows)
 
 

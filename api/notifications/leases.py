@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Table, and_, bindparam, delete, func, or_, select, update
 
 from api.checkins.reads import checked_in_sql
-from api.core.db import Database, WriteSession
+from api.core.db import Database, Transaction
 from api.core.sql import rowcount
 from api.identity.models import Patient, User
 from api.notifications.channels import SendResult
@@ -80,9 +80,9 @@ def _retryable(now: datetime) -> Any:
     )
 
 
-async def _give_up_lost(session: WriteSession, now: datetime) -> int:
+async def _give_up_lost(tx: Transaction, now: datetime) -> int:
     """Rows whose last allowed attempt was claimed but never recorded (the sender died)."""
-    result = await session.execute(
+    result = await tx.execute(
         update(Delivery)
         .where(_retryable(now), Delivery.attempts >= MAX_ATTEMPTS)
         .values(
@@ -101,8 +101,8 @@ async def claim(
 ) -> list[Claimed]:
     """Lease up to `limit` due deliveries to this dispatcher and load what sending needs."""
     lease = now + LEASE
-    async with db.write() as session:
-        lost = await _give_up_lost(session, now)
+    async with db.write() as tx:
+        lost = await _give_up_lost(tx, now)
         if report is not None:
             report.gave_up += lost
         candidates = (
@@ -114,16 +114,16 @@ async def claim(
         )
         if not email_on:
             candidates = candidates.where(Delivery.channel != "email")
-        ids = list(await session.scalars(candidates))
+        ids = list(await tx.scalars(candidates))
         if not ids:
             return []
-        await session.execute(
+        await tx.execute(
             update(Delivery)
             .where(Delivery.id.in_(ids))
             .values(claimed_until=lease, attempts=Delivery.attempts + 1, updated_at=now)
             .execution_options(synchronize_session=False)
         )
-        rows = await session.execute(_claimed_details(ids))
+        rows = await tx.execute(_claimed_details(ids))
         return [Claimed(**row._asdict()) for row in rows]
 
 
@@ -228,8 +228,8 @@ async def record(
             gone.add(item.subscription_id)
         if result.outcome != "sent" and result.error and len(report.errors) < 20:
             report.errors.append(result.error)
-    async with db.write() as session:
-        await (await session.connection()).execute(_RECORD_OUTCOME, rows)
+    async with db.write() as tx:
+        await (await tx.connection()).execute(_RECORD_OUTCOME, rows)
         if gone:
-            await session.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone)))
+            await tx.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone)))
     report.subscriptions_removed += len(gone)

@@ -16,7 +16,7 @@ from sqlalchemy import Select, String, and_, cast, literal, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.expression import ColumnElement
 
-from api.core.db import WriteSession
+from api.core.db import Transaction
 from api.core.sql import insert_or_ignore, new_uuid
 from api.identity.models import Patient
 from api.notifications.models import EMAIL_TARGET, Delivery, Notification, PushSubscription
@@ -68,8 +68,8 @@ def _pending(
     )
 
 
-async def queue_deliveries(session: WriteSession, created_at: datetime, *, email_on: bool) -> None:
-    insert = insert_or_ignore(session, Delivery)
+async def queue_deliveries(tx: Transaction, created_at: datetime, *, email_on: bool) -> None:
+    insert = insert_or_ignore(tx, Delivery)
     push = _pending(
         created_at,
         "push",
@@ -77,10 +77,10 @@ async def queue_deliveries(session: WriteSession, created_at: datetime, *, email
         PushSubscription.id,
         Patient.push_enabled,
     ).join(PushSubscription, PushSubscription.user_id == Notification.user_id)
-    await session.execute(insert.from_select(_COLUMNS, push))
+    await tx.execute(insert.from_select(_COLUMNS, push))
     if email_on:
         no_subscription = literal(None, PushSubscription.id.type)
         email = _pending(
             created_at, "email", literal(EMAIL_TARGET), no_subscription, Patient.email_enabled
         )
-        await session.execute(insert.from_select(_COLUMNS, email))
+        await tx.execute(insert.from_select(_COLUMNS, email))

@@ -25,7 +25,7 @@ from sqlalchemy import Select, case, literal, select
 from sqlalchemy.sql.selectable import Subquery
 
 from api.checkins.reads import checked_in_sql
-from api.core.db import Database, WriteSession
+from api.core.db import Database, Transaction
 from api.core.sql import insert_or_ignore, new_uuid, rowcount, zone_clock_slices
 from api.identity.models import Patient, User
 from api.notifications.models import Notification, Prompt
@@ -50,14 +50,12 @@ COPY = {
 }
 
 
-async def zones_in_use(session: WriteSession) -> list[str]:
-    rows = await session.scalars(select(Patient.timezone).where(Patient.active).distinct())
+async def zones_in_use(tx: Transaction) -> list[str]:
+    rows = await tx.scalars(select(Patient.timezone).where(Patient.active).distinct())
     return sorted(rows)
 
 
-async def _notify(
-    session: WriteSession, clocks: Subquery, now: datetime, *, email_on: bool
-) -> None:
+async def _notify(tx: Transaction, clocks: Subquery, now: datetime, *, email_on: bool) -> None:
     """Inbox notifications for the prompts made at `now`, then their deliveries."""
     title = case(*((Prompt.kind == kind, text[0]) for kind, text in COPY.items()))
     body = case(*((Prompt.kind == kind, text[1]) for kind, text in COPY.items()))
@@ -92,8 +90,8 @@ async def _notify(
         "created_at",
         "expires_at",
     )
-    await session.execute(insert_or_ignore(session, Notification).from_select(columns, rows))
-    await queue_deliveries(session, now, email_on=email_on)
+    await tx.execute(insert_or_ignore(tx, Notification).from_select(columns, rows))
+    await queue_deliveries(tx, now, email_on=email_on)
 
 
 async def _make_prompts(
@@ -101,8 +99,8 @@ async def _make_prompts(
 ) -> int:
     """Insert the prompts `source` selects (patient id, local date) with their notifications."""
     made = 0
-    async with db.write() as session:
-        zones = await zones_in_use(session)
+    async with db.write() as tx:
+        zones = await zones_in_use(tx)
         for clocks in zone_clock_slices(now, zones):
             patient_id, local_date, rows = source(clocks, now)
             prompts = rows.with_only_columns(
@@ -113,12 +111,12 @@ async def _make_prompts(
                 literal(now, Prompt.created_at.type),
                 maintain_column_froms=True,
             )
-            insert = insert_or_ignore(session, Prompt).from_select(
+            insert = insert_or_ignore(tx, Prompt).from_select(
                 ("id", "patient_id", "local_date", "kind", "created_at"), prompts
             )
-            made_here = rowcount(await session.execute(insert))
+            made_here = rowcount(await tx.execute(insert))
             if made_here:
-                await _notify(session, clocks, now, email_on=email_on)
+                await _notify(tx, clocks, now, email_on=email_on)
             made += made_here
     return made
 

@@ -12,7 +12,7 @@ import msgspec
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import delete, select
 
-from api.core.db import Database, WriteSession
+from api.core.db import Database, Transaction
 from api.core.errors import FieldError, NotFoundError
 from api.core.rows import to_struct
 from api.core.validation import check_timezone, format_hhmm, parse_hhmm
@@ -51,8 +51,8 @@ async def mark_read(
     db: Database, user_id: uuid.UUID, notification_id: uuid.UUID, now: datetime
 ) -> NotificationOut:
     """Idempotent: the first read's time is kept. Another user's id is a plain 404."""
-    async with db.write() as session:
-        row = await session.scalar(
+    async with db.write() as tx:
+        row = await tx.scalar(
             select(Notification).where(
                 Notification.id == notification_id, Notification.user_id == user_id
             )
@@ -100,19 +100,19 @@ async def save_push_subscription(
     if problem is not None:
         raise FieldError("endpoint", problem)
     _check_keys(data)
-    async with db.write() as session:
-        row = await session.scalar(
+    async with db.write() as tx:
+        row = await tx.scalar(
             select(PushSubscription).where(PushSubscription.endpoint == data.endpoint)
         )
         created = row is None
         if row is None:
             row = PushSubscription(endpoint=data.endpoint, created_at=now)
-            session.add(row)
+            tx.add(row)
         row.user_id = user_id
         row.p256dh = data.keys.p256dh
         row.auth = data.keys.auth
         row.updated_at = now
-        await session.flush()
+        await tx.flush()
         out = PushSubscriptionOut(
             id=row.id, endpoint=row.endpoint, created_at=row.created_at, updated_at=row.updated_at
         )
@@ -124,8 +124,8 @@ async def delete_push_subscription(db: Database, user_id: uuid.UUID, endpoint: s
     statement = delete(PushSubscription).where(PushSubscription.user_id == user_id)
     if endpoint is not None:
         statement = statement.where(PushSubscription.endpoint == endpoint)
-    async with db.write() as session:
-        await session.execute(statement)
+    async with db.write() as tx:
+        await tx.execute(statement)
 
 
 def _preferences_out(patient: Any, email_available: bool) -> PreferencesOut:
@@ -138,8 +138,8 @@ def _preferences_out(patient: Any, email_available: bool) -> PreferencesOut:
     )
 
 
-async def _patient(session: WriteSession, patient_id: uuid.UUID) -> Patient:
-    patient: Patient | None = await session.scalar(select(Patient).where(Patient.id == patient_id))
+async def _patient(tx: Transaction, patient_id: uuid.UUID) -> Patient:
+    patient: Patient | None = await tx.scalar(select(Patient).where(Patient.id == patient_id))
     if patient is None:
         raise NotFoundError()
     return patient
@@ -169,8 +169,8 @@ async def update_preferences(
             values["push_enabled"] = data.channels.push
         if data.channels.email is not msgspec.UNSET:
             values["email_enabled"] = data.channels.email
-    async with db.write() as session:
-        patient = await _patient(session, patient_id)
+    async with db.write() as tx:
+        patient = await _patient(tx, patient_id)
         for name, value in values.items():
             setattr(patient, name, value)
         return _preferences_out(patient, email_available)

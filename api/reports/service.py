@@ -108,16 +108,16 @@ async def export_patient_files(
     The operator has no user account, so the audit event has no actor; its action and
     detail say it came from the command line.
     """
-    async with db.write() as session:
+    async with db.write() as tx:
         record_audit(
-            session,
+            tx,
             actor_id=None,
             action="export.cli",
             at=now,
             patient_id=patient_id,
             detail={"formats": ["fhir", "csv"]},
         )
-        record = await load_record(await session.connection(), patient_id)
+        record = await load_record(await tx.connection(), patient_id)
     written = []
     for export in (await render_fhir(record, now), csv_export(record)):
         path = out_dir / export.filename

@@ -80,9 +80,9 @@ async def put_screening(
     answers = answers_out(data)
     answers.notes = notes
     new_id = uuid.uuid4()
-    async with db.write() as session:
-        dialect = session.get_bind().dialect.name
-        conn = await session.connection()
+    async with db.write() as tx:
+        dialect = tx.get_bind().dialect.name
+        conn = await tx.connection()
         stored_id = await conn.scalar(
             _upserts[dialect],
             {

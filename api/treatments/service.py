@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from api.audit.service import record
 from api.core.clock import local_today
-from api.core.db import Database, WriteSession
+from api.core.db import Database, Transaction
 from api.core.errors import FieldError
 from api.core.principal import Principal
 from api.core.rows import to_struct
@@ -37,7 +37,7 @@ class Rejudge(Protocol):
 
     async def __call__(
         self,
-        session: WriteSession,
+        tx: Transaction,
         patient_id: uuid.UUID,
         session_id: uuid.UUID,
         moved_from: date | None,
@@ -52,13 +52,13 @@ def session_out(row: Any) -> SessionOut:
 OLDEST_RECORDABLE = timedelta(days=3653)  # ten years: older records are typos (0202 for 2022)
 
 
-async def _today(session: WriteSession, actor: Principal, patient: Patient, now: datetime) -> date:
+async def _today(tx: Transaction, actor: Principal, patient: Patient, now: datetime) -> date:
     """The later of the clinic's and the patient's local dates.
 
     The session happens on the clinic's calendar; the patient may live hours behind it,
     where "today" has not started yet.
     """
-    clinic_zone = await session.scalar(select(Clinic.timezone).where(Clinic.id == actor.clinic_id))
+    clinic_zone = await tx.scalar(select(Clinic.timezone).where(Clinic.id == actor.clinic_id))
     return max(local_today(now, patient.timezone), local_today(now, clinic_zone or "UTC"))
 
 
@@ -101,12 +101,12 @@ async def create_session(
     now: datetime,
     rejudge: Rejudge,
 ) -> SessionOut:
-    async with db.write() as session:
-        patient, _ = await load_patient_in_clinic(session, actor, patient_id)
+    async with db.write() as tx:
+        patient, _ = await load_patient_in_clinic(tx, actor, patient_id)
         # Before writing anything: on PostgreSQL the session's foreign key would otherwise
         # share-lock the patient first, and two changes for one patient would deadlock.
-        await lock_patient_writes(session, patient.id)
-        today = await _today(session, actor, patient, now)
+        await lock_patient_writes(tx, patient.id)
+        today = await _today(tx, actor, patient, now)
         review_on = _check_dates(data.performed_on, data.review_on, today)
         row = TreatmentSession(
             patient_id=patient.id,
@@ -125,11 +125,11 @@ async def create_session(
             created_at=now,
             updated_at=now,
         )
-        session.add(row)
-        await session.flush()
-        await rejudge(session, patient.id, row.id, None)
+        tx.add(row)
+        await tx.flush()
+        await rejudge(tx, patient.id, row.id, None)
         record(
-            session,
+            tx,
             actor_id=actor.user_id,
             action="session.create",
             at=now,
@@ -142,16 +142,14 @@ async def create_session(
 async def list_sessions(
     db: Database, actor: Principal, patient_id: uuid.UUID, now: datetime
 ) -> list[SessionOut]:
-    async with db.write() as session:
-        patient, _ = await load_patient_in_clinic(session, actor, patient_id)
-        rows = await session.scalars(
+    async with db.write() as tx:
+        patient, _ = await load_patient_in_clinic(tx, actor, patient_id)
+        rows = await tx.scalars(
             select(TreatmentSession)
             .where(TreatmentSession.patient_id == patient.id)
             .order_by(TreatmentSession.performed_on, TreatmentSession.created_at)
         )
-        record(
-            session, actor_id=actor.user_id, action="session.list", at=now, patient_id=patient.id
-        )
+        record(tx, actor_id=actor.user_id, action="session.list", at=now, patient_id=patient.id)
         return [session_out(row) for row in rows]
 
 
@@ -163,13 +161,13 @@ async def update_session(
     now: datetime,
     rejudge: Rejudge,
 ) -> SessionOut:
-    async with db.write() as session:
+    async with db.write() as tx:
         query = select(TreatmentSession, Patient).join(
             Patient, Patient.id == TreatmentSession.patient_id
         )
         query = query.where(TreatmentSession.id == session_id)
-        row, patient = tuple(await one_in_clinic(session, query, Patient.clinic_id, actor))
-        await lock_patient_writes(session, patient.id)
+        row, patient = tuple(await one_in_clinic(tx, query, Patient.clinic_id, actor))
+        await lock_patient_writes(tx, patient.id)
         changes = {
             name: value
             for name, value in msgspec.structs.asdict(data).items()
@@ -182,12 +180,12 @@ async def update_session(
         moved_from = row.performed_on
         for name, value in changes.items():
             setattr(row, name, value)
-        _check_dates(row.performed_on, row.review_on, await _today(session, actor, patient, now))
+        _check_dates(row.performed_on, row.review_on, await _today(tx, actor, patient, now))
         row.updated_at = now
         if row.performed_on != moved_from:
-            await rejudge(session, patient.id, row.id, moved_from)
+            await rejudge(tx, patient.id, row.id, moved_from)
         record(
-            session,
+            tx,
             actor_id=actor.user_id,
             action="session.update",
             at=now,

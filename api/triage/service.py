@@ -55,9 +55,9 @@ async def list_patients(db: Database, actor: Principal, now: datetime) -> list[P
     """The clinic's patients, those who need attention first; audited as one list read."""
     async with db.read() as conn:
         summaries = await _summaries(conn, actor, now)
-    async with db.write() as session:
+    async with db.write() as tx:
         record(
-            session,
+            tx,
             actor_id=actor.user_id,
             action="patient.list",
             at=now,
@@ -75,10 +75,8 @@ async def patient_summary(
         found = await _summaries(conn, actor, now, patient_id)
     if not found:
         raise NotFoundError()
-    async with db.write() as session:
-        record(
-            session, actor_id=actor.user_id, action="patient.summary", at=now, patient_id=patient_id
-        )
+    async with db.write() as tx:
+        record(tx, actor_id=actor.user_id, action="patient.summary", at=now, patient_id=patient_id)
     return found[0]
 
 

@@ -16,7 +16,7 @@ from api.core.clock import FrozenClock
 from api.core.db import Database
 from api.core.settings import Settings
 from api.identity.login_sessions import SESSION_COOKIE
-from api.identity.models import AuthSession
+from api.identity.models import LoginSession
 from tests.conftest import PASSWORD, ApiClient, World
 
 
@@ -49,7 +49,7 @@ async def test_logout_revokes_the_session_server_side(world: World) -> None:
     replay.http.cookies.set(SESSION_COOKIE, token)
     assert (await replay.get("/api/auth/me")).status_code == 401
     async with world.db.read() as conn:
-        assert await conn.scalar(select(func.count()).select_from(AuthSession)) == 0
+        assert await conn.scalar(select(func.count()).select_from(LoginSession)) == 0
 
 
 async def test_same_401_for_unknown_email_and_wrong_password(world: World) -> None:

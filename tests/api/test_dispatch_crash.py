@@ -20,7 +20,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from api.core.db import Database, WriteSession
+from api.core.db import Database, Transaction
 from api.core.settings import Settings
 from api.notifications import dispatch as dispatch_module
 from api.notifications.channels import Channels, PushChannel, PushTarget, SendResult
@@ -122,7 +122,7 @@ class FailingWrites(Database):
         self.fail_at = fail_at
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[WriteSession]:
+    async def write(self) -> AsyncIterator[Transaction]:
         self.writes += 1
         if self.writes == self.fail_at:
             raise RuntimeError("the disk is full")
