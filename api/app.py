@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
 
+import msgspec
 from litestar import Litestar, Router, get
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
@@ -23,6 +24,7 @@ from api.alerts.rejudge import rejudge_checkins
 from api.alerts.routes import AlertsController, MyWarningSignsController
 from api.checkins.routes import MyCheckinsController, PatientCheckinsController
 from api.checkins.service import JudgeCheckin
+from api.core import vocabulary
 from api.core.body import StrictBodies, StrictSchemas
 from api.core.clock import Clock, clock_shifted
 from api.core.db import Database
@@ -124,6 +126,28 @@ def openapi_config(settings: Settings) -> OpenAPIConfig:
     )
 
 
+class VocabularyOut(msgspec.Struct):
+    """Every word the product speaks (`api.core.vocabulary`), by code."""
+
+    symptoms: dict[str, vocabulary.Symptom]
+    pain_anchors: dict[str, str]
+    grades: list[vocabulary.Grade]  # 0 none, 1 mild, 2 moderate, 3 severe
+    warning_signs: dict[str, vocabulary.Sign]
+    areas: dict[str, str]
+    sclerosants: dict[str, str]
+    screening_flags: dict[str, str]
+
+
+_VOCABULARY = msgspec.convert(vocabulary.document(), VocabularyOut)
+
+
+@get("/api/vocabulary", tags=["vocabulary"], exclude_from_auth=True)
+async def vocabulary_words() -> VocabularyOut:
+    """The words for every code, for any client; the PWA carries the same, generated into
+    its bundle (`frontend/src/vocabulary.ts`) so it has them offline."""
+    return _VOCABULARY
+
+
 @get("/api/health", tags=["health"], exclude_from_auth=True)
 async def health() -> dict[str, str]:
     """Liveness, with no database access: the benchmark's baseline."""
@@ -160,6 +184,7 @@ def create_app(
     app = Litestar(
         route_handlers=[
             health,
+            vocabulary_words,
             AuthController,
             ClinicController,
             PatientsController,

@@ -8,15 +8,15 @@ from api.checkins.models import SYMPTOMS
 from api.core import vocabulary
 from api.core.vocabulary_ts import TYPESCRIPT_PATH, render_typescript
 from api.screening.flags import FLAGS
-from api.treatments.models import SCLEROSANTS
 from api.treatments.schemas import Area
+from tests.conftest import World
 
 
 def test_every_code_the_api_accepts_has_exactly_one_name() -> None:
     assert tuple(vocabulary.SYMPTOMS) == SYMPTOMS
     assert tuple(vocabulary.WARNING_SIGNS) == get_args(vocabulary.WarningSign)
     assert set(vocabulary.AREAS) == set(get_args(Area))
-    assert tuple(vocabulary.SCLEROSANTS) == SCLEROSANTS
+    assert tuple(vocabulary.SCLEROSANTS) == get_args(vocabulary.Sclerosant)
     assert tuple(vocabulary.SCREENING_FLAGS) == FLAGS
     assert sorted(vocabulary.GRADES) == [0, 1, 2, 3]
 
@@ -29,3 +29,11 @@ def test_no_two_warning_signs_or_symptoms_share_a_name() -> None:
 
 def test_the_pwa_vocabulary_is_generated_from_this_one() -> None:
     assert TYPESCRIPT_PATH.read_text() == render_typescript(), "run `make vocabulary`"
+
+
+async def test_the_api_serves_the_same_words_to_anyone(world: World) -> None:
+    answer = await (await world.client()).get("/api/vocabulary")
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == vocabulary.document()
+    sign = answer.json()["warning_signs"]["leg_swelling_with_pain"]
+    assert sign == {"name": "Calf or whole-leg swelling with pain", "emergency": False}

@@ -426,7 +426,7 @@ async def test_a_tick_killed_while_emailing_does_not_push_again(
 ) -> None:
     """Pushes the service accepted must not be sent again because the SMTP server was slow.
 
-    DESIGN §4: "running it twice, or from two processes, sends nothing twice". The killed
+    docs/design.md: "running it twice, or from two processes, sends nothing twice". The killed
     process had every push answered 201 before it started emailing; only the email it was
     sending when it died may be repeated.
     """

@@ -1,4 +1,4 @@
-"""The red-flag rules of DESIGN §2, as pure functions of a check-in and its context.
+"""The red-flag rules of docs/design.md, as pure functions of a check-in and its context.
 
 Evaluated by the check-in service on every accepted check-in (`created` or `updated`; a
 replay that changes nothing raises nothing). The missed-check-in rule needs the calendar, not

@@ -1,7 +1,7 @@
 """Today's aftercare advice, from the sessions' compression and restriction days.
 
 Plain-English product copy, not diagnosis. The typical course it describes comes from
-DESIGN §2: pain, swelling and bruising fade within days to about two weeks; lumps over 2-4
+docs/design.md: pain, swelling and bruising fade within days to about two weeks; lumps over 2-4
 weeks; discolouration can appear weeks later and fades over months.
 """
 
@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from api.checkins.schemas import Advice, WarningAdvice
+from api.core.vocabulary import WARNING_SIGNS
 
 CALL_THE_CLINIC = (
     "Call the clinic today if you notice a painful, hot or red lump, a sore or blister at an "
@@ -145,11 +146,9 @@ def _results(day: int, review_on: date, performed_on: date) -> str:
     )
 
 
-# The first three warning signs of DESIGN §2 can be life-threatening; the others need the
-# clinic the same day. Kept here with the rest of the patient-facing copy.
-EMERGENCY_SIGNS = frozenset(
-    {"chest_pain_or_breathless", "vision_speech_or_weakness", "allergic_reaction"}
-)
+# The signs that can be life-threatening (the vocabulary's `emergency` ones); the others need
+# the clinic the same day.
+EMERGENCY_SIGNS = frozenset(code for code, sign in WARNING_SIGNS.items() if sign.emergency)
 
 
 def warning_advice(signs: list[str], clinic_phone: str | None) -> WarningAdvice | None:

@@ -25,7 +25,13 @@ from litestar.openapi.spec import (
 ERROR_SCHEMA = "Error"
 
 # Routes anyone may call: no 401 or 403 from them.
-PUBLIC = {"/api/health", "/api/auth/login", "/api/auth/accept-invite", "/api/push/vapid-public-key"}
+PUBLIC = {
+    "/api/health",
+    "/api/vocabulary",
+    "/api/auth/login",
+    "/api/auth/accept-invite",
+    "/api/push/vapid-public-key",
+}
 # Routes behind the sign-in limits (429 with Retry-After).
 RATE_LIMITED = {"/api/auth/login", "/api/auth/accept-invite"}
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}

@@ -13,8 +13,8 @@ so "Moderate" means the same to every patient.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Final, Literal, get_args
+from dataclasses import asdict, dataclass
+from typing import Any, Final, Literal, get_args
 
 # --- symptoms ---------------------------------------------------------------------------
 
@@ -95,6 +95,28 @@ def sign_name(code: str) -> str:
 
 # --- treatment --------------------------------------------------------------------------
 
+Area = Literal[
+    "leg_left_thigh",
+    "leg_left_knee",
+    "leg_left_calf",
+    "leg_left_ankle",
+    "leg_left_foot",
+    "leg_right_thigh",
+    "leg_right_knee",
+    "leg_right_calf",
+    "leg_right_ankle",
+    "leg_right_foot",
+    "face_nose",
+    "face_cheeks",
+    "chest",
+    "arm_left",
+    "arm_right",
+    "abdomen",
+]
+Sclerosant = Literal[
+    "polidocanol", "sodium_tetradecyl_sulfate", "hypertonic_saline", "glycerin", "other"
+]
+
 AREAS: Final[dict[str, str]] = {
     "leg_left_thigh": "Left thigh",
     "leg_left_knee": "Left knee",
@@ -121,6 +143,7 @@ SCLEROSANTS: Final[dict[str, str]] = {
     "glycerin": "Glycerin",
     "other": "Other sclerosant",
 }
+assert tuple(AREAS) == get_args(Area) and tuple(SCLEROSANTS) == get_args(Sclerosant)
 
 # --- screening --------------------------------------------------------------------------
 
@@ -132,3 +155,17 @@ SCREENING_FLAGS: Final[dict[str, str]] = {
     "acute_illness": "Currently unwell",
     "many_veins": "More than 20 veins",
 }
+
+
+def document() -> dict[str, Any]:
+    """Every word above as plain JSON: what `GET /api/vocabulary` answers and what
+    `frontend/src/vocabulary.ts` embeds (so the PWA has it offline, from its first load)."""
+    return {
+        "symptoms": {code: asdict(symptom) for code, symptom in SYMPTOMS.items()},
+        "pain_anchors": {str(score): words for score, words in PAIN_ANCHORS.items()},
+        "grades": [asdict(GRADES[grade]) for grade in sorted(GRADES)],
+        "warning_signs": {code: asdict(sign) for code, sign in WARNING_SIGNS.items()},
+        "areas": dict(AREAS),
+        "sclerosants": dict(SCLEROSANTS),
+        "screening_flags": dict(SCREENING_FLAGS),
+    }

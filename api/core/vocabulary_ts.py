@@ -8,7 +8,6 @@ the patient's phone.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -28,27 +27,18 @@ def _const(name: str, value: Any, type_: str) -> str:
 
 
 def render_typescript() -> str:
+    words = v.document()
     parts = [
         _HEADER,
         "export interface Symptom { name: string; hint: string }\n",
         "export interface Grade { name: string; meaning: string }\n",
         "export interface Sign { name: string; emergency: boolean }\n\n",
-        _const(
-            "SYMPTOM_WORDS",
-            {code: asdict(s) for code, s in v.SYMPTOMS.items()},
-            "Record<string, Symptom>",
-        ),
-        _const(
-            "PAIN_ANCHORS", {str(k): w for k, w in v.PAIN_ANCHORS.items()}, "Record<string, string>"
-        ),
-        _const("GRADES", [asdict(v.GRADES[g]) for g in sorted(v.GRADES)], "Grade[]"),
-        _const(
-            "WARNING_SIGNS",
-            {code: asdict(s) for code, s in v.WARNING_SIGNS.items()},
-            "Record<string, Sign>",
-        ),
-        _const("AREAS", v.AREAS, "Record<string, string>"),
-        _const("SCLEROSANTS", v.SCLEROSANTS, "Record<string, string>"),
-        _const("SCREENING_FLAGS", v.SCREENING_FLAGS, "Record<string, string>"),
+        _const("SYMPTOM_WORDS", words["symptoms"], "Record<string, Symptom>"),
+        _const("PAIN_ANCHORS", words["pain_anchors"], "Record<string, string>"),
+        _const("GRADES", words["grades"], "Grade[]"),
+        _const("WARNING_SIGNS", words["warning_signs"], "Record<string, Sign>"),
+        _const("AREAS", words["areas"], "Record<string, string>"),
+        _const("SCLEROSANTS", words["sclerosants"], "Record<string, string>"),
+        _const("SCREENING_FLAGS", words["screening_flags"], "Record<string, string>"),
     ]
     return "".join(parts)

@@ -9,7 +9,7 @@ needs a new URI.
 
 Under `https://afterline.app/fhir/CodeSystem/`:
 - `procedure`      `microsclerotherapy`
-- `treated-area`   the DESIGN §2 area codes, e.g. `leg_left_calf`
+- `treated-area`   the docs/design.md area codes, e.g. `leg_left_calf`
 - `sclerosant`     `polidocanol`, `sodium_tetradecyl_sulfate`, `hypertonic_saline`, …
 - `symptom`        `swelling`, `bruising`, `discolouration`, `hardening`, `itching`
 - `symptom-grade`  `0` none, `1` mild, `2` moderate, `3` severe

@@ -149,7 +149,7 @@ def _observation(
 
 
 def observation_resources(checkin: CheckinOut, subject: Reference) -> list[Observation]:
-    """The check-in's six scores, pain first, then the graded symptoms in DESIGN §2 order."""
+    """The check-in's six scores, pain first, then the graded symptoms in docs/design.md order."""
     pain_code = _concept(
         codes.LOINC, codes.PAIN_LOINC, codes.PAIN_LOINC_DISPLAY, "Pain, tenderness or cramping"
     )

@@ -1,6 +1,6 @@
 """The screening flags a practitioner sees, derived from the patient's answers.
 
-DESIGN §2: good candidates have veins under 3 mm, few veins and good health; pregnancy or
+docs/design.md: good candidates have veins under 3 mm, few veins and good health; pregnancy or
 breast-feeding, sclerosant allergy, clotting disorders and large varicose veins make a
 patient unsuitable or need a closer look. The flags inform; they never block.
 """

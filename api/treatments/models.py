@@ -10,8 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.models import Base, UUIDPrimaryKey
 
-SCLEROSANTS = ("polidocanol", "sodium_tetradecyl_sulfate", "hypertonic_saline", "glycerin", "other")
-
 
 class TreatmentSession(UUIDPrimaryKey, Base):
     __tablename__ = "treatment_session"

@@ -1,36 +1,16 @@
-"""Treatment-session bodies; areas and sclerosants are the fixed codes of DESIGN §2."""
+"""Treatment-session bodies; areas and sclerosants are the vocabulary's fixed codes."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 
 from api.core.body import Strict
+from api.core.vocabulary import Area, Sclerosant
 
-Area = Literal[
-    "leg_left_thigh",
-    "leg_left_knee",
-    "leg_left_calf",
-    "leg_left_ankle",
-    "leg_left_foot",
-    "leg_right_thigh",
-    "leg_right_knee",
-    "leg_right_calf",
-    "leg_right_ankle",
-    "leg_right_foot",
-    "face_nose",
-    "face_cheeks",
-    "chest",
-    "arm_left",
-    "arm_right",
-    "abdomen",
-]
-Sclerosant = Literal[
-    "polidocanol", "sodium_tetradecyl_sulfate", "hypertonic_saline", "glycerin", "other"
-]
 # Percentages run from 0.1% (STS) up to 72% (chromated glycerin).
 Concentration = Annotated[float, msgspec.Meta(gt=0, le=100)]
 Volume = Annotated[float, msgspec.Meta(gt=0, le=100)]

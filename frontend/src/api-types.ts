@@ -555,6 +555,23 @@ export interface paths {
         patch: operations["ApiSessionsSessionIdUpdate"];
         trace?: never;
     };
+    "/api/vocabulary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** VocabularyWords */
+        get: operations["ApiVocabularyVocabularyWords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -723,6 +740,11 @@ export interface components {
             detail: string;
             /** @description The field at fault (422), else null or absent */
             field?: string | null;
+        };
+        /** Grade */
+        Grade: {
+            meaning: string;
+            name: string;
         };
         /** InviteOut */
         InviteOut: {
@@ -946,6 +968,16 @@ export interface components {
             sclerosant?: "polidocanol" | "sodium_tetradecyl_sulfate" | "hypertonic_saline" | "glycerin" | "other";
             volume_ml?: number;
         };
+        /** Sign */
+        Sign: {
+            emergency: boolean;
+            name: string;
+        };
+        /** Symptom */
+        Symptom: {
+            hint: string;
+            name: string;
+        };
         /** Timeline */
         Timeline: {
             band: components["schemas"]["BandPoint"][];
@@ -1001,6 +1033,28 @@ export interface components {
         /** VapidKeyOut */
         VapidKeyOut: {
             public_key: string;
+        };
+        /** VocabularyOut */
+        VocabularyOut: {
+            areas: {
+                [key: string]: string;
+            };
+            grades: components["schemas"]["Grade"][];
+            pain_anchors: {
+                [key: string]: string;
+            };
+            sclerosants: {
+                [key: string]: string;
+            };
+            screening_flags: {
+                [key: string]: string;
+            };
+            symptoms: {
+                [key: string]: components["schemas"]["Symptom"];
+            };
+            warning_signs: {
+                [key: string]: components["schemas"]["Sign"];
+            };
         };
         /** WarningAdvice */
         WarningAdvice: {
@@ -3504,6 +3558,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The server is at its limit of requests in progress: `Retry-After` says when */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApiVocabularyVocabularyWords: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VocabularyOut"];
                 };
             };
             /** @description The server is at its limit of requests in progress: `Retry-After` says when */

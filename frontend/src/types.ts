@@ -2,6 +2,7 @@
 // (api-types.ts, `components["schemas"]`; regenerate it, never edit it). Every other module
 // gets the API's types from here, never from api-types.ts.
 import type { components } from "./api-types";
+import { WARNING_SIGNS } from "./vocabulary";
 
 /** Every request and response body of the API, by its schema name. */
 export type Schemas = components["schemas"];
@@ -37,22 +38,18 @@ export type Timeline = Schemas["Timeline"];
 export type WarningSign = NonNullable<CheckinBody["warning_signs"]>[number];
 
 /**
- * A guard for a union of codes from its every value: the record must name each exactly once
- * (the compiler checks it against the generated union both ways), so it cannot drift.
+ * A guard for a union of API codes, from the vocabulary record that names each of them: the
+ * record and the API's enum are generated from one definition on the server (see
+ * api/core/vocabulary.py), so they cannot drift.
  */
-export function oneOf<T extends string>(values: Record<T, true>): (value: string) => value is T {
-  return (value: string): value is T => Object.hasOwn(values, value);
+export function codeIn<T extends string>(
+  words: Readonly<Record<string, unknown>>,
+): (value: string) => value is T {
+  return (value: string): value is T => Object.hasOwn(words, value);
 }
 
 /** Whether a form's value is a warning-sign code the API accepts. */
-export const isWarningSign = oneOf<WarningSign>({
-  chest_pain_or_breathless: true,
-  vision_speech_or_weakness: true,
-  allergic_reaction: true,
-  leg_swelling_with_pain: true,
-  ulcer_blister_or_blackening: true,
-  spreading_redness_or_fever: true,
-});
+export const isWarningSign = codeIn<WarningSign>(WARNING_SIGNS);
 
 /** What to do about warning signs (api/checkins/advice.py): in a check-in or report answer. */
 export type WarningAdvice = Schemas["WarningAdvice"];

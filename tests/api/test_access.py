@@ -1,4 +1,4 @@
-"""The access-control matrix of DESIGN §5-6: who may call which route on whose ids.
+"""The access-control matrix of docs/design.md: who may call which route on whose ids.
 
 Two clinics, one practitioner and two patients each, every patient with a treatment session
 and a check-in, so every kind of id exists. Each route is one `Route` line in `ROUTES`; the
@@ -233,6 +233,7 @@ PUBLIC = {
     ("POST", "/api/auth/login"),
     ("POST", "/api/auth/accept-invite"),
     ("GET", "/api/push/vapid-public-key"),
+    ("GET", "/api/vocabulary"),
 }
 
 PRACTITIONER_ROUTES = [pytest.param(r, id=r.id) for r in ROUTES if r.audience == "practitioner"]

@@ -1,4 +1,4 @@
-"""The red-flag rules of DESIGN §2: each fires at its edge and not one step before it.
+"""The red-flag rules of docs/design.md: each fires at its edge and not one step before it.
 
 First as the pure function `api.alerts.rules.evaluate`, then through the real API and the
 real migrations (the day counting and the "recent pains" come from the database), then the

@@ -25,8 +25,7 @@ from api.audit.models import AuditEvent
 from api.checkins.models import GRADED_SYMPTOMS
 from api.reports import codes
 from api.reports.csv_export import COLUMNS
-from api.treatments.models import SCLEROSANTS
-from api.treatments.schemas import Area
+from api.treatments.schemas import Area, Sclerosant
 from tests.conftest import START, ApiClient, World, checkin_body, session_body
 
 FIRST, SECOND = date(2026, 3, 1), date(2026, 3, 5)
@@ -256,7 +255,7 @@ async def test_a_patient_with_nothing_recorded_exports_just_the_patient(world: W
 
 def test_local_code_systems_name_every_domain_code() -> None:
     assert set(codes.AREAS) == set(get_args(Area))
-    assert set(codes.SCLEROSANTS) == set(SCLEROSANTS)
+    assert set(codes.SCLEROSANTS) == set(get_args(Sclerosant))
     assert tuple(codes.GRADED_SYMPTOMS) == GRADED_SYMPTOMS
     assert all(
         system.startswith(codes.CODE_SYSTEM_BASE + "/")

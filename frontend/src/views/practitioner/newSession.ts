@@ -3,8 +3,9 @@ import { api } from "../../api";
 import { h } from "../../dom";
 import { go } from "../../router";
 import { errorLine, labelled, loadOr, localToday, screen, showErrors, showFailure } from "./common";
-import { oneOf } from "../../types";
+import { codeIn } from "../../types";
 import { AREAS, SCLEROSANTS } from "../../words";
+import { AREAS as AREA_NAMES, SCLEROSANTS as SCLEROSANT_NAMES } from "../../vocabulary";
 import type { Patient, SessionCreate, TreatmentSession } from "./model";
 
 const TITLE = "Record a session";
@@ -52,33 +53,10 @@ function areasFieldset(): HTMLFieldSetElement {
 type Area = SessionCreate["areas"][number];
 type Sclerosant = SessionCreate["sclerosant"];
 
-// The API's codes (its enums), checked against them by the compiler; the form's boxes and
-// options come from the vocabulary (words.ts), which names the same codes.
-const isArea = oneOf<Area>({
-  leg_left_thigh: true,
-  leg_left_knee: true,
-  leg_left_calf: true,
-  leg_left_ankle: true,
-  leg_left_foot: true,
-  leg_right_thigh: true,
-  leg_right_knee: true,
-  leg_right_calf: true,
-  leg_right_ankle: true,
-  leg_right_foot: true,
-  face_nose: true,
-  face_cheeks: true,
-  chest: true,
-  arm_left: true,
-  arm_right: true,
-  abdomen: true,
-});
-const isSclerosant = oneOf<Sclerosant>({
-  polidocanol: true,
-  sodium_tetradecyl_sulfate: true,
-  hypertonic_saline: true,
-  glycerin: true,
-  other: true,
-});
+// The API's codes are its enums; the vocabulary (words.ts) names the same codes, both generated
+// from one definition on the server, so a box or option the form offers is a code it accepts.
+const isArea = codeIn<Area>(AREA_NAMES);
+const isSclerosant = codeIn<Sclerosant>(SCLEROSANT_NAMES);
 
 type NumberField =
   | "concentration_pct"
