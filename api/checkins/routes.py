@@ -51,13 +51,11 @@ class MyCheckinsController(Controller):
         date_from: Annotated[date | None, QueryParameter(name="from")] = None,
         date_to: Annotated[date | None, QueryParameter(name="to")] = None,
     ) -> list[CheckinOut]:
-        async with db.read() as conn:
-            return await reads.list_checkins(conn, me.patient_id, date_from, date_to)
+        return await db.reading(reads.list_checkins, me.patient_id, date_from, date_to)
 
     @get("/timeline")
     async def timeline(self, db: DB, me: Me, now: Now) -> Timeline:
-        async with db.read() as conn:
-            return await reads.timeline(conn, me.patient_id, now)
+        return await db.reading(reads.timeline, me.patient_id, now)
 
 
 class PatientCheckinsController(Controller):

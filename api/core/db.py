@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any, Protocol
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from sqlalchemy.engine import Connection, Engine, Result, ScalarResult
 from sqlalchemy.exc import OperationalError
@@ -34,6 +34,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Executable
 
 from api.core import sqlite
+
+T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class DbConnection(Protocol):
@@ -164,6 +167,17 @@ class Database:
         async with self.engine.connect() as conn:
             yield conn
             await conn.rollback()
+
+    async def reading(
+        self,
+        reader: Callable[Concatenate[DbConnection, P], Awaitable[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """`reader(conn, *args, **kwargs)` in one read unit of work: how a route calls a
+        reader (the practitioner's twin, audited, is `read_as_practitioner`)."""
+        async with self.read() as conn:
+            return await reader(conn, *args, **kwargs)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -29,8 +29,7 @@ class MyScreeningController(Controller):
 
     @get("/")
     async def read(self, db: DB, me: Me) -> ScreeningOut:
-        async with db.read() as conn:
-            return await read_screening(conn, me.patient_id)
+        return await db.reading(read_screening, me.patient_id)
 
 
 class PatientScreeningController(Controller):

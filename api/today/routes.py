@@ -17,5 +17,4 @@ class MyTodayController(Controller):
 
     @get("/today")
     async def today(self, db: DB, me: Me, now: Now) -> Today:
-        async with db.read() as conn:
-            return await service.today(conn, me.patient_id, me.timezone, now)
+        return await db.reading(service.today, me.patient_id, me.timezone, now)
