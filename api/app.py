@@ -215,7 +215,8 @@ def create_app(
         dependencies={
             **DEPENDENCIES,
             "rejudge": Provide(provide_rejudge, sync_to_thread=False),
-            "judge": Provide(provide_judge, sync_to_thread=False),
+            # The same rules for every request of this app: made once.
+            "judge": Provide(provide_judge, sync_to_thread=False, use_cache=True),
         },
         # The guard comes first, so a refused request costs no session lookup.
         middleware=[

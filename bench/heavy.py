@@ -17,6 +17,8 @@ import json
 import subprocess
 import sys
 import time as wall
+import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -85,16 +87,16 @@ class Probe:
         return Lateness.of(json.loads(out))
 
 
-async def _timed(job: object) -> float:
+async def _timed(job: Awaitable[object]) -> float:
     started = wall.perf_counter()
-    await job  # type: ignore[misc]
+    await job
     return wall.perf_counter() - started
 
 
-async def _rebuild_band(db: Database, clinic_id: object, now: datetime) -> None:
+async def _rebuild_band(db: Database, clinic_id: uuid.UUID, now: datetime) -> None:
     band_cache.clear()
     async with db.read() as conn:
-        await band_cache.get(conn, clinic_id, now)  # type: ignore[arg-type]
+        await band_cache.get(conn, clinic_id, now)
 
 
 async def _export(db: Database, out_dir: Path, now: datetime) -> None:

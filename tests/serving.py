@@ -6,6 +6,7 @@ receivers, so that every test server starts, and fails to start, the same way.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import time
@@ -13,6 +14,24 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+
+def server_env(data: Path, base_url: str, database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a test's `afterline serve`: the caller's, without any Afterline,
+    SMTP or database setting it may hold, plus its own database, data folder and address."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("AFTERLINE_", "SMTP_")) and key != "DATABASE_URL"
+    }
+    env.update(
+        DATABASE_URL=database_url,
+        AFTERLINE_DATA_DIR=str(data),
+        AFTERLINE_ENV="development",
+        AFTERLINE_BASE_URL=base_url,
+        **extra,
+    )
+    return env
 
 
 def free_port() -> int:

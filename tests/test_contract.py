@@ -11,7 +11,6 @@ fuzzed failed sign-ins cannot hold the sign-ins back (`api.identity.limits`).
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -33,7 +32,7 @@ from api.app import CSRF_COOKIE, CSRF_HEADER
 from api.demo.seed import PATIENT_PASSWORD, PRACTITIONER_EMAIL, PRACTITIONER_PASSWORD
 from api.identity.devices import DEVICE_COOKIE
 from api.identity.login_sessions import SESSION_COOKIE
-from tests.serving import free_port, wait_healthy
+from tests.serving import free_port, server_env, wait_healthy
 
 REPO = Path(__file__).resolve().parents[1]
 AFTERLINE = str(Path(sys.executable).with_name("afterline"))
@@ -74,17 +73,7 @@ def contract_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Contra
     tmp = tmp_path_factory.mktemp("contract")
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("AFTERLINE_", "SMTP_")) and key != "DATABASE_URL"
-    }
-    env.update(
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp / 'contract.db'}",
-        AFTERLINE_DATA_DIR=str(tmp / "data"),
-        AFTERLINE_ENV="development",
-        AFTERLINE_BASE_URL=base_url,
-    )
+    env = server_env(tmp / "data", base_url, f"sqlite+aiosqlite:///{tmp / 'contract.db'}")
     for command in (["migrate"], ["seed-demo"]):
         subprocess.run([AFTERLINE, *command], env=env, cwd=REPO, check=True, capture_output=True)
     log = tmp / "server.log"

@@ -17,7 +17,6 @@ fails its test at teardown unless the test allowed it with `support.allow_consol
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,7 +36,7 @@ from tests.e2e.support import (
     Server,
     on_the_tests_clock,
 )
-from tests.serving import free_port, wait_healthy
+from tests.serving import free_port, server_env, wait_healthy
 
 SERVER_START_SECONDS = 30.0
 # Playwright's defaults (30 s actions, 5 s assertions) are generous for a local server, but
@@ -56,29 +55,15 @@ def _require_built_frontend() -> None:
         )
 
 
-def _server_env(tmp: Path, base_url: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("AFTERLINE_", "SMTP_")) and key != "DATABASE_URL"
-    }
-    env.update(
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp / 'e2e.db'}",
-        AFTERLINE_DATA_DIR=str(tmp / "data"),
-        AFTERLINE_ENV="development",
-        AFTERLINE_BASE_URL=base_url,
-        # The tests' clock (support.CLOCK): the server reads the same moved system time.
-        AFTERLINE_CLOCK_OFFSET=str(CLOCK.offset.total_seconds()),
-    )
-    return env
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
     _require_built_frontend()
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = _server_env(tmp_path, base_url)
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}"
+    # The tests' clock (support.CLOCK): the server reads the same moved system time.
+    offset = str(CLOCK.offset.total_seconds())
+    env = server_env(tmp_path / "data", base_url, database_url, AFTERLINE_CLOCK_OFFSET=offset)
     srv = Server(
         base_url=base_url,
         database_url=env["DATABASE_URL"],
