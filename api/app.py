@@ -40,6 +40,8 @@ from api.identity.middleware import auth_middleware
 from api.identity.routes import ClinicController
 from api.notifications.routes import InboxController, PreferencesController, vapid_public_key
 from api.notifications.vapid import load_vapid, public_key
+from api.photos.routes import MyPhotosController, PatientPhotosController, PhotoImagesController
+from api.photos.vault import PhotoVault
 from api.reports.routes import ReportsController
 from api.screening.routes import MyScreeningController, PatientScreeningController
 from api.today.routes import MyTodayController
@@ -136,6 +138,12 @@ class VocabularyOut(msgspec.Struct):
     areas: dict[str, str]
     sclerosants: dict[str, str]
     screening_flags: dict[str, str]
+    area_groups: dict[str, str]
+    clearance: dict[str, str]
+    hyperpigmentation: dict[str, str]
+    findings: dict[str, str]
+    pgic: dict[str, str]
+    satisfaction_anchors: dict[str, str]
 
 
 _VOCABULARY = msgspec.convert(vocabulary.document(), VocabularyOut)
@@ -200,6 +208,9 @@ def create_app(
             MyScreeningController,
             InboxController,
             PreferencesController,
+            MyPhotosController,
+            PatientPhotosController,
+            PhotoImagesController,
             vapid_public_key,
             *frontend_router(),
         ],
@@ -210,6 +221,7 @@ def create_app(
                 "settings": settings,
                 # Generated into the data directory on first start when not configured.
                 "vapid_public_key": public_key(load_vapid(settings)),
+                "photo_vault": PhotoVault(settings.photo_key),
             }
         ),
         dependencies={

@@ -6,6 +6,8 @@ from api.checkins.models import Checkin, CheckinRevision
 from api.core.models import Base
 from api.identity.models import Clinic, Invitation, LoginFailure, LoginSession, Patient, User
 from api.notifications.models import Delivery, Notification, Prompt, PushSubscription
+from api.outcomes.models import ResultRevision, SessionOutcome, SessionRating
+from api.photos.models import Photo, PhotoImage
 from api.screening.models import Screening
 from api.treatments.models import TreatmentSession
 
@@ -22,9 +24,14 @@ __all__ = [
     "LoginSession",
     "Notification",
     "Patient",
+    "Photo",
+    "PhotoImage",
     "Prompt",
     "PushSubscription",
+    "ResultRevision",
     "Screening",
+    "SessionOutcome",
+    "SessionRating",
     "TreatmentSession",
     "User",
 ]

@@ -187,6 +187,7 @@ async def _measure(
         database_url=database_url,
         data_dir=workdir / "data",
         secret_key="bench-secret-" + "x" * 32,
+        photo_key=bytes(32),
         env="development",
         base_url="http://127.0.0.1:8000",
         push_endpoint_allow=(sink,),

@@ -118,6 +118,7 @@ async def _run(workdir: Path, database_url: str, patients: int, days: int) -> st
         database_url=database_url,
         data_dir=workdir / "data",
         secret_key="bench-secret-" + "x" * 32,
+        photo_key=bytes(32),
         env="development",
         base_url=f"http://127.0.0.1:{port}",
     )

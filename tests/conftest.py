@@ -133,6 +133,7 @@ def settings_for(database_url: str, data_dir: Path) -> Settings:
         database_url=database_url,
         data_dir=data_dir,
         secret_key="test-secret-key-" + "x" * 32,
+        photo_key=bytes(range(32)),
         env="test",
         base_url="https://afterline.test",
         # Race tests send 50 requests at once to one app; the overload guard's own tests

@@ -1,12 +1,15 @@
 """Settings read once from the environment.
 
-Secrets that must survive restarts but need no operator action (the session and CSRF secret)
-are generated on first start and kept in the data directory, so a fresh clone works with
-`make run` while production refuses to start without an explicit `AFTERLINE_SECRET_KEY`.
+Secrets that must survive restarts but need no operator action (the session and CSRF secret,
+the key that seals photos at rest) are generated on first start and kept in the data
+directory, so a fresh clone works with `make run` while production refuses to start without
+an explicit `AFTERLINE_SECRET_KEY` and `AFTERLINE_PHOTO_KEY`.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
 import os
 import secrets
@@ -40,6 +43,8 @@ class Settings:
     database_url: str
     data_dir: Path
     secret_key: str
+    # 32 bytes: the AES-256-GCM key photos are sealed with (api.photos.vault).
+    photo_key: bytes
     env: str
     base_url: str
     # None: the email channel is off (no SMTP_* variables set).
@@ -62,12 +67,12 @@ class Settings:
         return self.env == "production"
 
 
-def _load_or_create_secret(data_dir: Path) -> str:
-    path = data_dir / "secret_key"
+def _load_or_create_secret(data_dir: Path, name: str = "secret_key", size: int = 48) -> str:
+    path = data_dir / name
     if path.exists():
         return path.read_text().strip()
     data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
+    key = secrets.token_urlsafe(size)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
@@ -87,6 +92,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         secret_key = _load_or_create_secret(data_dir)
     if len(secret_key) < 32:
         raise SettingsError("AFTERLINE_SECRET_KEY must be at least 32 characters")
+    photo_key = _photo_key(env_vars.get("AFTERLINE_PHOTO_KEY", "").strip(), env, data_dir)
     database_url = env_vars.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
     if database_url.startswith("sqlite") and ":memory:" not in database_url:
         db_path = database_url.split(":///", 1)[-1]
@@ -97,6 +103,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         database_url=database_url,
         data_dir=data_dir,
         secret_key=secret_key,
+        photo_key=photo_key,
         env=env,
         base_url=base_url,
         smtp=_smtp_settings(env_vars),
@@ -107,6 +114,22 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         max_concurrency=_max_concurrency(env_vars.get("AFTERLINE_MAX_CONCURRENCY", "")),
         clock_offset=_clock_offset(env_vars.get("AFTERLINE_CLOCK_OFFSET", ""), env),
     )
+
+
+def _photo_key(value: str, env: str, data_dir: Path) -> bytes:
+    """32 bytes, given base64url-encoded. Losing it loses every photo, so production must
+    name it (and keep it apart from the database backups it unlocks)."""
+    if not value:
+        if env == "production":
+            raise SettingsError("AFTERLINE_PHOTO_KEY must be set when AFTERLINE_ENV=production")
+        value = _load_or_create_secret(data_dir, "photo_key", 32)
+    try:
+        key = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise SettingsError("AFTERLINE_PHOTO_KEY must be base64url") from exc
+    if len(key) != 32:
+        raise SettingsError("AFTERLINE_PHOTO_KEY must be 32 bytes (43 base64url characters)")
+    return key
 
 
 def _clock_offset(value: str, env: str) -> timedelta | None:

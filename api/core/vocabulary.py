@@ -145,6 +145,55 @@ SCLEROSANTS: Final[dict[str, str]] = {
 }
 assert tuple(AREAS) == get_args(Area) and tuple(SCLEROSANTS) == get_args(Sclerosant)
 
+# The outcomes report groups areas the way results differ: leg veins, facial veins, the rest.
+AreaGroup = Literal["legs", "face", "other"]
+AREA_GROUPS: Final[dict[str, str]] = {"legs": "Legs", "face": "Face", "other": "Other areas"}
+
+
+def area_group(area: str) -> AreaGroup:
+    """The report group of a treated-area code."""
+    if area.startswith("leg_"):
+        return "legs"
+    if area.startswith("face_"):
+        return "face"
+    return "other"
+
+
+# --- results ----------------------------------------------------------------------------
+
+# The practitioner's grade at the review, from standardised photos of the same area.
+Clearance = Literal["worse", "none", "partial", "good", "excellent"]
+CLEARANCE: Final[dict[str, str]] = {
+    "worse": "Worse",
+    "none": "Under 25% cleared",
+    "partial": "25-50% cleared",
+    "good": "51-75% cleared",
+    "excellent": "Over 75% cleared",
+}
+HYPERPIGMENTATION: Final[dict[int, str]] = {0: "None", 1: "Mild", 2: "Moderate", 3: "Severe"}
+# The review's yes/no findings, worded for the outcomes report.
+FINDINGS: Final[dict[str, str]] = {
+    "hyperpigmentation": "Brown staining",
+    "matting": "Matting (new fine red veins)",
+    "trapped_blood_drained": "Trapped blood drained",
+    "ulceration": "Skin ulcer",
+}
+# The patient's global impression of change, 1 (best) to 7 (worst), as the scale asks it.
+PGIC: Final[dict[int, str]] = {
+    1: "Very much improved",
+    2: "Much improved",
+    3: "A little improved",
+    4: "No change",
+    5: "A little worse",
+    6: "Much worse",
+    7: "Very much worse",
+}
+SATISFACTION_ANCHORS: Final[dict[int, str]] = {
+    0: "Not at all satisfied",
+    10: "Completely satisfied",
+}
+assert tuple(CLEARANCE) == get_args(Clearance)
+
 # --- screening --------------------------------------------------------------------------
 
 SCREENING_FLAGS: Final[dict[str, str]] = {
@@ -168,4 +217,12 @@ def document() -> dict[str, Any]:
         "areas": dict(AREAS),
         "sclerosants": dict(SCLEROSANTS),
         "screening_flags": dict(SCREENING_FLAGS),
+        "area_groups": dict(AREA_GROUPS),
+        "clearance": dict(CLEARANCE),
+        "hyperpigmentation": {str(grade): words for grade, words in HYPERPIGMENTATION.items()},
+        "findings": dict(FINDINGS),
+        "pgic": {str(point): words for point, words in PGIC.items()},
+        "satisfaction_anchors": {
+            str(score): words for score, words in SATISFACTION_ANCHORS.items()
+        },
     }

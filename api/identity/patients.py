@@ -233,3 +233,12 @@ async def read_as_practitioner(
         patient, _ = await load_patient_in_clinic(tx, actor, patient_id)
         record(tx, actor_id=actor.user_id, action=action, at=now, patient_id=patient.id)
         return await reader(await tx.connection(), patient.id)
+
+
+async def check_in_clinic(db: Database, actor: Principal, patient_id: uuid.UUID) -> uuid.UUID:
+    """The id, once it is one of the actor's clinic's patients (else 404): checked before
+    work too costly to do for someone else's patient, such as re-encoding an upload."""
+    async with db.read() as conn:
+        query = select(Patient.id).where(Patient.id == patient_id)
+        await one_in_clinic(conn, query, Patient.clinic_id, actor)
+    return patient_id

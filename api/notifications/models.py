@@ -31,7 +31,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.models import Base, UUIDPrimaryKey
 
-PROMPT_KINDS = ("checkin", "reminder")
+PROMPT_KINDS = ("checkin", "reminder", "photo", "rating")
 CHANNELS = ("push", "email")
 DELIVERY_STATES = ("pending", "failed", "sent", "gave_up")
 EMAIL_TARGET = "email"
@@ -41,7 +41,7 @@ class Prompt(UUIDPrimaryKey, Base):
     __tablename__ = "prompt"
     __table_args__ = (
         UniqueConstraint("patient_id", "local_date", "kind"),
-        CheckConstraint("kind IN ('checkin', 'reminder')", name="kind"),
+        CheckConstraint("kind IN ('checkin', 'reminder', 'photo', 'rating')", name="kind"),
     )
 
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
