@@ -40,9 +40,11 @@ from api.identity.middleware import auth_middleware
 from api.identity.routes import ClinicController
 from api.notifications.routes import InboxController, PreferencesController, vapid_public_key
 from api.notifications.vapid import load_vapid, public_key
+from api.outcomes.routes import MyRatingController, OutcomeController
 from api.photos.routes import MyPhotosController, PatientPhotosController, PhotoImagesController
 from api.photos.vault import PhotoVault
-from api.reports.routes import ReportsController
+from api.recovery.routes import MyTimelineController, PatientTimelineController
+from api.reports.routes import OutcomesReportController, ReportsController
 from api.screening.routes import MyScreeningController, PatientScreeningController
 from api.today.routes import MyTodayController
 from api.treatments.routes import MySessionsController, TreatmentsController
@@ -200,6 +202,7 @@ def create_app(
             TreatmentsController,
             PatientCheckinsController,
             ReportsController,
+            OutcomesReportController,
             MyCheckinsController,
             MyTodayController,
             MyWarningSignsController,
@@ -211,6 +214,10 @@ def create_app(
             MyPhotosController,
             PatientPhotosController,
             PhotoImagesController,
+            OutcomeController,
+            MyRatingController,
+            MyTimelineController,
+            PatientTimelineController,
             vapid_public_key,
             *frontend_router(),
         ],

@@ -21,7 +21,7 @@ from api.checkins.models import Checkin
 from api.checkins.schemas import (
     BandPoint,
     CheckinOut,
-    Timeline,
+    SymptomTimeline,
     TimelinePoint,
     TimelineSession,
 )
@@ -66,7 +66,9 @@ _points_query = (
 )
 
 
-async def timeline(conn: DbConnection, patient_id: uuid.UUID, now: datetime) -> Timeline:
+async def symptom_timeline(
+    conn: DbConnection, patient_id: uuid.UUID, now: datetime
+) -> SymptomTimeline:
     params = {"patient_id": patient_id}
     session_rows = (await conn.execute(_sessions_query, params)).all()
     sessions = [
@@ -105,7 +107,7 @@ async def timeline(conn: DbConnection, patient_id: uuid.UUID, now: datetime) -> 
         mine = list(zip(points, rows, strict=True))
         earlier = await earlier_scores(conn, mine, clinic.cutoff)
         band = band_for(clinic, own_contributions(mine, clinic.cutoff, earlier))
-    return Timeline(sessions=sessions, points=points, band=band)
+    return SymptomTimeline(sessions=sessions, points=points, band=band)
 
 
 async def list_checkins(

@@ -13,7 +13,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from api.checkins import reads
-from api.checkins.schemas import CheckinIn, CheckinOut, CheckinResult, Timeline
+from api.checkins.schemas import CheckinIn, CheckinOut, CheckinResult
 from api.checkins.service import JudgeCheckin, put_checkin
 from api.core.deps import DB, Actor, Me, Now, parse_id, parse_local_date
 from api.identity.middleware import patient_only, practitioner_only
@@ -53,10 +53,6 @@ class MyCheckinsController(Controller):
     ) -> list[CheckinOut]:
         return await db.reading(reads.list_checkins, me.patient_id, date_from, date_to)
 
-    @get("/timeline")
-    async def timeline(self, db: DB, me: Me, now: Now) -> Timeline:
-        return await db.reading(reads.timeline, me.patient_id, now)
-
 
 class PatientCheckinsController(Controller):
     path = "/api/patients/{patient_id:str}"
@@ -76,11 +72,4 @@ class PatientCheckinsController(Controller):
         reader = partial(reads.list_checkins, date_from=date_from, date_to=date_to)
         return await read_as_practitioner(
             db, actor, parse_id(patient_id), "checkin.list", now, reader
-        )
-
-    @get("/timeline")
-    async def timeline(self, patient_id: FromPath[str], db: DB, actor: Actor, now: Now) -> Timeline:
-        reader = partial(reads.timeline, now=now)
-        return await read_as_practitioner(
-            db, actor, parse_id(patient_id), "timeline.read", now, reader
         )

@@ -94,7 +94,9 @@ class BandPoint(msgspec.Struct):
     n: int
 
 
-class Timeline(msgspec.Struct):
+class SymptomTimeline(msgspec.Struct):
+    """The side effects over time (the recovery timeline adds the results, api.recovery)."""
+
     sessions: list[TimelineSession]
     points: list[TimelinePoint]
     band: list[BandPoint]

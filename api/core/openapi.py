@@ -19,6 +19,7 @@ from litestar.openapi.spec import (
     OpenAPIType,
     Operation,
     Reference,
+    RequestBody,
     Schema,
 )
 
@@ -37,6 +38,7 @@ RATE_LIMITED = {"/api/auth/login", "/api/auth/accept-invite"}
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 # Answers particular to one route: a wrong password; an invitation unknown, used or expired.
 PARTICULAR = {"/api/auth/login": ["401"], "/api/auth/accept-invite": ["404", "409", "410"]}
+UPLOAD_MEDIA_TYPE = "multipart/form-data"
 
 _WHY = {
     "401": "Not signed in, or the login session has ended",
@@ -44,6 +46,7 @@ _WHY = {
     "404": "No such item within the caller's clinic (another clinic's or patient's is the same)",
     "409": "The change conflicts with the item's state",
     "410": "The invitation was used or has expired",
+    "413": "The upload is larger than allowed (a photo: 15 MB)",
     "422": "A field breaks a rule: `field` names it (`body` for the body as a whole)",
     "429": "Too many failed sign-ins: `Retry-After` says when to try again",
     "503": "The server is at its limit of requests in progress: `Retry-After` says when",
@@ -76,6 +79,9 @@ def _errors_of(path: str, method: str, operation: Operation) -> list[str]:
         codes.append("422")
     if path in RATE_LIMITED:
         codes.append("429")
+    body = operation.request_body
+    if isinstance(body, RequestBody) and UPLOAD_MEDIA_TYPE in (body.content or {}):
+        codes.append("413")
     return sorted({*codes, *PARTICULAR.get(path, [])})
 
 

@@ -28,7 +28,9 @@ Form = Annotated[PhotoUpload, Body(media_type=RequestEncodingType.MULTI_PART)]
 # The form's own fields and boundaries on top of the 15 MB picture; a larger body is a 413
 # before it is read in full.
 MAX_BODY = MAX_UPLOAD_BYTES + 64 * 1024
-JPEG = ResponseSpec(bytes, media_type="image/jpeg", description="The image, as a JPEG")
+JPEG = ResponseSpec(
+    bytes, media_type="image/jpeg", description="The image, as a JPEG", generate_examples=False
+)
 
 
 def provide_vault(state: State) -> PhotoVault:

@@ -7,7 +7,7 @@ from litestar.params import FromPath
 
 from api.core.deps import DB, Actor, Now, parse_id
 from api.identity.middleware import practitioner_only
-from api.reports import csv_export, fhir, service
+from api.reports import csv_export, fhir, outcomes, service
 
 
 def _download(export: service.Export, media_type: str) -> Response[bytes]:
@@ -39,3 +39,26 @@ class ReportsController(Controller):
         """One row per check-in, oldest first, with the day since the session it follows."""
         export = await service.practitioner_csv(db, actor, parse_id(patient_id), now)
         return _download(export, csv_export.MEDIA_TYPE)
+
+
+class OutcomesReportController(Controller):
+    """What works best in this clinic (clinic-wide, audited without a patient)."""
+
+    path = "/api/reports"
+    tags = ["reports"]
+    guards = [practitioner_only]
+
+    @get("/outcomes")
+    async def report(self, db: DB, actor: Actor, now: Now) -> outcomes.OutcomesReport:
+        """Results per sclerosant and concentration and area group; small cells say too few."""
+        return await service.clinic_outcomes(db, actor, now, "report.outcomes")
+
+    @get("/outcomes.csv", media_type=outcomes.CSV_MEDIA_TYPE)
+    async def csv(self, db: DB, actor: Actor, now: Now) -> Response[bytes]:
+        """The same cells as CSV, one row each."""
+        report = await service.clinic_outcomes(db, actor, now, "report.outcomes_csv")
+        return Response(
+            outcomes.report_csv(report),
+            media_type=outcomes.CSV_MEDIA_TYPE,
+            headers={"Content-Disposition": 'attachment; filename="afterline-outcomes.csv"'},
+        )

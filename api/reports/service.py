@@ -26,6 +26,7 @@ from api.identity.models import Clinic, Patient
 from api.identity.patients import read_as_practitioner
 from api.reports.csv_export import checkins_csv
 from api.reports.fhir import bundle_json
+from api.reports.outcomes import OutcomesReport, outcomes_report
 from api.reports.record import PatientRecord, load_record
 
 FHIR_SUFFIX = ".fhir.json"
@@ -124,3 +125,12 @@ async def export_patient_files(
         await asyncio.to_thread(path.write_bytes, export.content)
         written.append(path)
     return written
+
+
+async def clinic_outcomes(
+    db: Database, actor: Principal, now: datetime, action: str
+) -> OutcomesReport:
+    """The clinic's outcomes report, audited as a clinic-wide read (no patient named)."""
+    async with db.write() as tx:
+        record_audit(tx, actor_id=actor.user_id, action=action, at=now)
+        return await outcomes_report(await tx.connection(), actor.clinic_id)

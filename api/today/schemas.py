@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from typing import Literal
 
@@ -21,6 +22,15 @@ class WarningFollowUp(msgspec.Struct):
     advice: WarningAdvice | None
 
 
+class RatingDue(msgspec.Struct):
+    """A session the patient is asked to rate now (see api.outcomes.asking)."""
+
+    session_id: uuid.UUID
+    performed_on: date
+    # "four_weeks" (4 weeks after the session) or "review" (its review date has come).
+    reason: str
+
+
 class Today(msgspec.Struct):
     local_date: date
     timezone: str
@@ -36,3 +46,6 @@ class Today(msgspec.Struct):
     follow_up: WarningFollowUp | None
     # When the daily reminder comes ("19:00", the patient's local time), for the done state.
     reminder_time: str = "19:00"
+    # Results: a session to rate now, and whether this week's photo is still to take.
+    rating_due: RatingDue | None = None
+    photo_due: bool = False

@@ -226,6 +226,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List */
+        get: operations["ApiMePhotosList"];
+        put?: never;
+        /** Add */
+        post: operations["ApiMePhotosAdd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/photos/{photo_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove */
+        delete: operations["ApiMePhotosPhotoIdRemove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/preferences": {
         parameters: {
             query?: never;
@@ -297,6 +332,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/sessions/{session_id}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get */
+        get: operations["ApiMeSessionsSessionIdRatingGet"];
+        /** Put */
+        put: operations["ApiMeSessionsSessionIdRatingPut"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/timeline": {
         parameters: {
             query?: never;
@@ -304,8 +357,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Timeline */
-        get: operations["ApiMeTimelineTimeline"];
+        /** Mine */
+        get: operations["ApiMeTimelineMine"];
         put?: never;
         post?: never;
         delete?: never;
@@ -452,6 +505,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/patients/{patient_id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List */
+        get: operations["ApiPatientsPatientIdPhotosList"];
+        put?: never;
+        /** Add */
+        post: operations["ApiPatientsPatientIdPhotosAdd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/patients/{patient_id}/screening": {
         parameters: {
             query?: never;
@@ -511,8 +582,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Timeline */
-        get: operations["ApiPatientsPatientIdTimelineTimeline"];
+        /** OfPatient */
+        get: operations["ApiPatientsPatientIdTimelineOfPatient"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/photos/{photo_id}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Image */
+        get: operations["ApiPhotosPhotoIdImageImage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -538,6 +626,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Report */
+        get: operations["ApiReportsOutcomesReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/outcomes.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Csv */
+        get: operations["ApiReportsOutcomesCsvCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sessions/{session_id}": {
         parameters: {
             query?: never;
@@ -553,6 +675,24 @@ export interface paths {
         head?: never;
         /** Update */
         patch: operations["ApiSessionsSessionIdUpdate"];
+        trace?: never;
+    };
+    "/api/sessions/{session_id}/outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get */
+        get: operations["ApiSessionsSessionIdOutcomeGet"];
+        /** Put */
+        put: operations["ApiSessionsSessionIdOutcomePut"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/vocabulary": {
@@ -781,6 +921,58 @@ export interface components {
             read_at: string | null;
             title: string;
         };
+        /** OutcomeCell */
+        OutcomeCell: {
+            area_group: string;
+            assessed: number;
+            clearance: {
+                [key: string]: number;
+            } | null;
+            concentration_pct: number;
+            median_pgic: number | null;
+            rated: number;
+            rates: {
+                [key: string]: number;
+            } | null;
+            sclerosant: string;
+            sessions: number;
+            too_few: boolean;
+        };
+        /** OutcomeIn */
+        OutcomeIn: {
+            /** Format: date */
+            assessed_on: string;
+            /** @enum {string} */
+            clearance: "worse" | "none" | "partial" | "good" | "excellent";
+            hyperpigmentation: number;
+            matting: boolean;
+            notes?: string | null;
+            trapped_blood_drained: boolean;
+            ulceration: boolean;
+        };
+        /** OutcomeOut */
+        OutcomeOut: {
+            /** Format: date */
+            assessed_on: string;
+            clearance: string;
+            /** Format: date-time */
+            created_at: string;
+            hyperpigmentation: number;
+            matting: boolean;
+            notes: string | null;
+            revisions: number;
+            /** Format: uuid */
+            session_id: string;
+            trapped_blood_drained: boolean;
+            ulceration: boolean;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** OutcomesReport */
+        OutcomesReport: {
+            cells: components["schemas"]["OutcomeCell"][];
+            min_assessed: number;
+        };
         /** PatientCreate */
         PatientCreate: {
             /** @default 19:00 */
@@ -849,6 +1041,29 @@ export interface components {
             name?: string;
             timezone?: string;
         };
+        /** PhotoOut */
+        PhotoOut: {
+            area: string;
+            day: number | null;
+            height: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            local_date: string;
+            session_id: string | null;
+            source: string;
+            /** Format: date-time */
+            taken_at: string;
+            width: number;
+        };
+        /** PhotoUpload */
+        PhotoUpload: {
+            /** @enum {string} */
+            area: "leg_left_thigh" | "leg_left_knee" | "leg_left_calf" | "leg_left_ankle" | "leg_left_foot" | "leg_right_thigh" | "leg_right_knee" | "leg_right_calf" | "leg_right_ankle" | "leg_right_foot" | "face_nose" | "face_cheeks" | "chest" | "arm_left" | "arm_right" | "abdomen";
+            /** Format: binary */
+            file: string;
+            taken_at?: string | null;
+        };
         /** PreferencesIn */
         PreferencesIn: {
             channels?: components["schemas"]["ChannelsIn"];
@@ -880,6 +1095,33 @@ export interface components {
             endpoint: string;
             /** Format: uuid */
             id: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** RatingDue */
+        RatingDue: {
+            /** Format: date */
+            performed_on: string;
+            reason: string;
+            /** Format: uuid */
+            session_id: string;
+        };
+        /** RatingIn */
+        RatingIn: {
+            pgic: number;
+            satisfaction: number;
+        };
+        /** RatingOut */
+        RatingOut: {
+            /** Format: date-time */
+            created_at: string;
+            pgic: number;
+            /** Format: date */
+            rated_on: string;
+            revisions: number;
+            satisfaction: number;
+            /** Format: uuid */
+            session_id: string;
             /** Format: date-time */
             updated_at: string;
         };
@@ -981,7 +1223,10 @@ export interface components {
         /** Timeline */
         Timeline: {
             band: components["schemas"]["BandPoint"][];
+            outcomes: components["schemas"]["OutcomeOut"][];
+            photos: components["schemas"]["PhotoOut"][];
             points: components["schemas"]["TimelinePoint"][];
+            ratings: components["schemas"]["RatingOut"][];
             sessions: components["schemas"]["TimelineSession"][];
         };
         /** TimelinePoint */
@@ -1017,6 +1262,9 @@ export interface components {
             follow_up: components["schemas"]["WarningFollowUp"] | null;
             /** Format: date */
             local_date: string;
+            /** @default false */
+            photo_due: boolean;
+            rating_due?: components["schemas"]["RatingDue"] | null;
             /** @default 19:00 */
             reminder_time: string;
             session: components["schemas"]["TimelineSession"] | null;
@@ -1036,11 +1284,29 @@ export interface components {
         };
         /** VocabularyOut */
         VocabularyOut: {
+            area_groups: {
+                [key: string]: string;
+            };
             areas: {
                 [key: string]: string;
             };
+            clearance: {
+                [key: string]: string;
+            };
+            findings: {
+                [key: string]: string;
+            };
             grades: components["schemas"]["Grade"][];
+            hyperpigmentation: {
+                [key: string]: string;
+            };
             pain_anchors: {
+                [key: string]: string;
+            };
+            pgic: {
+                [key: string]: string;
+            };
+            satisfaction_anchors: {
                 [key: string]: string;
             };
             sclerosants: {
@@ -1986,6 +2252,205 @@ export interface operations {
             };
         };
     };
+    ApiMePhotosList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoOut"][];
+                };
+            };
+            /** @description Not signed in, or the login session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in with the other role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The server is at its limit of requests in progress: `Retry-After` says when */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApiMePhotosAdd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["PhotoUpload"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoOut"];
+                };
+            };
+            /** @description Not signed in, or the login session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in with the other role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The change conflicts with the item's state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The upload is larger than allowed (a photo: 15 MB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A field breaks a rule: `field` names it (`body` for the body as a whole) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The server is at its limit of requests in progress: `Retry-After` says when */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApiMePhotosPhotoIdRemove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                photo_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the login session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in with the other role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such item within the caller's clinic (another clinic's or patient's is the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The change conflicts with the item's state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A field breaks a rule: `field` names it (`body` for the body as a whole) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The server is at its limit of requests in progress: `Retry-After` says when */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     ApiMePreferencesShow: {
         parameters: {
             query?: never;
@@ -2399,7 +2864,163 @@ export interface operations {
             };
         };
     };
-    ApiMeTimelineTimeline: {
+    ApiMeSessionsSessionIdRatingGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingOut"];
+                };
+            };
+            /** @description Not signed in, or the login session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in with the other role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such item within the caller's clinic (another clinic's or patient's is the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A field breaks a rule: `field` names it (`body` for the body as a whole) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The server is at its limit of requests in progress: `Retry-After` says when */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApiMeSessionsSessionIdRatingPut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingOut"];
+                };
+            };
+            /** @description The session's first rating, stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingOut"];
+                };
+            };
+            /** @description Not signed in, or the login session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in with the other role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such item within the caller's clinic (another clinic's or patient's is the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The change conflicts with the item's state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A field breaks a rule: `field` names it (`body` for the body as a whole) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The server is at its limit of requests in progress: `Retry-After` says when */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApiMeTimelineMine: {
         parameters: {
             query?: never;
             header?: never;
@@ -3114,6 +3735,162 @@ export interface operations {
             };
         };
     };
+    ApiPatientsPatientIdPhotosList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                patient_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoOut"][];
+                };
+            };
+            /** @description Not signed in, or the login session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in with the other role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such item within the caller's clinic (another clinic's or patient's is the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A field breaks a rule: `field` names it (`body` for the body as a whole) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The server is at its limit of requests in progress: `Retry-After` says when */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApiPatientsPatientIdPhotosAdd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                patient_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["PhotoUpload"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoOut"];
+                };
+            };
+            /** @description Not signed in, or the login session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in with the other role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such item within the caller's clinic (another clinic's or patient's is the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The change conflicts with the item's state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The upload is larger than allowed (a photo: 15 MB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A field breaks a rule: `field` names it (`body` for the body as a whole) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The server is at its limit of requests in progress: `Retry-After` says when */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     ApiPatientsPatientIdScreeningRead: {
         parameters: {
             query?: never;
@@ -3395,7 +4172,7 @@ export interface operations {
             };
         };
     };
-    ApiPatientsPatientIdTimelineTimeline: {
+    ApiPatientsPatientIdTimelineOfPatient: {
         parameters: {
             query?: never;
             header?: never;
@@ -3413,6 +4190,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Timeline"];
+                };
+            };
+            /** @description Not signed in, or the login session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in with the other role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such item within the caller's clinic (another clinic's or patient's is the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A field breaks a rule: `field` names it (`body` for the body as a whole) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The server is at its limit of requests in progress: `Retry-After` says when */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApiPhotosPhotoIdImageImage: {
+        parameters: {
+            query?: {
+                size?: "thumb" | "full";
+            };
+            header?: never;
+            path: {
+                photo_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image, as a JPEG */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
                 };
             };
             /** @description Not signed in, or the login session has ended */
@@ -3491,6 +4337,100 @@ export interface operations {
             };
         };
     };
+    ApiReportsOutcomesReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutcomesReport"];
+                };
+            };
+            /** @description Not signed in, or the login session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in with the other role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The server is at its limit of requests in progress: `Retry-After` says when */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApiReportsOutcomesCsvCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Not signed in, or the login session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in with the other role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The server is at its limit of requests in progress: `Retry-After` says when */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     ApiSessionsSessionIdUpdate: {
         parameters: {
             query?: never;
@@ -3513,6 +4453,162 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionOut"];
+                };
+            };
+            /** @description Not signed in, or the login session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in with the other role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such item within the caller's clinic (another clinic's or patient's is the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The change conflicts with the item's state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A field breaks a rule: `field` names it (`body` for the body as a whole) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The server is at its limit of requests in progress: `Retry-After` says when */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApiSessionsSessionIdOutcomeGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutcomeOut"];
+                };
+            };
+            /** @description Not signed in, or the login session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in with the other role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such item within the caller's clinic (another clinic's or patient's is the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A field breaks a rule: `field` names it (`body` for the body as a whole) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The server is at its limit of requests in progress: `Retry-After` says when */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApiSessionsSessionIdOutcomePut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OutcomeIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutcomeOut"];
+                };
+            };
+            /** @description The session's first outcome, stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutcomeOut"];
                 };
             };
             /** @description Not signed in, or the login session has ended */

@@ -39,17 +39,27 @@ async def test_every_write_declares_its_body_and_refuses_unknown_fields(
 ) -> None:
     schemas = document["components"]["schemas"]
     bodies = 0
+    uploads: list[str] = []
     for method, path, operation in _operations(document):
         if method not in WRITES or (method, path) in NO_BODY:
             continue
         content = operation.get("requestBody", {}).get("content", {})
+        if "multipart/form-data" in content:
+            # A photo upload: the picture and its fields, and a 413 for one over 15 MB.
+            form = content["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[-1]
+            assert schemas[form]["properties"]["file"]["format"] == "binary", path
+            assert set(schemas[form]["required"]) == {"file", "area"}, path
+            assert "413" in operation["responses"], path
+            uploads.append(path)
+            continue
         schema = content.get("application/json", {}).get("schema")
         assert schema is not None, f"{method} {path} documents no body"
         refs = [schema.get("$ref")] + [s.get("$ref") for s in schema.get("oneOf", [])]
         name = next(ref for ref in refs if ref).rsplit("/", 1)[-1]
         assert schemas[name]["additionalProperties"] is False, name
         bodies += 1
-    assert bodies == 13
+    assert bodies == 15
+    assert sorted(uploads) == ["/api/me/photos", "/api/patients/{patient_id}/photos"]
 
 
 async def test_every_operation_documents_its_errors_with_the_error_body(
