@@ -10,18 +10,20 @@ from typing import Literal
 import msgspec
 from litestar.datastructures import UploadFile
 
-from api.core.vocabulary import Area
-
 ImageSize = Literal["thumb", "full"]
 
 
 @dataclass
 class PhotoUpload:
-    """`multipart/form-data`: the picture, the treated area it shows, and when it was taken
-    (ISO 8601 with a UTC offset; the upload's own time when absent)."""
+    """`multipart/form-data`: the picture, the treated area it shows (one of the area codes
+    of `GET /api/vocabulary`), and when it was taken (ISO 8601 with a UTC offset; the upload's
+    own time when absent).
+
+    `area` is a plain string here and checked by the route after the patient is found, so
+    another clinic's patient id is the same 404 whatever the form holds."""
 
     file: UploadFile
-    area: Area
+    area: str
     taken_at: str | None = None
 
 

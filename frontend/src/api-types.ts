@@ -1058,8 +1058,7 @@ export interface components {
         };
         /** PhotoUpload */
         PhotoUpload: {
-            /** @enum {string} */
-            area: "leg_left_thigh" | "leg_left_knee" | "leg_left_calf" | "leg_left_ankle" | "leg_left_foot" | "leg_right_thigh" | "leg_right_knee" | "leg_right_calf" | "leg_right_ankle" | "leg_right_foot" | "face_nose" | "face_cheeks" | "chest" | "arm_left" | "arm_right" | "abdomen";
+            area: string;
             /** Format: binary */
             file: string;
             taken_at?: string | null;
