@@ -14,7 +14,7 @@ from api.notifications.channels import Channels
 from api.notifications.digest import practitioner_digest
 from api.notifications.dispatch import dispatch_deliveries
 from api.notifications.leases import DispatchReport
-from api.notifications.prompts import fan_out_prompts, remind_missed
+from api.notifications.prompts import ask_for_results, fan_out_prompts, remind_missed
 
 
 @dataclass
@@ -43,6 +43,10 @@ async def remind_missed_job(ctx: JobContext, now: datetime) -> int:
     return await remind_missed(ctx.db, now, email_on=ctx.email_on)
 
 
+async def results_prompts_job(ctx: JobContext, now: datetime) -> int:
+    return await ask_for_results(ctx.db, now, email_on=ctx.email_on)
+
+
 async def practitioner_digest_job(ctx: JobContext, now: datetime) -> int:
     return await practitioner_digest(ctx.db, now, email_on=ctx.email_on)
 
@@ -69,6 +73,8 @@ class TickJob:
 TICK_JOBS = (
     TickJob("fan_out_prompts", fan_out_prompts_job, 60),
     TickJob("remind_missed", remind_missed_job, 60),
+    # The weekly photo and the rating at 4 weeks and at the review.
+    TickJob("results_prompts", results_prompts_job, 60),
     # Runs every minute; each clinic's digest is made once, after 07:00 in its timezone.
     TickJob("practitioner_digest", practitioner_digest_job, 60),
     # The missed-check-in rule counts whole local days; a quarter-hour is soon enough.
@@ -81,6 +87,7 @@ TICK_JOBS = (
 class TickReport:
     prompts: int
     reminders: int
+    result_prompts: int
     digests: int
     missed_alerts: int
     dispatch: DispatchReport
@@ -89,7 +96,8 @@ class TickReport:
         """Every count of the report, as `name=value` pairs in the order the jobs ran (the
         dispatcher's error messages are not counts: its retrying and gave_up count them)."""
         return (
-            f"prompts={self.prompts} reminders={self.reminders} digests={self.digests} "
+            f"prompts={self.prompts} reminders={self.reminders} "
+            f"result_prompts={self.result_prompts} digests={self.digests} "
             f"missed_alerts={self.missed_alerts} "
             f"sent={self.dispatch.sent} retrying={self.dispatch.retrying} "
             f"gave_up={self.dispatch.gave_up} "
@@ -102,6 +110,7 @@ async def run_all_ticks(ctx: JobContext, now: datetime) -> TickReport:
     return TickReport(
         prompts=await fan_out_prompts_job(ctx, now),
         reminders=await remind_missed_job(ctx, now),
+        result_prompts=await results_prompts_job(ctx, now),
         digests=await practitioner_digest_job(ctx, now),
         missed_alerts=await missed_checkins_job(ctx, now),
         dispatch=await dispatch_deliveries_job(ctx, now),

@@ -312,7 +312,8 @@ async def test_jobs_tick_reports_the_missed_checkin_alerts_it_raised(
 
     result = await afterline(env, "jobs", "tick", "--at", at.isoformat())
     assert result.stdout == (
-        f"tick {at.isoformat()}: prompts=0 reminders=0 digests=0 missed_alerts=1 sent=0 "
+        f"tick {at.isoformat()}: prompts=0 reminders=0 result_prompts=0 digests=0 "
+        "missed_alerts=1 sent=0 "
         "retrying=0 gave_up=0 subscriptions_removed=0\n"
     ), result.stderr
     async with db.read() as conn:

@@ -40,5 +40,11 @@ def render_typescript() -> str:
         _const("AREAS", words["areas"], "Record<string, string>"),
         _const("SCLEROSANTS", words["sclerosants"], "Record<string, string>"),
         _const("SCREENING_FLAGS", words["screening_flags"], "Record<string, string>"),
+        _const("AREA_GROUPS", words["area_groups"], "Record<string, string>"),
+        _const("CLEARANCE", words["clearance"], "Record<string, string>"),
+        _const("HYPERPIGMENTATION", words["hyperpigmentation"], "Record<string, string>"),
+        _const("FINDINGS", words["findings"], "Record<string, string>"),
+        _const("PGIC", words["pgic"], "Record<string, string>"),
+        _const("SATISFACTION_ANCHORS", words["satisfaction_anchors"], "Record<string, string>"),
     ]
     return "".join(parts)

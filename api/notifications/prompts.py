@@ -30,14 +30,18 @@ from api.core.sql import insert_or_ignore, new_uuid, rowcount, zone_clock_slices
 from api.identity.models import Patient, User
 from api.notifications.models import Notification, Prompt
 from api.notifications.outbox import queue_deliveries
+from api.outcomes.asking import rating_asked_sql
+from api.photos.asking import photo_asked_sql
 from api.treatments.models import TreatmentSession
-from api.treatments.plan import due_today_sql
+from api.treatments.plan import due_today_sql, is_latest_session_sql
 
 REMIND_AFTER = timedelta(hours=3)
 # Given the zones' clocks and the instant: the patient id and local date columns, and the
 # statement whose rows are the prompts to make (its selected columns are replaced).
 PromptSource = Callable[[Subquery, datetime], tuple[Any, Any, Select[Any]]]
 CHECKIN_URL = "/#/today"
+# Where each kind's notification leads in the PWA.
+URLS = {"checkin": CHECKIN_URL, "reminder": CHECKIN_URL, "photo": "/#/photos", "rating": "/#/today"}
 COPY = {
     "checkin": (
         "Time for today's check-in",
@@ -46,6 +50,15 @@ COPY = {
     "reminder": (
         "Reminder: today's check-in",
         "You have not checked in yet today. It helps your clinic follow your recovery.",
+    ),
+    "photo": (
+        "Time for this week's photo",
+        "A photo of each treated area, same distance and daylight as last time, shows your "
+        "results as they appear.",
+    ),
+    "rating": (
+        "How are your results?",
+        "Two quick questions about how your treated veins have changed since the session.",
     ),
 }
 
@@ -69,7 +82,7 @@ async def _notify(tx: Transaction, clocks: Subquery, now: datetime, *, email_on:
             Prompt.local_date,
             title,
             body,
-            literal(CHECKIN_URL),
+            case(*((Prompt.kind == kind, url) for kind, url in URLS.items())),
             stamp,
             clocks.c.day_end,
         )
@@ -159,6 +172,47 @@ def _unanswered_prompts(clocks: Subquery, now: datetime) -> tuple[Any, Any, Sele
         )
     )
     return Prompt.patient_id, Prompt.local_date, rows
+
+
+def _photo_due(clocks: Subquery, now: datetime) -> tuple[Any, Any, Select[Any]]:
+    return (
+        Patient.id,
+        clocks.c.local_date,
+        _asked(clocks).where(
+            is_latest_session_sql(TreatmentSession, clocks.c.local_date),
+            photo_asked_sql(TreatmentSession, clocks.c.local_date),
+        ),
+    )
+
+
+def _rating_due(clocks: Subquery, now: datetime) -> tuple[Any, Any, Select[Any]]:
+    return (
+        Patient.id,
+        clocks.c.local_date,
+        _asked(clocks).where(rating_asked_sql(TreatmentSession, clocks.c.local_date)),
+    )
+
+
+def _asked(clocks: Subquery) -> Select[Any]:
+    """Signed-up, active patients whose check-in time has come today, with their sessions."""
+    return (
+        select(Patient.id)
+        .join(clocks, clocks.c.timezone == Patient.timezone)
+        .join(TreatmentSession, TreatmentSession.patient_id == Patient.id)
+        .join(User, User.id == Patient.user_id)
+        .where(
+            Patient.active,
+            User.password_hash.is_not(None),
+            Patient.checkin_time <= clocks.c.local_time,
+        )
+    )
+
+
+async def ask_for_results(db: Database, now: datetime, *, email_on: bool = False) -> int:
+    """This week's photo (api.photos.asking) and a session's rating (api.outcomes.asking),
+    at the patient's check-in time; returns how many prompts were made."""
+    photos = await _make_prompts(db, now, email_on, "photo", _photo_due)
+    return photos + await _make_prompts(db, now, email_on, "rating", _rating_due)
 
 
 async def fan_out_prompts(db: Database, now: datetime, *, email_on: bool = False) -> int:

@@ -38,14 +38,22 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const headers: Record<string, string> = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (!["GET", "HEAD"].includes(method)) headers[CSRF_HEADER] = await csrfToken();
+  return send<T>(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+/**
+ * POSTs a multipart form (a photo and its fields). The browser writes the Content-Type with
+ * the form's boundary itself, so none is set here; errors come back as for `api`.
+ */
+export async function upload<T>(path: string, form: FormData): Promise<T> {
+  const headers = { Accept: "application/json", [CSRF_HEADER]: await csrfToken() };
+  return send<T>(path, { method: "POST", headers, body: form });
+}
+
+async function send<T>(path: string, init: RequestInit): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(path, {
-      method,
-      headers,
-      credentials: "same-origin",
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    response = await fetch(path, { ...init, credentials: "same-origin" });
   } catch (error) {
     throw new OfflineError(String(error));
   }

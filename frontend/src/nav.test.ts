@@ -4,9 +4,9 @@ import { isCurrent, navModel } from "./nav";
 const labels = (links: { label: string }[]): string[] => links.map((link) => link.label);
 
 describe("navModel", () => {
-  it("gives a patient three tabs, and Notifications under More", () => {
+  it("gives a patient four tabs, and Notifications under More", () => {
     const model = navModel("patient", { screeningOpen: false });
-    expect(labels(model.tabs)).toEqual(["Today", "History", "My recovery"]);
+    expect(labels(model.tabs)).toEqual(["Today", "History", "My recovery", "Photos"]);
     expect(labels(model.more)).toEqual(["Notifications"]);
   });
 
@@ -20,7 +20,7 @@ describe("navModel", () => {
     expect(labels(model.tabs)).toEqual(["Patients", "Alerts", "Clinic"]);
     expect(model.tabs[1].count).toEqual({ value: 2, words: "2 open urgent" });
     expect(navModel("practitioner", { urgent: 0 }).tabs[1].count).toBeUndefined();
-    expect(model.more).toEqual([]);
+    expect(labels(model.more)).toEqual(["Outcomes"]);
   });
 });
 

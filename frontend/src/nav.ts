@@ -1,11 +1,11 @@
-// The main navigation: on phones a bottom tab bar of one row (three screens and "More"), on
+// The main navigation: on phones a bottom tab bar of one row (a few screens and "More"), on
 // wider screens the same links in the top bar. Rare screens and Sign out live under "More"
 // (a <details> menu: keyboard and screen-reader friendly without extra code).
 import { h } from "./dom";
 import "./sign-out.css";
 
 export type Role = "patient" | "practitioner";
-export type Icon = "today" | "history" | "recovery" | "patients" | "alerts" | "clinic" | "more";
+export type Icon = "today" | "history" | "recovery" | "photos" | "patients" | "alerts" | "clinic" | "more";
 
 export interface NavLink {
   href: string;
@@ -35,6 +35,7 @@ export function navModel(role: Role, extras: NavExtras = {}): NavModel {
         { href: "#/today", label: "Today", icon: "today" },
         { href: "#/history", label: "History", icon: "history" },
         { href: "#/recovery", label: "My recovery", icon: "recovery" },
+        { href: "#/photos", label: "Photos", icon: "photos" },
       ],
       more: [
         { href: "#/notifications", label: "Notifications" },
@@ -54,12 +55,13 @@ export function navModel(role: Role, extras: NavExtras = {}): NavModel {
       },
       { href: "#/clinic", label: "Clinic", icon: "clinic" },
     ],
-    more: [],
+    // The outcomes report is looked at now and then, not every day: under More.
+    more: [{ href: "#/outcomes", label: "Outcomes" }],
   };
 }
 
 // Screens reached from a tab count as that tab (editing a day belongs to History).
-const ALIASES: Record<string, string[]> = { "#/history": ["/checkin"] };
+const ALIASES: Record<string, string[]> = { "#/history": ["/checkin"], "#/recovery": ["/rate"] };
 
 /** Whether `href` is the current screen's tab for the route `path` ("/patients/12"). */
 export function isCurrent(href: string, path: string): boolean {
@@ -72,6 +74,7 @@ const ICONS: Record<Icon, string> = {
   today: "M4 6h16v14H4zM4 10h16M8 3v4M16 3v4",
   history: "M9 6h11M9 12h11M9 18h11M4 6h.01M4 12h.01M4 18h.01",
   recovery: "M3 20h18M4 16l5-6 4 3 7-8",
+  photos: "M3 8h4l2-3h6l2 3h4v12H3zM12 17a4 4 0 1 0 0-8 4 4 0 0 0 0 8z",
   patients: "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21a7 7 0 0 1 14 0M16 3.5a4 4 0 0 1 0 7.5M18 14a6 6 0 0 1 4 7",
   alerts: "M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 21h4",
   clinic: "M4 21V8l8-5 8 5v13zM12 10v6M9 13h6",

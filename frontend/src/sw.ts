@@ -16,6 +16,14 @@ precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 registerRoute(new NavigationRoute(createHandlerBoundToURL("/index.html"), { denylist: [/^\/api\//, /^\/schema/] }));
 
+// Photos are health data: never stored in the browser. Nothing here caches API responses at
+// run time (the precache holds only the built app), and the images are sent with
+// `Cache-Control: private, no-store`. This route, registered before any other API route,
+// keeps it so: Workbox uses the first route that matches, so a cache added below for the
+// rest of the API can never match a photo or a list of photos.
+const PHOTO_PATHS = [/^\/api\/photos\//, /^\/api\/me\/photos(\/|$)/, /^\/api\/patients\/[^/]+\/photos(\/|$)/];
+registerRoute(({ url }) => PHOTO_PATHS.some((path) => path.test(url.pathname)), new NetworkOnly());
+
 // Who is signed in, as the page last said (offline/signed-in.ts, session.ts).
 const signedIn = new SignedInNote();
 self.addEventListener("message", (event) => {

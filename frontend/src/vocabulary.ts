@@ -111,3 +111,40 @@ export const SCREENING_FLAGS: Record<string, string> = {
   "acute_illness": "Currently unwell",
   "many_veins": "More than 20 veins"
 };
+export const AREA_GROUPS: Record<string, string> = {
+  "legs": "Legs",
+  "face": "Face",
+  "other": "Other areas"
+};
+export const CLEARANCE: Record<string, string> = {
+  "worse": "Worse",
+  "none": "Under 25% cleared",
+  "partial": "25-50% cleared",
+  "good": "51-75% cleared",
+  "excellent": "Over 75% cleared"
+};
+export const HYPERPIGMENTATION: Record<string, string> = {
+  "0": "None",
+  "1": "Mild",
+  "2": "Moderate",
+  "3": "Severe"
+};
+export const FINDINGS: Record<string, string> = {
+  "hyperpigmentation": "Brown staining",
+  "matting": "Matting (new fine red veins)",
+  "trapped_blood_drained": "Trapped blood drained",
+  "ulceration": "Skin ulcer"
+};
+export const PGIC: Record<string, string> = {
+  "1": "Very much improved",
+  "2": "Much improved",
+  "3": "A little improved",
+  "4": "No change",
+  "5": "A little worse",
+  "6": "Much worse",
+  "7": "Very much worse"
+};
+export const SATISFACTION_ANCHORS: Record<string, string> = {
+  "0": "Not at all satisfied",
+  "10": "Completely satisfied"
+};

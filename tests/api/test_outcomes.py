@@ -107,7 +107,7 @@ async def test_today_asks_for_a_rating_four_weeks_after_and_at_review(
 ) -> None:
     practitioner = await world.practitioner()
     performed = TODAY - timedelta(days=28)
-    patient_id, patient = await world.patient(practitioner, sessions=(performed,))
+    _, patient = await world.patient(practitioner, sessions=(performed,))
     today = (await patient.get("/api/me/today")).json()
     [session] = (await patient.get("/api/me/sessions")).json()
     assert today["rating_due"] == {
@@ -186,7 +186,7 @@ async def test_the_report_reads_the_clinics_own_sessions_only(world: World) -> N
     rng = random.Random(7)
     clearances = []
     for n in range(6):
-        patient_id, patient = await world.patient(practitioner, email=f"p{n}@example.test")
+        patient_id, _ = await world.patient(practitioner, email=f"p{n}@example.test")
         created = await practitioner.post(
             f"/api/patients/{patient_id}/sessions", json=session_body(SESSION_DAY)
         )

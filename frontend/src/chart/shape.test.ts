@@ -29,6 +29,9 @@ const timeline: Timeline = {
     band("pain", 35, 0, 0, 1),
     band("swelling", 40, 0, 0.5, 1),
   ],
+  photos: [],
+  outcomes: [],
+  ratings: [],
 };
 
 describe("daysBetween", () => {
@@ -76,7 +79,7 @@ describe("bandSteps", () => {
 
 describe("shapeCourse", () => {
   it("is null before any session", () => {
-    expect(shapeCourse({ sessions: [], points: [], band: timeline.band })).toBeNull();
+    expect(shapeCourse({ ...timeline, sessions: [], points: [] })).toBeNull();
   });
 
   it("shows the latest session by default, on days since it, with six panels", () => {

@@ -23,7 +23,7 @@ const BAND: BandPoint[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 21,
 ]);
 
 function timeline(points: TimelinePoint[], bandPoints = BAND): Timeline {
-  return { sessions: [S2, S1], points, band: bandPoints };
+  return { sessions: [S2, S1], points, band: bandPoints, photos: [], outcomes: [], ratings: [] };
 }
 
 const of = (t: Timeline, symptom: Symptom) => verdicts(t, undefined).find((v) => v.symptom === symptom)!;
@@ -124,7 +124,7 @@ describe("verdicts", () => {
   });
 
   it("has nothing to say before any session", () => {
-    expect(verdicts({ sessions: [], points: [], band: BAND }).map((v) => v.kind)).toEqual(Array(6).fill("no_data"));
+    expect(verdicts({ ...timeline([]), sessions: [] }).map((v) => v.kind)).toEqual(Array(6).fill("no_data"));
   });
 });
 

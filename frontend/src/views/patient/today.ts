@@ -132,6 +132,35 @@ function checkinArea(today: Today, queued: CheckinBody | undefined): HTMLElement
   return area;
 }
 
+/**
+ * Results asked for today: a rating four weeks after a session (or at its review) and the
+ * week's photo. Each is one link to its screen, after the check-in (which comes first).
+ */
+export function resultsCards(today: Today): HTMLElement | null {
+  const due = today.rating_due ?? null;
+  if (!due && !today.photo_due) return null;
+  return h(
+    "div",
+    { class: "results-due" },
+    due
+      ? h(
+          "a",
+          { class: "due-card", href: `#/rate/${encodeURIComponent(due.session_id)}` },
+          h("strong", {}, "How are your results?"),
+          h("span", {}, `Two quick questions about your session on ${formatDate(due.performed_on)}.`),
+        )
+      : null,
+    today.photo_due
+      ? h(
+          "a",
+          { class: "due-card", href: "#/photos" },
+          h("strong", {}, "Take this week's photo"),
+          h("span", {}, "A photo of each treated area once a week shows how it is clearing."),
+        )
+      : null,
+  );
+}
+
 function reportSection(treated: boolean, waiting: number): HTMLElement {
   const report = warningReportForm(waiting);
   if (treated) {
@@ -183,6 +212,7 @@ export async function todayView(): Promise<HTMLElement> {
           h("p", {}, "Your clinic has not recorded a treatment yet. Once they do, you'll check in here each day."),
         ),
     prompt,
+    resultsCards(today),
     treated ? adviceSection(today.advice) : null,
     reportSection(treated, queuedReports.length),
   );

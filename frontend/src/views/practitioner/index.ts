@@ -1,10 +1,11 @@
-// Practitioner screens: the patient list, adding a patient, recording a session, and one
-// patient's recovery timeline.
+// Practitioner screens: the patient list, adding a patient, recording a session, one
+// patient's recovery timeline and results, and the clinic's outcomes report.
 import { route } from "../../router";
 import { alertsView, clinicView } from "./alerts";
 import { patientsView } from "./list";
 import { newPatientView } from "./newPatient";
 import { newSessionView } from "./newSession";
+import { outcomesView } from "./outcomes-report";
 import { timelineView } from "./timeline";
 import "./practitioner.css";
 
@@ -13,6 +14,7 @@ export function registerPractitionerRoutes(): void {
   route("/alerts", alertsView);
   route("/alerts/:status", alertsView);
   route("/clinic", clinicView);
+  route("/outcomes", outcomesView);
   // Before "/patients/:id", which would otherwise take "new" for an id.
   route("/patients/new", newPatientView);
   route("/patients/:id/sessions/new", newSessionView);

@@ -1,7 +1,8 @@
 // #/patients/:id: one patient, top-down. A header that answers "where are they?" (status in
 // words, day N since the last session, next review, open alerts, check-ins this week,
 // screening flags); then the open alerts, one line each with Acknowledge; then the recovery
-// charts; then sessions and screening; then every check-in (levels as words, notes in full).
+// charts; then the results (review outcome, the patient's rating, photos); then sessions and
+// screening; then every check-in (levels as words, notes in full).
 import { api } from "../../api";
 import { formatDate, h } from "../../dom";
 import type { Timeline } from "../../types";
@@ -14,6 +15,8 @@ import { loadOr, localToday, screen } from "./common";
 import { statusTag } from "./list";
 import type { Alert, Checkin, Patient, PatientSummary, TreatmentSession } from "./model";
 import { checkinsTable, screeningSection, sessionsTable } from "./records";
+import { resultWords } from "./result-words";
+import { resultsSection } from "./results";
 import { patientStatus } from "./status";
 
 const TITLE = "Patient";
@@ -116,11 +119,13 @@ export async function timelineView(params: Record<string, string>): Promise<HTML
         api<TreatmentSession[]>("GET", `${path}/sessions`),
         api<Screening>("GET", `${path}/screening`),
         api<Alert[]>("GET", "/api/alerts?status=open"),
+        // Without its words the Results section says so; the rest of the page still shows.
+        resultWords().catch(() => null),
       ])),
     ] as const;
   });
   if (loaded instanceof HTMLElement) return loaded;
-  const [patient, summary, timeline, checkins, sessions, screening, clinicAlerts] = loaded;
+  const [patient, summary, timeline, checkins, sessions, screening, clinicAlerts, words] = loaded;
   // The clinic's list is in the order to act on (urgent, then the longest waiting): kept.
   const open = clinicAlerts.filter((alert) => alert.patient.id === patient.id);
   const top = header(summary, open, localToday());
@@ -153,6 +158,7 @@ export async function timelineView(params: Record<string, string>): Promise<HTML
       h("h2", { id: "chart-heading" }, "Recovery"),
       renderRecoveryChart(timeline, `Recovery chart for ${patient.name}`),
     ),
+    resultsSection(timeline, words),
     h("section", { "aria-labelledby": "sessions-heading" }, h("h2", { id: "sessions-heading" }, "Sessions"), sessionsTable(sessions)),
     screeningSection(screening),
     h("section", { "aria-labelledby": "checkins-heading" }, h("h2", { id: "checkins-heading" }, "Check-ins"), checkinsTable(checkins)),
