@@ -118,7 +118,8 @@ def export_command(clinic_name: str, out_dir: Path) -> None:
     from api.reports.service import clinic_patient_ids, export_patient_files
 
     async def run() -> int:
-        db = Database.from_url(load_settings().database_url)
+        settings = load_settings()
+        db = Database.from_url(settings.database_url)
         try:
             patient_ids = await clinic_patient_ids(db, clinic_name)
             await asyncio.to_thread(out_dir.mkdir, parents=True, exist_ok=True)
@@ -126,7 +127,9 @@ def export_command(clinic_name: str, out_dir: Path) -> None:
             with Progress(console=Console(stderr=True), transient=True) as progress:
                 task = progress.add_task("Exporting", total=len(patient_ids))
                 for patient_id in patient_ids:
-                    await export_patient_files(db, patient_id, out_dir, settings_now())
+                    await export_patient_files(
+                        db, patient_id, out_dir, settings_now(), settings.base_url
+                    )
                     progress.advance(task)
             return len(patient_ids)
         finally:

@@ -13,6 +13,12 @@ Under `https://afterline.app/fhir/CodeSystem/`:
 - `sclerosant`     `polidocanol`, `sodium_tetradecyl_sulfate`, `hypertonic_saline`, …
 - `symptom`        `swelling`, `bruising`, `discolouration`, `hardening`, `itching`
 - `symptom-grade`  `0` none, `1` mild, `2` moderate, `3` severe
+- `result`         what a results Observation records: `review-outcome`, `pgic`,
+                   `satisfaction`, `hyperpigmentation`, `matting`, `trapped-blood-drained`,
+                   `ulceration`
+- `clearance`      `worse`, `none` (< 25 %), `partial` (25-50 %), `good` (51-75 %),
+                   `excellent` (> 75 %)
+- `pgic`           `1` very much improved … `7` very much worse
 
 Pain alone has a standard code, LOINC 72514-3, and goes out as that.
 """
@@ -30,6 +36,10 @@ AREA_SYSTEM: Final = f"{CODE_SYSTEM_BASE}/treated-area"
 SCLEROSANT_SYSTEM: Final = f"{CODE_SYSTEM_BASE}/sclerosant"
 SYMPTOM_SYSTEM: Final = f"{CODE_SYSTEM_BASE}/symptom"
 GRADE_SYSTEM: Final = f"{CODE_SYSTEM_BASE}/symptom-grade"
+RESULT_SYSTEM: Final = f"{CODE_SYSTEM_BASE}/result"
+CLEARANCE_SYSTEM: Final = f"{CODE_SYSTEM_BASE}/clearance"
+PGIC_SYSTEM: Final = f"{CODE_SYSTEM_BASE}/pgic"
+MEDIA_TYPE_SYSTEM: Final = "http://terminology.hl7.org/CodeSystem/media-type"
 
 LOINC: Final = "http://loinc.org"
 PAIN_LOINC: Final = "72514-3"
@@ -52,6 +62,10 @@ GRADED_SYMPTOMS: Final[dict[str, str]] = {
     code: symptom.name for code, symptom in vocabulary.SYMPTOMS.items() if code != "pain"
 }
 GRADES: Final[dict[int, str]] = {grade: g.name for grade, g in vocabulary.GRADES.items()}
+CLEARANCE: Final[dict[str, str]] = vocabulary.CLEARANCE
+PGIC: Final[dict[int, str]] = vocabulary.PGIC
+HYPERPIGMENTATION: Final[dict[int, str]] = vocabulary.HYPERPIGMENTATION
+FINDINGS: Final[dict[str, str]] = vocabulary.FINDINGS
 
 
 def label(table: dict[str, str], code: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from datetime import UTC, datetime
 
 from api.checkins.schemas import CheckinOut
@@ -37,6 +38,16 @@ COLUMNS = (
     "note",
     "recorded_at",
     "updated_at",
+    # The review outcome and the patient's rating of the session the check-in follows
+    # (empty until recorded): results beside the side effects they followed.
+    "outcome_assessed_on",
+    "outcome_clearance",
+    "outcome_hyperpigmentation",
+    "outcome_matting",
+    "outcome_trapped_blood_drained",
+    "outcome_ulceration",
+    "rating_pgic",
+    "rating_satisfaction",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -50,6 +61,29 @@ def safe_note(note: str | None) -> str:
     if not note:
         return ""
     return f"'{note}" if note.startswith(FORMULA_STARTS) else note
+
+
+def _flag(value: bool) -> str:
+    return str(value).lower()
+
+
+def _results(record: PatientRecord, session_id: uuid.UUID | None) -> list[str | int]:
+    outcome = next((o for o in record.outcomes if o.session_id == session_id), None)
+    rating = next((r for r in record.ratings if r.session_id == session_id), None)
+    graded: list[str | int] = (
+        [
+            outcome.assessed_on.isoformat(),
+            outcome.clearance,
+            outcome.hyperpigmentation,
+            _flag(outcome.matting),
+            _flag(outcome.trapped_blood_drained),
+            _flag(outcome.ulceration),
+        ]
+        if outcome
+        else [""] * 6
+    )
+    rated: list[str | int] = [rating.pgic, rating.satisfaction] if rating else ["", ""]
+    return graded + rated
 
 
 def _row(record: PatientRecord, checkin: CheckinOut) -> list[str | int]:
@@ -70,6 +104,7 @@ def _row(record: PatientRecord, checkin: CheckinOut) -> list[str | int]:
         safe_note(checkin.note),
         instant(checkin.recorded_at),
         instant(checkin.updated_at),
+        *_results(record, session.id if session else None),
     ]
 
 

@@ -9,7 +9,9 @@ What goes in, and only that (nothing is inferred or invented):
 - six `Observation`s per check-in: pain as LOINC 72514-3 with `valueInteger`, the five graded
   symptoms as local codes valued by a local grade code. `effectiveDateTime` is the patient's
   local date, `issued` the instant the check-in was last changed; the patient reported it, so
-  they are the `performer`, and the category is `survey`.
+  they are the `performer`, and the category is `survey`;
+- the results (see `api.reports.fhir_results`): photos as `Media` referenced by URL, the
+  review outcome and the patient's rating as `Observation`s.
 
 Every entry's `fullUrl` is `urn:uuid:<id>` and references point at those, so the bundle
 resolves on its own. Observation ids are derived from the check-in id and the symptom, so
@@ -19,8 +21,7 @@ two exports of the same data carry the same ids. Code systems: see `api.reports.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
 
 from fhir.resources.R4B.annotation import Annotation
 from fhir.resources.R4B.bundle import Bundle, BundleEntry
@@ -37,6 +38,8 @@ from fhir.resources.R4B.resource import Resource
 
 from api.checkins.schemas import CheckinOut
 from api.reports import codes
+from api.reports.fhir_parts import concept, day
+from api.reports.fhir_results import media_resource, outcome_resource, rating_resource
 from api.reports.record import PatientInfo, PatientRecord
 from api.treatments.schemas import SessionOut
 
@@ -50,22 +53,6 @@ def urn(id_: uuid.UUID) -> str:
 def observation_id(checkin_id: uuid.UUID, symptom: str) -> uuid.UUID:
     """Stable across exports: the same check-in and symptom always give the same id."""
     return uuid.uuid5(codes.OBSERVATION_NAMESPACE, f"{checkin_id}:{symptom}")
-
-
-def _concept(system: str, code: str, display: str, text: str | None = None) -> CodeableConcept:
-    return CodeableConcept(
-        coding=[Coding(system=system, code=code, display=display)], text=text or display
-    )
-
-
-def _day(value: date) -> Any:
-    """A calendar date as a FHIR dateTime, which may be a bare date (no time, no zone).
-
-    The check-in's local date and the session date are days, not instants: an invented
-    midnight in some zone would be wrong. The library accepts a date string; its type
-    annotation only says `datetime`, hence `Any`.
-    """
-    return value.isoformat()
 
 
 def _number(value: float) -> str:
@@ -96,15 +83,15 @@ def procedure_resource(session: SessionOut, subject: Reference) -> Procedure:
     return Procedure(
         id=str(session.id),
         status="completed",
-        code=_concept(codes.PROCEDURE_SYSTEM, codes.PROCEDURE_CODE, codes.PROCEDURE_DISPLAY),
+        code=concept(codes.PROCEDURE_SYSTEM, codes.PROCEDURE_CODE, codes.PROCEDURE_DISPLAY),
         subject=subject,
-        performedDateTime=_day(session.performed_on),
+        performedDateTime=day(session.performed_on),
         bodySite=[
-            _concept(codes.AREA_SYSTEM, area, codes.label(codes.AREAS, area))
+            concept(codes.AREA_SYSTEM, area, codes.label(codes.AREAS, area))
             for area in session.areas
         ],
         usedCode=[
-            _concept(
+            concept(
                 codes.SCLEROSANT_SYSTEM,
                 session.sclerosant,
                 sclerosant,
@@ -141,7 +128,7 @@ def _observation(
         code=code,
         subject=subject,
         performer=[subject],
-        effectiveDateTime=_day(checkin.local_date),
+        effectiveDateTime=day(checkin.local_date),
         issued=checkin.updated_at,
         valueInteger=integer,
         valueCodeableConcept=concept,
@@ -150,7 +137,7 @@ def _observation(
 
 def observation_resources(checkin: CheckinOut, subject: Reference) -> list[Observation]:
     """The check-in's six scores, pain first, then the graded symptoms in docs/design.md order."""
-    pain_code = _concept(
+    pain_code = concept(
         codes.LOINC, codes.PAIN_LOINC, codes.PAIN_LOINC_DISPLAY, "Pain, tenderness or cramping"
     )
     observations = [_observation(checkin, subject, "pain", pain_code, integer=checkin.pain)]
@@ -161,8 +148,8 @@ def observation_resources(checkin: CheckinOut, subject: Reference) -> list[Obser
                 checkin,
                 subject,
                 symptom,
-                _concept(codes.SYMPTOM_SYSTEM, symptom, display),
-                concept=_concept(codes.GRADE_SYSTEM, str(grade), codes.GRADES[grade]),
+                concept(codes.SYMPTOM_SYSTEM, symptom, display),
+                concept=concept(codes.GRADE_SYSTEM, str(grade), codes.GRADES[grade]),
             )
         )
     return observations
@@ -173,16 +160,21 @@ def _entry(resource: Resource) -> BundleEntry:
     return BundleEntry(fullUrl=f"urn:uuid:{resource.id}", resource=resource)
 
 
-def patient_bundle(record: PatientRecord, now: datetime) -> Bundle:
-    """The collection: Patient, then Procedures by date, then Observations by date."""
+def patient_bundle(record: PatientRecord, now: datetime, base_url: str = "") -> Bundle:
+    """The collection: Patient, then Procedures by date, then Observations by date, then the
+    results (api.reports.fhir_results): photos, outcomes and ratings. `base_url` makes the
+    photos' image URLs absolute."""
     subject = Reference(reference=urn(record.patient.id), display=record.patient.name)
     resources: list[Resource] = [patient_resource(record.patient)]
     resources += [procedure_resource(session, subject) for session in record.sessions]
     for checkin in record.checkins:
         resources += observation_resources(checkin, subject)
+    resources += [media_resource(photo, subject, base_url) for photo in record.photos]
+    resources += [outcome_resource(outcome, subject) for outcome in record.outcomes]
+    resources += [rating_resource(rating, subject) for rating in record.ratings]
     return Bundle(type="collection", timestamp=now, entry=[_entry(r) for r in resources])
 
 
-def bundle_json(record: PatientRecord, now: datetime) -> bytes:
+def bundle_json(record: PatientRecord, now: datetime, base_url: str = "") -> bytes:
     """The bundle as UTF-8 JSON, the body of an `application/fhir+json` response or file."""
-    return patient_bundle(record, now).model_dump_json().encode()
+    return patient_bundle(record, now, base_url).model_dump_json().encode()

@@ -1,4 +1,4 @@
-"""One patient's whole record, read in three queries, for the exports to render.
+"""One patient's whole record (with photos, outcomes and ratings), for the exports to render.
 
 Reading and rendering are separate so the audited read (a write transaction, which on SQLite
 holds the write lock) ends before the CPU-bound FHIR or CSV rendering starts.
@@ -7,7 +7,7 @@ holds the write lock) ends before the CPU-bound FHIR or CSV rendering starts.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
@@ -16,6 +16,10 @@ from api.checkins.schemas import CheckinOut
 from api.core.db import DbConnection
 from api.core.errors import NotFoundError
 from api.identity.models import Clinic, Patient, User
+from api.outcomes.schemas import OutcomeOut, RatingOut
+from api.outcomes.service import results_of
+from api.photos.schemas import PhotoOut
+from api.photos.service import list_photos
 from api.treatments.models import TreatmentSession
 from api.treatments.schemas import SessionOut
 from api.treatments.service import session_out
@@ -37,6 +41,9 @@ class PatientRecord:
     patient: PatientInfo
     sessions: list[SessionOut]
     checkins: list[CheckinOut]
+    photos: list[PhotoOut] = field(default_factory=list)
+    outcomes: list[OutcomeOut] = field(default_factory=list)
+    ratings: list[RatingOut] = field(default_factory=list)
 
 
 async def load_record(conn: DbConnection, patient_id: uuid.UUID) -> PatientRecord:
@@ -56,6 +63,7 @@ async def load_record(conn: DbConnection, patient_id: uuid.UUID) -> PatientRecor
         .where(TreatmentSession.patient_id == patient_id)
         .order_by(TreatmentSession.performed_on, TreatmentSession.created_at)
     )
+    outcomes, ratings = await results_of(conn, patient_id)
     return PatientRecord(
         patient=PatientInfo(
             id=person.id,
@@ -66,4 +74,7 @@ async def load_record(conn: DbConnection, patient_id: uuid.UUID) -> PatientRecor
         ),
         sessions=[session_out(row) for row in sessions],
         checkins=await list_checkins(conn, patient_id),
+        photos=await list_photos(conn, patient_id),
+        outcomes=outcomes,
+        ratings=ratings,
     )

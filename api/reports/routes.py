@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Controller, Response, get
 from litestar.params import FromPath
 
-from api.core.deps import DB, Actor, Now, parse_id
+from api.core.deps import DB, Actor, AppSettings, Now, parse_id
 from api.identity.middleware import practitioner_only
 from api.reports import csv_export, fhir, outcomes, service
 
@@ -26,10 +26,12 @@ class ReportsController(Controller):
 
     @get("/export.fhir.json", media_type=fhir.MEDIA_TYPE)
     async def fhir_bundle(
-        self, patient_id: FromPath[str], db: DB, actor: Actor, now: Now
+        self, patient_id: FromPath[str], db: DB, actor: Actor, now: Now, settings: AppSettings
     ) -> Response[bytes]:
-        """The patient, their sessions and every check-in score as a FHIR R4 collection."""
-        export = await service.practitioner_fhir(db, actor, parse_id(patient_id), now)
+        """The patient, their sessions, every check-in score and the results (photos by URL,
+        outcomes, ratings) as a FHIR R4 collection."""
+        target = parse_id(patient_id)
+        export = await service.practitioner_fhir(db, actor, target, now, settings.base_url)
         return _download(export, fhir.MEDIA_TYPE)
 
     @get("/export.csv", media_type=csv_export.MEDIA_TYPE)

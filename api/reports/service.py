@@ -41,8 +41,8 @@ class Export:
     content: bytes
 
 
-def fhir_export(record: PatientRecord, now: datetime) -> Export:
-    return Export(f"{record.patient.id}{FHIR_SUFFIX}", bundle_json(record, now))
+def fhir_export(record: PatientRecord, now: datetime, base_url: str = "") -> Export:
+    return Export(f"{record.patient.id}{FHIR_SUFFIX}", bundle_json(record, now, base_url))
 
 
 def csv_export(record: PatientRecord) -> Export:
@@ -52,7 +52,7 @@ def csv_export(record: PatientRecord) -> Export:
 _renderer: ProcessPoolExecutor | None = None
 
 
-async def render_fhir(record: PatientRecord, now: datetime) -> Export:
+async def render_fhir(record: PatientRecord, now: datetime, base_url: str = "") -> Export:
     """The FHIR bundle, rendered in a helper process.
 
     Rendering validates every resource with pydantic (~0.1 s for a few months of
@@ -64,14 +64,17 @@ async def render_fhir(record: PatientRecord, now: datetime) -> Export:
     global _renderer
     if _renderer is None:
         _renderer = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
-    return await asyncio.get_running_loop().run_in_executor(_renderer, fhir_export, record, now)
+    return await asyncio.get_running_loop().run_in_executor(
+        _renderer, fhir_export, record, now, base_url
+    )
 
 
 async def practitioner_fhir(
-    db: Database, actor: Principal, patient_id: uuid.UUID, now: datetime
+    db: Database, actor: Principal, patient_id: uuid.UUID, now: datetime, base_url: str
 ) -> Export:
+    """`base_url`: the server's public address, for the photos' image URLs."""
     record = await read_as_practitioner(db, actor, patient_id, "export.fhir", now, load_record)
-    return await render_fhir(record, now)
+    return await render_fhir(record, now, base_url)
 
 
 async def practitioner_csv(
@@ -102,7 +105,7 @@ async def clinic_patient_ids(db: Database, clinic_name: str) -> list[uuid.UUID]:
 
 
 async def export_patient_files(
-    db: Database, patient_id: uuid.UUID, out_dir: Path, now: datetime
+    db: Database, patient_id: uuid.UUID, out_dir: Path, now: datetime, base_url: str = ""
 ) -> list[Path]:
     """Write `<id>.fhir.json` and `<id>.csv` into `out_dir` (which must exist), audited.
 
@@ -120,7 +123,7 @@ async def export_patient_files(
         )
         record = await load_record(await tx.connection(), patient_id)
     written = []
-    for export in (await render_fhir(record, now), csv_export(record)):
+    for export in (await render_fhir(record, now, base_url), csv_export(record)):
         path = out_dir / export.filename
         await asyncio.to_thread(path.write_bytes, export.content)
         written.append(path)
