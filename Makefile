@@ -89,7 +89,8 @@ test-postgres: install tools
 	mkdir -p .pytest-tmp
 	set -o pipefail; PATH="$(CURDIR)/$(BIN):$$PATH" scripts/with-postgres.sh \
 	  $(BIN)/pytest --ignore=tests/e2e --ignore=tests/test_bench.py \
-	  --ignore=tests/test_contract.py --ignore=tests/test_db_off_loop.py -p no:cacheprovider \
+	  --ignore=tests/test_contract.py --ignore=tests/test_db_off_loop.py \
+	  --ignore=tests/test_sqlite_storage.py -p no:cacheprovider \
 	  --basetemp=$(CURDIR)/.pytest-tmp/postgres 2>&1 | sed -u 's/^/[postgres] /'
 	$(if $(SHARE_BROWSER),set -o pipefail; env -u AFTERLINE_TEST_DATABASE_URL $(BIN)/pytest \
 	  -p no:cacheprovider $(BROWSER_SHARE) --basetemp=$(CURDIR)/.pytest-tmp/browser \

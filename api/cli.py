@@ -76,14 +76,16 @@ def seed_demo_command(if_empty: bool) -> None:
     """Create the demo clinic with realistic patients, and print its logins."""
     from api.core.db import Database
     from api.demo.seed import database_is_empty, seed_demo
+    from api.photos.vault import PhotoVault
 
     async def run() -> None:
-        db = Database.from_url(load_settings().database_url)
+        settings = load_settings()
+        db = Database.from_url(settings.database_url)
         try:
             if if_empty and not await database_is_empty(db):
                 click.echo("database already holds data: demo not seeded")
                 return
-            logins = await seed_demo(db, settings_now())
+            logins = await seed_demo(db, settings_now(), PhotoVault(settings.photo_key))
         finally:
             await db.dispose()
         click.echo("Demo clinic ready. Sign in with:")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import json
 import os
@@ -184,14 +185,26 @@ def test_production_refuses_to_start_without_secret(database_url: str, tmp_path:
         == settings.secret_key
     )
     assert (tmp_path / "dev" / "secret_key").stat().st_mode & 0o077 == 0
-    prod = load_settings(
-        {
-            "AFTERLINE_ENV": "production",
-            "AFTERLINE_SECRET_KEY": "p" * 40,
-            "DATABASE_URL": database_url,
-        }
+    production = {
+        "AFTERLINE_ENV": "production",
+        "AFTERLINE_SECRET_KEY": "p" * 40,
+        "DATABASE_URL": database_url,
+    }
+    # Losing the photo key loses every photo: production names it, nothing is generated.
+    with pytest.raises(SettingsError, match="AFTERLINE_PHOTO_KEY must be set"):
+        load_settings(production)
+    key = base64.urlsafe_b64encode(bytes(range(32))).decode().rstrip("=")
+    prod = load_settings({**production, "AFTERLINE_PHOTO_KEY": key})
+    assert prod.is_production and prod.photo_key == bytes(range(32))
+    for wrong in ("not base64 ***", base64.urlsafe_b64encode(bytes(16)).decode()):
+        with pytest.raises(SettingsError, match="AFTERLINE_PHOTO_KEY must be"):
+            load_settings({**production, "AFTERLINE_PHOTO_KEY": wrong})
+    # Outside production: generated once into the data directory, then reused.
+    assert len(settings.photo_key) == 32
+    assert load_settings({"AFTERLINE_DATA_DIR": str(tmp_path / "dev")}).photo_key == (
+        settings.photo_key
     )
-    assert prod.is_production
+    assert (tmp_path / "dev" / "photo_key").stat().st_mode & 0o077 == 0
 
 
 async def test_export_writes_both_files_for_every_patient_of_the_clinic(

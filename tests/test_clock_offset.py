@@ -39,6 +39,7 @@ def test_the_setting_is_seconds_within_a_century_and_never_in_production(tmp_pat
         **base,
         "AFTERLINE_ENV": "production",
         "AFTERLINE_SECRET_KEY": "x" * 40,
+        "AFTERLINE_PHOTO_KEY": "k" * 43,
         "AFTERLINE_CLOCK_OFFSET": "3600",
     }
     with pytest.raises(SettingsError, match="never production"):

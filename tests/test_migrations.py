@@ -23,6 +23,7 @@ from api.demo.seed import HISTORY_NAMES, PATIENTS, seed_demo
 from api.identity.models import Patient
 from api.models import Base
 from api.notifications.models import Notification
+from api.photos.vault import PhotoVault
 from tests.conftest import START
 
 
@@ -44,7 +45,7 @@ async def test_models_and_migrations_agree(db: Database) -> None:
 
 
 async def test_upgrade_downgrade_upgrade_with_data(db: Database, database_url: str) -> None:
-    await seed_demo(db, START)
+    await seed_demo(db, START, PhotoVault(bytes(32)))
     async with db.read() as conn:
         assert await conn.scalar(select(func.count()).select_from(Checkin)) > 100
     await db.dispose()
@@ -58,7 +59,7 @@ async def test_upgrade_downgrade_upgrade_with_data(db: Database, database_url: s
         assert await conn.run_sync(_tables) == set(Base.metadata.tables)
         assert await conn.run_sync(_diff) == []
     # The rebuilt schema accepts the same data again.
-    await seed_demo(db, START)
+    await seed_demo(db, START, PhotoVault(bytes(32)))
     async with db.read() as conn:
         assert await conn.scalar(select(func.count()).select_from(Patient)) == len(PATIENTS) + len(
             HISTORY_NAMES
@@ -70,7 +71,7 @@ async def test_0004_backfills_what_the_clinic_was_already_told(
 ) -> None:
     """Upgrading a database with alerts: every alert keeps a report of what it said, every
     check-in's warning signs are on record, and an edit of such a day tells nobody again."""
-    await seed_demo(db, START)
+    await seed_demo(db, START, PhotoVault(bytes(32)))
     await db.dispose()
     await asyncio.to_thread(downgrade, database_url, "0003")
     await asyncio.to_thread(upgrade, database_url, "head")

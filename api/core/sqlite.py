@@ -43,6 +43,9 @@ def install_pragmas(
         # FULL: a commit is on disk before the patient is told it is saved (NORMAL could
         # lose the last commits on power loss). It costs ~0.4 ms of fsync per write here.
         cursor.execute("PRAGMA synchronous=FULL")
+        # A deleted row's bytes are overwritten, not left in free pages: a photo the patient
+        # deleted (ciphertext even then) is gone from the file, not merely unlinked.
+        cursor.execute("PRAGMA secure_delete=ON")
         if query_only:  # a write through a read connection fails loudly
             cursor.execute("PRAGMA query_only=ON")
         cursor.close()

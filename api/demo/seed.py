@@ -7,8 +7,10 @@ yesterday, so he has open alerts and heads the practitioner's list. Twelve more 
 with one finished course each give the clinic enough history for its expected-course band
 (at least 5 patients per day since session). Check-ins follow the plan: daily for two
 weeks, then weekly. The clinic has a phone number, and most patients answered the
-screening questions (a few with flags). Deterministic, so screenshots and walkthroughs are
-repeatable.
+screening questions (a few with flags). Results too (api.demo.results): drawn photos of the
+treated area, review outcomes and ratings for the finished courses, and two regimens among
+the history patients, so the outcomes report compares something. Deterministic, so
+screenshots and walkthroughs are repeatable.
 
 Grace, a week after her first session, has her check-in time set two minutes after the seed
 ran (in her own timezone), so whoever runs `make run` sees the scheduler put her prompt in
@@ -33,12 +35,14 @@ from api.checkins.schemas import CheckinIn
 from api.checkins.service import put_checkin
 from api.core.clock import local_today
 from api.core.db import Database
-from api.core.principal import Principal
+from api.core.principal import Principal, SignedInPatient
 from api.core.vocabulary import WarningSign
+from api.demo.results import seed_results
 from api.identity.accounts import accept_invite, create_practitioner
 from api.identity.models import Clinic, Patient
 from api.identity.patients import create_patient
 from api.identity.schemas import PatientCreate
+from api.photos.vault import PhotoVault
 from api.screening.schemas import ScreeningIn
 from api.screening.service import put_screening
 from api.treatments.schemas import SessionCreate
@@ -60,6 +64,11 @@ class DemoPatient:
     adherence: float  # chance of checking in on a due day
     worsening: bool = False
     prompt_soon: bool = False  # check-in time two minutes after seeding, for the walkthrough
+    # (sclerosant, concentration) of every session; None: drawn at random.
+    course: tuple[str, float] | None = None
+    # The patient photographs the treated area every this many weeks (the clinic takes the
+    # baseline on each session day).
+    photo_every_weeks: int = 2
 
 
 # The demo sends no email: its alerts queue in-app and push deliveries only.
@@ -94,6 +103,7 @@ HISTORY_NAMES = (
     "Sam Taylor",
     "Tomasz Zielinski",
 )
+HISTORY_COURSES = (("polidocanol", 0.5), ("sodium_tetradecyl_sulfate", 0.25))
 CLINIC_PHONE = "+44 20 7946 0000"
 # Screening answers that raise flags, by patient; everyone else answers as a good
 # candidate (veins under 3 mm, a handful of them, in good health). Grace has not answered
@@ -109,7 +119,8 @@ FARID_SIGN: WarningSign = "leg_swelling_with_pain"
 
 
 def history_patients(rng: random.Random) -> list[DemoPatient]:
-    """Patients with one course behind them: the clinic's history the band is made from."""
+    """Patients with one course behind them: the clinic's history the band is made from,
+    and the outcomes report's (two regimens, enough of each to compare)."""
     return [
         DemoPatient(
             name,
@@ -118,8 +129,10 @@ def history_patients(rng: random.Random) -> list[DemoPatient]:
             (rng.randint(9, 13),),
             round(rng.uniform(0.7, 1.4), 2),
             round(rng.uniform(0.86, 0.98), 2),
+            course=HISTORY_COURSES[index % len(HISTORY_COURSES)],
+            photo_every_weeks=8,  # a photo at the review only
         )
-        for name in HISTORY_NAMES
+        for index, name in enumerate(HISTORY_NAMES)
     ]
 
 
@@ -182,7 +195,7 @@ def _due(day: int, rng: random.Random, profile: DemoPatient, since_end: int) -> 
     return rng.random() < profile.adherence
 
 
-async def seed_demo(db: Database, now: datetime) -> DemoLogins:
+async def seed_demo(db: Database, now: datetime, vault: PhotoVault) -> DemoLogins:
     rng = random.Random(20261124)
     practitioner, _ = await create_practitioner(
         db, PRACTITIONER_EMAIL, "Dr Maya Chen", CLINIC_NAME, PRACTITIONER_PASSWORD, now
@@ -202,7 +215,7 @@ async def seed_demo(db: Database, now: datetime) -> DemoLogins:
         await tx.execute(update(Clinic).where(Clinic.id == clinic_id).values(phone=CLINIC_PHONE))
     soon = ("", "", "", "")
     for profile in (*PATIENTS, *history_patients(rng)):
-        checkin_time = await _seed_patient(db, actor, profile, now, rng)
+        checkin_time = await _seed_patient(db, vault, actor, profile, now, rng)
         if profile.prompt_soon:
             soon = (profile.name, profile.email, checkin_time, profile.timezone)
     return DemoLogins(
@@ -213,7 +226,12 @@ async def seed_demo(db: Database, now: datetime) -> DemoLogins:
 
 
 async def _seed_patient(
-    db: Database, actor: Principal, profile: DemoPatient, now: datetime, rng: random.Random
+    db: Database,
+    vault: PhotoVault,
+    actor: Principal,
+    profile: DemoPatient,
+    now: datetime,
+    rng: random.Random,
 ) -> str:
     """Returns the patient's check-in time (HH:MM, their local time)."""
     checkin_time = "19:00"
@@ -231,7 +249,7 @@ async def _seed_patient(
         now,
         "http://127.0.0.1:8000",
     )
-    await accept_invite(db, created.invite_token, PATIENT_PASSWORD, "seed-demo", now)
+    user = await accept_invite(db, created.invite_token, PATIENT_PASSWORD, "seed-demo", now)
     if profile.name not in NOT_SCREENED:
         answers: dict[str, object] = {
             "pregnant_or_breastfeeding": False,
@@ -245,16 +263,22 @@ async def _seed_patient(
         await put_screening(db, created.id, msgspec.convert(answers, ScreeningIn), now)
     today = local_today(now, profile.timezone)
     starts = [today - timedelta(weeks=weeks) for weeks in profile.sessions_weeks_ago]
+    sessions = []
     for start in starts:
-        await create_session(
+        areas = rng.sample(["leg_left_calf", "leg_right_calf", "leg_left_thigh"], 2)
+        sclerosant = rng.choice(("polidocanol", "sodium_tetradecyl_sulfate"))
+        concentration = rng.choice((0.25, 0.5, 1.0))
+        if profile.course:
+            sclerosant, concentration = profile.course
+        session = await create_session(
             db,
             actor,
             created.id,
             SessionCreate(
                 performed_on=start,
-                areas=rng.sample(["leg_left_calf", "leg_right_calf", "leg_left_thigh"], 2),
-                sclerosant=rng.choice(("polidocanol", "sodium_tetradecyl_sulfate")),
-                concentration_pct=rng.choice((0.25, 0.5, 1.0)),
+                areas=areas,  # type: ignore[arg-type]
+                sclerosant=sclerosant,  # type: ignore[arg-type]
+                concentration_pct=concentration,
                 volume_ml=round(rng.uniform(2, 6), 1),
                 injections=rng.randint(8, 30),
                 compression_days=rng.choice((3, 5, 7)),
@@ -262,6 +286,7 @@ async def _seed_patient(
             now,
             partial(rejudge_checkins, now=now, email_on=False),
         )
+        sessions.append(session)
     if starts:
         # The demo's patients signed up on the day of their first session, weeks ago (the
         # seed accepts their invitations now): their missed days are theirs.
@@ -283,4 +308,8 @@ async def _seed_patient(
             evening = datetime.combine(day, time(19, 30), tzinfo=zone).astimezone(UTC)
             body.recorded_at = min(evening, now)
             await put_checkin(db, created.id, profile.timezone, day, body, now, _judge)
+    me = SignedInPatient(user.id, created.id, profile.timezone)
+    await seed_results(
+        db, vault, actor, me, sessions, now, rng, every_weeks=profile.photo_every_weeks
+    )
     return checkin_time
