@@ -14,6 +14,7 @@ import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import (
+    HTTP_400_BAD_REQUEST,
     HTTP_404_NOT_FOUND,
     HTTP_409_CONFLICT,
     HTTP_410_GONE,
@@ -102,6 +103,9 @@ def _public_name(request: Request[Any, Any, Any], key: str) -> str:
     return alias if isinstance(alias, str) and alias else key
 
 
+_MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
+
+
 def _readable(message: str) -> str:
     """msgspec's words, but the control-character pattern said as a rule, not as a regex."""
     # Imported here: api.core.validation imports this module.
@@ -119,9 +123,15 @@ def validation_exception_handler(
     detail = str(exc.detail)
     for error in errors:
         if isinstance(error, dict) and error.get("key") == "data":
-            # The only way the body parameter fails here: no body at all (a body that is
-            # there is decoded, and refused, by `api.core.body`).
-            detail = "body: a JSON body is required"
+            # A JSON body fails here only when there is none (a body that is there is
+            # decoded, and refused, by `api.core.body`); a form (a photo upload) when one
+            # of its fields is missing.
+            missing = _MISSING_FIELD.search(str(error.get("message", "")))
+            if missing:
+                field = missing.group(1)
+                detail = f"{field}: is required"
+            else:
+                detail = "body: a JSON body is required"
             break
         if isinstance(error, dict) and error.get("key"):
             field = _public_name(request, str(error["key"]))
@@ -133,6 +143,14 @@ def validation_exception_handler(
 
 
 def http_exception_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if exc.status_code == HTTP_400_BAD_REQUEST:
+        # Litestar's own "bad request" is a body it could not parse (a broken multipart
+        # form): the same 422 naming `body` as a malformed JSON body.
+        return Response(
+            _body(f"body: {exc.detail}", "body"),
+            status_code=HTTP_422_UNPROCESSABLE_ENTITY,
+            media_type=MediaType.JSON,
+        )
     return Response(
         _body(str(exc.detail)),
         status_code=exc.status_code,

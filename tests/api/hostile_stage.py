@@ -15,7 +15,15 @@ from datetime import timedelta
 from typing import Any
 
 from api.app import CSRF_HEADER
-from tests.api.test_access import CHECKIN_DAY, SESSION_DAY, TODAY, Ids, Route, new_patient
+from tests.api.test_access import (
+    CHECKIN_DAY,
+    SESSION_DAY,
+    TODAY,
+    Ids,
+    Route,
+    new_patient,
+    photo_form,
+)
 from tests.conftest import (
     PASSWORD,
     START,
@@ -52,6 +60,8 @@ async def build_stage(world: World) -> Stage:
     alerts = (await doctor.get("/api/alerts")).json()
     [alert] = [a for a in alerts if a["rule"] == "warning_sign"]
     [session] = (await patient.get("/api/me/sessions")).json()
+    photo = await patient.post("/api/me/photos", **photo_form())
+    assert photo.status_code == 201, photo.text
     invited = await doctor.post("/api/patients", json=new_patient())
     assert invited.status_code == 201, invited.text
     return Stage(
@@ -59,7 +69,7 @@ async def build_stage(world: World) -> Stage:
         doctor_email=email,
         patient=patient,
         anonymous=await world.client(),
-        ids=Ids(patient_id, session["id"], alert["id"]),
+        ids=Ids(patient_id, session["id"], alert["id"], photo.json()["id"]),
         invite_token=invited.json()["invite_token"],
     )
 
@@ -70,6 +80,7 @@ def url(route: Route, ids: Ids, day: str = TODAY.isoformat(), query: str = "") -
         patient=ids.patient,
         session=ids.session,
         alert=ids.alert,
+        photo=ids.photo,
         notification=str(uuid.UUID(int=7)),
         day=day,
     )
@@ -123,6 +134,16 @@ BODIES: dict[str, Body] = {
         "vein_count_estimate": 12,
         "notes": "none",
     },
+    "PUT /api/sessions/{session}/outcome": lambda _: {
+        "assessed_on": CHECKIN_DAY.isoformat(),
+        "clearance": "good",
+        "hyperpigmentation": 1,
+        "matting": False,
+        "trapped_blood_drained": True,
+        "ulceration": False,
+        "notes": "fading\r\nwell",
+    },
+    "PUT /api/me/sessions/{session}/rating": lambda _: {"pgic": 2, "satisfaction": 8},
     "PATCH /api/me/preferences": lambda _: {
         "timezone": "Europe/London",
         "checkin_time": "08:30",

@@ -225,3 +225,27 @@ async def test_a_patient_deletes_their_own_photo_and_its_bytes(
     async with db.read() as conn:
         actions = list(await conn.scalars(select(AuditEvent.action).order_by(AuditEvent.at)))
     assert "photo.delete" in actions
+
+
+async def test_a_broken_multipart_body_is_a_422_naming_body(clinic: Any, db: Database) -> None:
+    _, _, patient = clinic
+    refused = await patient.post(
+        "/api/me/photos",
+        content=b"--xyz\r\nnot a part at all",
+        headers={"Content-Type": "multipart/form-data; boundary=xyz"},
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["field"] == "body"
+    no_area = await patient.post(
+        "/api/me/photos", files={"file": ("calf.jpg", phone_jpeg(), "image/jpeg")}
+    )
+    assert no_area.status_code == 422, no_area.text
+    assert no_area.json() == {"detail": "area: is required", "field": "area"}
+    no_file = await patient.post(
+        "/api/me/photos",
+        files={"note": ("note.txt", b"hello", "text/plain")},
+        data={"area": "leg_left_calf"},
+    )
+    assert no_file.status_code == 422, no_file.text
+    assert no_file.json()["field"] == "file"
+    assert await count(db, Photo) == 0
