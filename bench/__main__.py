@@ -37,7 +37,14 @@ import click
     help="Instead: how late GET /api/health answers while a prompt tick over --patients "
     "(default 100,000), a clinic export and a usual-range rebuild run in the serving process",
 )
+@click.option(
+    "--photo",
+    is_flag=True,
+    help="Instead: what re-encoding and sealing one 12-megapixel photo upload costs (time, "
+    "peak memory, stored size)",
+)
 def main(
+    photo: bool,
     patients: int | None,
     days: int,
     duration: float,
@@ -49,6 +56,11 @@ def main(
     heavy: bool,
 ) -> None:
     """Benchmark the real server against its own health endpoint (ratios, not raw times)."""
+    if photo:
+        from bench.photo import run_photo_bench
+
+        run_photo_bench()
+        return
     if heavy:
         from bench.heavy import run_heavy_bench
 

@@ -249,3 +249,15 @@ async def test_a_broken_multipart_body_is_a_422_naming_body(clinic: Any, db: Dat
     assert no_file.status_code == 422, no_file.text
     assert no_file.json()["field"] == "file"
     assert await count(db, Photo) == 0
+
+
+async def test_a_12_megapixel_phone_photo_is_decoded_small_and_upright(clinic: Any) -> None:
+    """Decoded at half size by libjpeg (2016 px long, within 2,048) and still turned."""
+    _, _, patient = clinic
+    created = await upload(patient, phone_jpeg(orientation=6, size=(4032, 3024)))
+    assert created.status_code == 201, created.text
+    assert (created.json()["width"], created.json()["height"]) == (1512, 2016)
+    picture = Image.open(io.BytesIO((await image(patient, created.json()["id"])).content))
+    top, bottom = picture.getpixel((756, 200)), picture.getpixel((756, 1800))
+    assert top[0] > 150 and top[2] < 80, top  # the red half is at the top
+    assert bottom[2] > 150 and bottom[0] < 80, bottom
