@@ -44,6 +44,7 @@ PROCESS_TIMEOUT_S = 60.0
 TICK_JOB_IDS = (
     "fan_out_prompts",
     "remind_missed",
+    "results_prompts",
     "practitioner_digest",
     "missed_checkin_alerts",
     "dispatch_deliveries",
@@ -266,6 +267,7 @@ async def test_jobs_tick_at_prompts_once_when_due(
     assert due == {
         "prompts": 1,
         "reminders": 0,
+        "result_prompts": 0,
         "digests": 0,
         "missed_alerts": 0,
         "sent": 2,

@@ -312,6 +312,9 @@ async def test_timeline_without_sessions_has_no_band(world: World, db: Database)
         "sessions": [],
         "points": [],
         "band": [],
+        "photos": [],
+        "outcomes": [],
+        "ratings": [],
     }
 
 

@@ -746,6 +746,9 @@ async def test_timeline_shape_and_day_counted_from_the_session_followed(world: W
         ],
         # Fewer than 5 other patients in the clinic: no expected-course band.
         "band": [],
+        "photos": [],
+        "outcomes": [],
+        "ratings": [],
     }
 
 
@@ -762,7 +765,14 @@ async def test_timeline_of_a_patient_with_no_data_is_empty(world: World) -> None
     _, patient = await patient_with_session(world, sessions=())
     response = await patient.get("/api/me/timeline")
     assert response.status_code == 200
-    assert response.json() == {"sessions": [], "points": [], "band": []}
+    assert response.json() == {
+        "sessions": [],
+        "points": [],
+        "band": [],
+        "photos": [],
+        "outcomes": [],
+        "ratings": [],
+    }
 
 
 def _topics(today: dict[str, Any]) -> list[str]:

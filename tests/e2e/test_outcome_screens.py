@@ -2,12 +2,16 @@
 
 (a) On a patient's page, "Record review outcome": a review date before the session comes
 back as the server's 422 and is shown at the date field; a valid one is saved (the API then
-answers it) and the page shows the grade in words. The session's photos show as thumbnails
-(Day N) and, for an area photographed twice, a before/after comparison.
+answers it) and the page shows the grade in words. The patient's own rating shows in words.
+The session's photos show as thumbnails (Day N) and, for an area photographed twice, a
+before/after comparison. "Add clinic photo" under the area: no file, or a file that is not a
+picture (the server's 422), is said at the file; a photo taken on day 3 goes up, shows as the
+Day 3 thumbnail (focused) and the API lists it as the clinic's.
 (b) The outcomes report (More → Outcomes): a cell of six assessed sessions shows the clearance
 grades in words beside its bar; a cell of three says "Too few assessed (3 of 5 needed)".
 Both at 390x844 and 1280x800: nothing scrolls sideways, axe-core finds nothing, screenshots
-`outcome-form-{phone,desktop}`, `outcome-saved-{…}` and `outcomes-report-{…}`.
+`outcome-form-{phone,desktop}`, `outcome-saved-{…}`, `outcomes-report-{…}`, and of the Results
+section alone `clinic-photo-error-{…}` and `practitioner-results-{…}`.
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PIL import Image
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.steps import local_today, sign_in
+from tests.e2e.steps import PATIENT_PASSWORD, local_today, sign_in
 from tests.e2e.support import (
+    ARTIFACTS,
     ZONE,
     ApiClient,
     Server,
@@ -30,6 +35,7 @@ from tests.e2e.support import (
     assert_accessible,
     screenshot,
 )
+from tests.pictures import phone_jpeg
 
 
 def fits(page: Page, where: str) -> None:
@@ -77,6 +83,24 @@ def add_clinic_photo(clinic: ApiClient, patient_id: str, taken_at: datetime, sha
     assert response.status_code == 201, response.text
 
 
+def rate_as_patient(server: Server, patient: dict[str, Any], session_id: str) -> None:
+    """The patient accepts the invitation and rates the session: much improved, 8 of 10."""
+    me = ApiClient(server.base_url)
+    me.call(
+        "POST",
+        "/api/auth/accept-invite",
+        {"token": patient["invite_token"], "password": PATIENT_PASSWORD},
+    )
+    me.call("PUT", f"/api/me/sessions/{session_id}/rating", {"pgic": 2, "satisfaction": 8})
+    me.close()
+
+
+def shot_of(part: Locator, name: str) -> None:
+    """A screenshot of one part of the page (the full page is many screens long)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    part.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
 def words(clinic: ApiClient) -> dict[str, dict[str, str]]:
     """The product's words (never retyped in the tests either)."""
     vocabulary: dict[str, dict[str, str]] = clinic.call("GET", "/api/vocabulary")
@@ -96,13 +120,19 @@ def test_recording_a_review_outcome(sized: Page, server: Server) -> None:
         clinic, patient["id"], datetime.combine(local_today(), time(9, tzinfo=ZoneInfo(ZONE))), 150
     )
 
+    rate_as_patient(server, patient, session["id"])
+
     sign_in(page, "dr.ward@example.org", "correct horse battery")
     expect(page.get_by_role("heading", name="Patients", exact=True)).to_be_visible()
     page.goto(f"/#/patients/{patient['id']}")
     results = page.get_by_role("region", name="Results")
     expect(results.get_by_role("heading", name=re.compile(r"^Session on "))).to_be_visible()
     expect(results).to_contain_text("No review outcome yet.")
-    expect(results).to_contain_text("Patient's rating: Not rated yet.")
+    # The patient's own view, in the scale's words.
+    expect(results.locator(".rating")).to_contain_text(
+        f"Patient's rating: {said['pgic']['2']} · satisfaction 8/10"
+    )
+    expect(results.locator(".rating")).to_contain_text("Rated on ")
     # Photos along the weeks, and the two of the same area side by side.
     expect(
         results.get_by_role("img", name=re.compile(r"^Left calf, Day 0 \(clinic photo"))
@@ -143,7 +173,9 @@ def test_recording_a_review_outcome(sized: Page, server: Server) -> None:
     grade = results.locator(".outcome-grade")
     expect(grade).to_contain_text(said["clearance"]["good"])
     expect(grade).to_contain_text(said["findings"]["matting"])
-    expect(results.get_by_role("status")).to_have_text("Review outcome saved.")
+    expect(results.get_by_role("status").filter(has_text="Review")).to_have_text(
+        "Review outcome saved."
+    )
     expect(results.get_by_text("Edit review outcome")).to_be_visible()
     stored = clinic.call("GET", f"/api/sessions/{session['id']}/outcome")
     assert (stored["clearance"], stored["hyperpigmentation"], stored["matting"]) == (
@@ -154,6 +186,51 @@ def test_recording_a_review_outcome(sized: Page, server: Server) -> None:
     assert (stored["ulceration"], stored["assessed_on"]) == (False, local_today().isoformat())
     fits(page, f"the saved outcome ({size})")
     screenshot(page, f"outcome-saved-{size}")
+
+    # Add clinic photo, under the left calf: the day starts at today (the latest session).
+    file = results.get_by_label("Clinic photo of left calf", exact=True)
+    taken_on = results.get_by_label("Taken on (left calf)", exact=True)
+    add = results.get_by_role("button", name="Add clinic photo of left calf")
+    expect(taken_on).to_have_value(local_today().isoformat())
+    add.click()  # no file yet: said at the file, nothing sent
+    file_error = results.locator(f"[id='clinic-photo-{session['id']}-leg_left_calf-file-error']")
+    expect(file_error).to_have_text("Choose the photo to add.")
+    expect(file).to_be_focused()
+    # Not a picture: the server's 422, said at the file.
+    file.set_input_files({"name": "notes.txt", "mimeType": "text/plain", "buffer": b"not a photo"})
+    add.click()
+    expect(file_error).to_have_text("This file is not a JPEG, PNG, WebP or HEIC image.")
+    expect(file).to_have_attribute("aria-invalid", "true")
+    expect(file).to_be_focused()
+    fits(page, f"a refused clinic photo ({size})")
+    shot_of(results, f"clinic-photo-error-{size}")
+    assert len(clinic.call("GET", f"/api/patients/{patient['id']}/photos")) == 2
+
+    # A photo taken on day 3: it goes up as the clinic's and shows as the Day 3 thumbnail.
+    day_3 = performed_on + timedelta(days=3)
+    taken_on.fill(day_3.isoformat())
+    file.set_input_files({"name": "calf.jpg", "mimeType": "image/jpeg", "buffer": phone_jpeg()})
+    add.click()
+    thumbnail = results.get_by_role("img", name=re.compile(r"^Left calf, Day 3 \(clinic photo"))
+    expect(thumbnail).to_be_visible()
+    expect(results.get_by_role("status").filter(has_text="Clinic photo added")).to_have_text(
+        "Clinic photo added: Left calf, Day 3."
+    )
+    expect(
+        results.get_by_role("link", name=re.compile(r"^Left calf, Day 3 \(clinic photo"))
+    ).to_be_focused()
+    strip = results.get_by_role("list", name="Left calf photos, oldest first")
+    expect(strip.get_by_role("listitem")).to_have_count(3)
+    expect(strip.locator(".when strong")).to_have_text(["Day 0", "Day 3", "Day 10"])
+    thumbnail.evaluate("(img) => img.decode()")
+    assert thumbnail.evaluate("(img) => img.naturalWidth") > 0
+    photos = clinic.call("GET", f"/api/patients/{patient['id']}/photos")
+    added = [photo for photo in photos if photo["local_date"] == day_3.isoformat()]
+    assert len(photos) == 3 and len(added) == 1, photos
+    assert (added[0]["source"], added[0]["area"], added[0]["day"]) == ("clinic", "leg_left_calf", 3)
+    assert added[0]["session_id"] == session["id"], added[0]
+    fits(page, f"the Results with an added clinic photo ({size})")
+    shot_of(results, f"practitioner-results-{size}")
     clinic.close()
 
 

@@ -14,10 +14,11 @@ photos-rating-*, photos-recovery-*, photos-three-phone).
 
 from __future__ import annotations
 
+import io
 import re
-
 from typing import Any
 
+from PIL import Image, ImageDraw
 from playwright.sync_api import Locator, Page, ViewportSize, expect
 
 from tests.e2e.steps import PATIENT_PASSWORD, local_today, patient_with_session, sign_in
@@ -49,12 +50,21 @@ def checked(page: Page, where: str, name: str) -> None:
     screenshot(page, name)
 
 
-def choose_picture(page: Page, name: str) -> None:
+def framed_differently() -> bytes:
+    """The same two-tone leg, framed a little to the left: the overlay shows the difference."""
+    picture = Image.new("RGB", (400, 200), (200, 30, 30))
+    ImageDraw.Draw(picture).rectangle((150, 0, 400, 200), fill=(30, 30, 200))
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def choose_picture(page: Page, name: str, picture: bytes | None = None) -> None:
     """On the capture screen: a picture through the picker, shown under the overlay."""
     expect(page.get_by_role("heading", name="Photo of your left calf")).to_be_visible()
     page.get_by_label(re.compile("photo", re.I)).and_(
         page.locator("input[type=file]")
-    ).set_input_files({"name": name, "mimeType": "image/jpeg", "buffer": phone_jpeg()})
+    ).set_input_files({"name": name, "mimeType": "image/jpeg", "buffer": picture or phone_jpeg()})
     expect(page.get_by_role("img", name="The photo you chose")).to_be_visible()
 
 
@@ -129,7 +139,7 @@ def test_photos_comparison_by_keyboard_and_rating(
     overlay = phone.locator(".capture-stage img.overlay")
     loaded(overlay)
     assert overlay.evaluate("(img) => getComputedStyle(img).opacity") == "0.35"
-    choose_picture(phone, "second.jpg")
+    choose_picture(phone, "second.jpg", framed_differently())
     expect(overlay).to_be_visible()
     expect(phone.get_by_text("Line up the faint picture of your last photo")).to_be_visible()
     checked(phone, "the capture with the last photo over it (phone)", "photos-capture-phone")
@@ -145,33 +155,40 @@ def test_photos_comparison_by_keyboard_and_rating(
 
     # Before and after, by keyboard only.
     phone.get_by_role("link", name="Compare before and after").click()
+    # The before photo left of the line, the after photo right of it; the line follows the
+    # slider's value.
     slider = phone.get_by_role("slider", name="Show before or after")
-    after = phone.get_by_role("img", name=re.compile(r"^After: Left calf"))
-    loaded(after)
-    loaded(phone.get_by_role("img", name=re.compile(r"^Before: Left calf")))
+    before = phone.get_by_role("img", name=re.compile(r"^Before: Left calf"))
+    loaded(before)
+    loaded(phone.get_by_role("img", name=re.compile(r"^After: Left calf")))
     expect(slider).to_have_value("50")
-    clip_at_half = after.evaluate("(img) => getComputedStyle(img).clipPath")
+    clip_at_half = before.evaluate("(img) => getComputedStyle(img).clipPath")
     slider.focus()
     slider.press("ArrowLeft")
     expect(slider).to_have_value("49")
-    expect(slider).to_have_attribute("aria-valuetext", "49% after, 51% before")
-    assert "51%" in after.evaluate("(img) => getComputedStyle(img).clipPath")
-    assert after.evaluate("(img) => getComputedStyle(img).clipPath") != clip_at_half
+    expect(slider).to_have_attribute("aria-valuetext", "49% before, 51% after")
+    assert "51%" in before.evaluate("(img) => getComputedStyle(img).clipPath")
+    assert before.evaluate("(img) => getComputedStyle(img).clipPath") != clip_at_half
     frame = phone.locator(".compare-frame").bounding_box()
     divider = phone.locator(".compare-frame .divider")
     assert frame is not None
     slider.press("End")
     expect(slider).to_have_value("100")
-    expect(slider).to_have_attribute("aria-valuetext", "After only")
+    expect(slider).to_have_attribute("aria-valuetext", "Before only")
     end_box = divider.bounding_box()
     assert end_box is not None and end_box["x"] > frame["x"] + frame["width"] - 5, (end_box, frame)
     slider.press("Home")
     expect(slider).to_have_value("0")
-    expect(slider).to_have_attribute("aria-valuetext", "Before only")
+    expect(slider).to_have_attribute("aria-valuetext", "After only")
     home_box = divider.bounding_box()
     assert home_box is not None and home_box["x"] < frame["x"] + 5, (home_box, frame)
-    slider.press("End")  # back to the after photo for the screenshots
-    expect(slider).to_have_value("100")
+    # The labels sit under the photo they name: Before on the left, After on the right.
+    tags = phone.locator(".compare-frame .tag")
+    before_tag, after_tag = tags.nth(0).bounding_box(), tags.nth(1).bounding_box()
+    assert before_tag and after_tag and before_tag["x"] < after_tag["x"], (before_tag, after_tag)
+    expect(tags).to_have_text(["Before", "After"])
+    slider.fill("50")  # half and half for the screenshots
+    expect(slider).to_have_attribute("aria-valuetext", "50% before, 50% after")
     checked(phone, "the comparison (phone)", "photos-compare-phone")
 
     # The rating: Save with nothing chosen says so at the question; then it saves.
@@ -224,7 +241,7 @@ def test_photos_comparison_by_keyboard_and_rating(
     checked(desktop, "Photos (desktop)", "photos-desktop")
     open_capture(desktop)
     loaded(desktop.locator(".capture-stage img.overlay"))
-    choose_picture(desktop, "third.jpg")
+    choose_picture(desktop, "third.jpg", framed_differently())
     checked(desktop, "the capture with the last photo over it (desktop)", "photos-capture-desktop")
     desktop.get_by_role("link", name="Back to photos").click()
     desktop.get_by_role("link", name="Compare before and after").click()

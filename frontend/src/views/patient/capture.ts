@@ -5,22 +5,15 @@
 // The live camera where the browser has one and the patient allows it; otherwise (and always
 // as a second way) the phone's own picker, which on a phone offers its camera app too.
 // Nothing is stored on the phone: the frame or file goes straight to the server.
-import { api, ApiError, OfflineError, upload } from "../../api";
+import { api, upload } from "../../api";
 import { h } from "../../dom";
 import { go } from "../../router";
 import { areaLabel, lower } from "../../words";
+import { uploadProblem } from "../photos/upload";
 import { photoUrl, type PhotoOut } from "../photos/urls";
 import "./results.css";
 
 const JPEG_QUALITY = 0.9;
-
-/** What the patient reads when a photo is refused: the server's words, or ours for 413. */
-export function uploadProblem(error: unknown): string {
-  if (error instanceof ApiError && error.status === 413) return "This photo is larger than 15 MB. Choose a smaller one, or take it again.";
-  if (error instanceof ApiError) return error.detail;
-  if (error instanceof OfflineError) return "You are offline, and photos are not kept on this phone. Try again when you are connected.";
-  return "The photo could not be saved. Please try again.";
-}
 
 function stopCamera(video: HTMLVideoElement): void {
   const stream = video.srcObject as MediaStream | null;

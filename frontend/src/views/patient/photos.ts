@@ -1,6 +1,7 @@
 // Photos: one section per treated area (the areas of the patient's sessions, and any area
-// that already has photos), the newest photo first, the way to take this week's photo, and
-// for an area with two photos or more its first beside its latest and a link to compare.
+// that already has photos): the way to take this week's photo, then each photo once: for an
+// area with two or more, its first beside its latest, a link to compare them, and the ones
+// in between.
 // The images are never kept on the phone (see sw.ts); only the list is fetched here.
 import { api, ApiError } from "../../api";
 import { formatDate, h } from "../../dom";
@@ -30,30 +31,36 @@ export function hasThisWeeksPhoto(photos: PhotoOut[], today: Date = new Date()):
   return age <= WEEK_DAYS;
 }
 
-function thumbnail(photo: PhotoOut, label: string, onDelete: (photo: PhotoOut, item: HTMLElement) => void): HTMLElement {
+type Tag = "First" | "Latest" | null;
+
+/** One photo: the picture, its day in lines that never wrap mid-way, and Delete (the
+ * patient's own) or who took it (the clinic's). */
+function photoItem(photo: PhotoOut, label: string, tag: Tag, onDelete: (photo: PhotoOut, item: HTMLElement) => void): HTMLElement {
+  const which = tag ? `${tag.toLowerCase()} photo, ` : "";
   const item = h(
     "li",
     { "data-photo": photo.id },
-    h("img", { src: photoUrl(photo.id, "thumb"), alt: `${label}, ${photoDate(photo)}`, loading: "lazy" }),
+    h("img", { src: photoUrl(photo.id, "thumb"), alt: `${label}, ${which}${photoDate(photo)}`, loading: "lazy" }),
     h(
       "p",
       { class: "when" },
-      h("strong", {}, formatDate(photo.local_date)),
-      photo.day === null ? null : `Day ${photo.day}`,
+      tag ? h("strong", {}, tag) : null,
+      h(tag ? "span" : "strong", {}, formatDate(photo.local_date)),
+      photo.day === null ? null : h("span", {}, `Day ${photo.day}`),
     ),
   );
   if (photo.source === "clinic") {
     item.append(h("p", { class: "by-clinic" }, "Taken by your clinic"));
   } else {
     item.append(
-      h("button", { type: "button", class: "link delete", "aria-label": `Delete photo of ${photoDate(photo)}`, onclick: () => onDelete(photo, item) }, "Delete"),
+      h("button", { type: "button", class: "link delete", "aria-label": `Delete ${tag ? `${tag.toLowerCase()} ` : ""}photo of ${photoDate(photo)}`, onclick: () => onDelete(photo, item) }, "Delete"),
     );
   }
   return item;
 }
 
 /** Delete asks first, in place of the button: "Delete this photo?" Delete / Keep. */
-function confirmDelete(photo: PhotoOut, item: HTMLElement, status: HTMLElement): void {
+function confirmDelete(photo: PhotoOut, item: HTMLElement, status: HTMLElement, deleted: (photo: PhotoOut) => void): void {
   const button = item.querySelector<HTMLButtonElement>("button.delete");
   if (!button) return;
   const question = h("p", { class: "confirm-delete", tabindex: -1 }, "Delete this photo?");
@@ -65,10 +72,8 @@ function confirmDelete(photo: PhotoOut, item: HTMLElement, status: HTMLElement):
   const remove = async (): Promise<void> => {
     try {
       await api("DELETE", `/api/me/photos/${encodeURIComponent(photo.id)}`);
-      const list = item.parentElement;
-      item.remove();
       status.textContent = `Photo of ${formatDate(photo.local_date)} deleted.`;
-      if (list && list.children.length === 0) list.remove();
+      deleted(photo);
     } catch (error) {
       status.textContent = error instanceof ApiError ? error.detail : "Could not delete the photo: check your connection and try again.";
     }
@@ -85,42 +90,66 @@ function confirmDelete(photo: PhotoOut, item: HTMLElement, status: HTMLElement):
   question.focus();
 }
 
-function firstAndLatest(first: PhotoOut, latest: PhotoOut, area: string, label: string): HTMLElement {
-  const pair = (photo: PhotoOut, which: string): HTMLElement =>
+/**
+ * An area's photos, each shown once: one photo alone; two or more as the first beside the
+ * latest (with the comparison's link), and the ones taken between them in a strip under
+ * the pair, newest first.
+ */
+function areaPhotos(area: string, label: string, photos: PhotoOut[], onDelete: (photo: PhotoOut, item: HTMLElement) => void): HTMLElement[] {
+  const name = label.toLowerCase();
+  if (photos.length === 0) return [h("p", { class: "note" }, "No photos yet.")];
+  if (photos.length === 1) {
+    return [h("ul", { class: "shots single", "aria-label": `Photos of ${name}` }, photoItem(photos[0], label, null, onDelete))];
+  }
+  const first = photos[0];
+  const latest = photos[photos.length - 1];
+  const between = photos.slice(1, -1).reverse();
+  return [
     h(
-      "figure",
-      {},
-      h("img", { src: photoUrl(photo.id, "thumb"), alt: `${label}, ${which.toLowerCase()} photo, ${photoDate(photo)}` }),
-      h("figcaption", {}, h("strong", {}, which), " ", photoDate(photo)),
-    );
-  return h(
-    "div",
-    { class: "before-after" },
-    h("div", { class: "pair" }, pair(first, "First"), pair(latest, "Latest")),
-    h("a", { class: "button-link secondary", href: `#/photos/${encodeURIComponent(area)}/compare` }, "Compare before and after"),
-  );
+      "ul",
+      { class: "shots pair", "aria-label": `First and latest photos of ${name}` },
+      photoItem(first, label, "First", onDelete),
+      photoItem(latest, label, "Latest", onDelete),
+    ),
+    h("a", { class: "button-link secondary compare-link", href: `#/photos/${encodeURIComponent(area)}/compare` }, "Compare before and after"),
+    ...(between.length > 0
+      ? [
+          h(
+            "div",
+            { class: "between" },
+            h("h3", {}, "In between"),
+            h("ul", { class: "thumbs", "aria-label": `Photos of ${name} in between, newest first` }, ...between.map((photo) => photoItem(photo, label, null, onDelete))),
+          ),
+        ]
+      : []),
+  ];
 }
 
-function areaSection(area: string, photos: PhotoOut[], status: HTMLElement): HTMLElement {
+/** One treated area: what to do next, then its photos; redrawn when one is deleted. */
+function areaSection(area: string, initial: PhotoOut[], status: HTMLElement): HTMLElement {
   const label = areaLabel(area);
   const headingId = `area-${area}`;
-  const action = hasThisWeeksPhoto(photos) ? "Add a photo" : "Take this week's photo";
-  const newestFirst = [...photos].reverse();
-  return h(
-    "section",
-    { class: "area-photos", "aria-labelledby": headingId },
-    h("h2", { id: headingId }, label),
-    h("a", { class: "button-link", href: `#/photos/${encodeURIComponent(area)}/new`, "aria-label": `${action}: ${label}` }, action),
-    photos.length === 0 ? h("p", { class: "note" }, "No photos yet.") : null,
-    photos.length >= 2 ? firstAndLatest(photos[0], photos[photos.length - 1], area, label) : null,
-    photos.length > 0
-      ? h(
-          "ul",
-          { class: "thumbs", "aria-label": `Photos of ${label.toLowerCase()}, newest first` },
-          ...newestFirst.map((photo) => thumbnail(photo, label, (chosen, item) => confirmDelete(chosen, item, status))),
-        )
-      : null,
-  );
+  const section = h("section", { class: "area-photos", "aria-labelledby": headingId });
+  let photos = initial;
+  const draw = (): HTMLElement => {
+    // This week's photo is the screen's next step; once taken, adding another is secondary.
+    const done = hasThisWeeksPhoto(photos);
+    const action = done ? "Add a photo" : "Take this week's photo";
+    const heading = h("h2", { id: headingId, tabindex: -1 }, label);
+    // The photo and its question are gone: focus goes to the redrawn area's heading.
+    const deleted = (gone: PhotoOut): void => {
+      photos = photos.filter((photo) => photo.id !== gone.id);
+      draw().focus();
+    };
+    section.replaceChildren(
+      heading,
+      h("a", { class: done ? "button-link secondary" : "button-link", href: `#/photos/${encodeURIComponent(area)}/new`, "aria-label": `${action}: ${label}` }, action),
+      ...areaPhotos(area, label, photos, (photo, item) => confirmDelete(photo, item, status, deleted)),
+    );
+    return heading;
+  };
+  draw();
+  return section;
 }
 
 export async function photosView(): Promise<HTMLElement> {

@@ -1,11 +1,14 @@
 // The patient page's Results, beside the side effects: per session (newest first) the
 // practitioner's review outcome (with its form), the patient's own rating, the photos along
-// the weeks (Day N), and a before/after comparison for each area photographed twice or more.
+// the weeks (Day N) with "Add clinic photo" under each treated area (clinic-photo.ts), and a
+// before/after comparison for each area photographed twice or more.
+import { api } from "../../api";
 import { formatDate, h } from "../../dom";
 import type { Schemas, Timeline, TimelineSession } from "../../types";
 import { areaLabel } from "../../words";
 import { comparison } from "../photos/compare";
 import { photoUrl } from "../photos/urls";
+import { type ClinicPhotoTarget, clinicPhotoForm, photoDays } from "./clinic-photo";
 import { outcomePanel } from "./outcome-form";
 import { type ResultWords, say } from "./result-words";
 import "./results.css";
@@ -37,7 +40,7 @@ function thumbnail(photo: Photo): HTMLElement {
   const who = photo.source === "clinic" ? "clinic photo" : "patient's photo";
   return h(
     "li",
-    {},
+    { "data-photo": photo.id },
     h(
       "a",
       { href: photoUrl(photo.id, "full"), target: "_blank", rel: "noopener" },
@@ -51,30 +54,65 @@ function thumbnail(photo: Photo): HTMLElement {
   );
 }
 
-function photosPart(photos: Photo[]): HTMLElement {
-  if (photos.length === 0) return h("p", { class: "muted" }, "No photos for this session yet.");
-  const byArea = photosByArea(photos);
-  return h(
-    "div",
-    { class: "session-photos" },
-    ...[...byArea].map(([area, shots]) =>
-      h(
-        "div",
-        { class: "area-photos" },
-        h("h4", {}, areaLabel(area)),
-        h("ul", { class: "thumbs", "aria-label": `${areaLabel(area)} photos, oldest first` }, ...shots.map(thumbnail)),
-        shots.length >= 2
-          ? comparison(shots[0], shots[shots.length - 1], areaLabel(area))
-          : null,
-      ),
-    ),
-  );
+/** Where "Add clinic photo" sends its photo; without one the section only shows photos. */
+interface PhotoTarget {
+  target: ClinicPhotoTarget;
+  /** Every session of the patient: a photo's day decides which one it belongs to. */
+  sessions: TimelineSession[];
+  /** After an upload: the patient's photos again (every session's thumbnails redraw). */
+  added: (photo: Photo) => Promise<void>;
 }
 
-function sessionResults(session: TimelineSession, timeline: Timeline, words: ResultWords): HTMLElement {
+/** The session's treated areas first (in its order), then any other area photographed. */
+export function sessionAreas(session: TimelineSession, photos: Photo[]): string[] {
+  return [...new Set([...session.areas, ...photos.map((photo) => photo.area)])];
+}
+
+function photosPart(session: TimelineSession, photos: Photo[], adding: PhotoTarget | null): HTMLElement[] {
+  const byArea = photosByArea(photos);
+  const days = adding ? photoDays(session, adding.sessions, adding.target.today) : null;
+  return sessionAreas(session, photos).map((area) => {
+    const shots = byArea.get(area) ?? [];
+    const label = areaLabel(area);
+    return h(
+      "div",
+      { class: "area-photos" },
+      h("h4", {}, label),
+      shots.length > 0
+        ? h("ul", { class: "thumbs", "aria-label": `${label} photos, oldest first` }, ...shots.map(thumbnail))
+        : h("p", { class: "muted" }, "No photos of this area yet."),
+      adding && days ? clinicPhotoForm(adding.target, session, area, days, adding.added) : null,
+      shots.length >= 2 ? comparison(shots[0], shots[shots.length - 1], label) : null,
+    );
+  });
+}
+
+/** A session's photos: redrawn in place when one is added, its status line kept. */
+interface SessionPhotos {
+  element: HTMLElement;
+  redraw: (photos: Photo[]) => void;
+  /** Says the photo was added and moves focus to its thumbnail. */
+  show: (photo: Photo) => void;
+}
+
+function sessionPhotos(session: TimelineSession, photos: Photo[], adding: PhotoTarget | null): SessionPhotos {
+  const status = h("p", { class: "saved-status", role: "status" });
+  const body = h("div", { class: "session-photos" });
+  const redraw = (all: Photo[]): void => {
+    body.replaceChildren(...photosPart(session, all.filter((photo) => photo.session_id === session.id), adding));
+  };
+  redraw(photos);
+  const show = (photo: Photo): void => {
+    status.textContent = `Clinic photo added: ${areaLabel(photo.area)}, ${dayWords(photo)}.`;
+    body.querySelector<HTMLElement>(`[data-photo="${CSS.escape(photo.id)}"] a`)?.focus();
+  };
+  // The status line above the areas, where the thumbnails are (it is never redrawn).
+  return { element: h("div", { class: "photos-box" }, status, body), redraw, show };
+}
+
+function sessionResults(session: TimelineSession, timeline: Timeline, words: ResultWords, photos: SessionPhotos): HTMLElement {
   const outcome = timeline.outcomes.find((one) => one.session_id === session.id) ?? null;
   const rating = timeline.ratings.find((one) => one.session_id === session.id) ?? null;
-  const photos = timeline.photos.filter((photo) => photo.session_id === session.id);
   const headingId = `results-${session.id}`;
   return h(
     "article",
@@ -88,13 +126,32 @@ function sessionResults(session: TimelineSession, timeline: Timeline, words: Res
       rating ? ratingWords(rating, words) : "Not rated yet.",
       rating ? h("span", { class: "sub" }, `Rated on ${formatDate(rating.rated_on)}`) : null,
     ),
-    photosPart(photos),
+    photos.element,
   );
 }
 
-/** The Results section: one block per session, newest first; the words are the server's. */
-export function resultsSection(timeline: Timeline, words: ResultWords | null): HTMLElement {
+/**
+ * The Results section: one block per session, newest first; the words are the server's.
+ * With `clinic` (the patient and today), each treated area offers "Add clinic photo".
+ */
+export function resultsSection(timeline: Timeline, words: ResultWords | null, clinic: ClinicPhotoTarget | null = null): HTMLElement {
   const sessions = [...timeline.sessions].sort((a, b) => b.performed_on.localeCompare(a.performed_on));
+  const parts = new Map<string, SessionPhotos>();
+  const adding: PhotoTarget | null = clinic
+    ? {
+        target: clinic,
+        sessions,
+        added: async (photo) => {
+          // Every session redraws: the server, not this page, decides where a photo belongs.
+          const path = `/api/patients/${encodeURIComponent(clinic.patientId)}/photos`;
+          const photos = await api<Photo[]>("GET", path).catch(() => [...timeline.photos, photo]);
+          timeline.photos = photos;
+          for (const part of parts.values()) part.redraw(photos);
+          parts.get(photo.session_id ?? "")?.show(photo);
+        },
+      }
+    : null;
+  for (const session of sessions) parts.set(session.id, sessionPhotos(session, timeline.photos, adding));
   return h(
     "section",
     { class: "results", "aria-labelledby": "results-heading" },
@@ -103,6 +160,6 @@ export function resultsSection(timeline: Timeline, words: ResultWords | null): H
       ? h("p", {}, "Results could not be loaded. Reload the page to try again.")
       : sessions.length === 0
         ? h("p", {}, "No sessions recorded yet: results appear here once a session is recorded.")
-        : h("div", { class: "results-list" }, ...sessions.map((session) => sessionResults(session, timeline, words))),
+        : h("div", { class: "results-list" }, ...sessions.map((session) => sessionResults(session, timeline, words, parts.get(session.id) as SessionPhotos))),
   );
 }

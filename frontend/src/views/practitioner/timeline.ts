@@ -158,7 +158,7 @@ export async function timelineView(params: Record<string, string>): Promise<HTML
       h("h2", { id: "chart-heading" }, "Recovery"),
       renderRecoveryChart(timeline, `Recovery chart for ${patient.name}`),
     ),
-    resultsSection(timeline, words),
+    resultsSection(timeline, words, { patientId: patient.id, timezone: patient.timezone, today: localToday() }),
     h("section", { "aria-labelledby": "sessions-heading" }, h("h2", { id: "sessions-heading" }, "Sessions"), sessionsTable(sessions)),
     screeningSection(screening),
     h("section", { "aria-labelledby": "checkins-heading" }, h("h2", { id: "checkins-heading" }, "Check-ins"), checkinsTable(checkins)),
