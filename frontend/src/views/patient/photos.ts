@@ -8,6 +8,7 @@ import { formatDate, h } from "../../dom";
 import type { Schemas } from "../../types";
 import { areaLabel } from "../../words";
 import { photoDate } from "../photos/compare";
+import { thumbStrip } from "../photos/strip";
 import { photoUrl, type PhotoOut } from "../photos/urls";
 import "./results.css";
 
@@ -118,7 +119,7 @@ function areaPhotos(area: string, label: string, photos: PhotoOut[], onDelete: (
             "div",
             { class: "between" },
             h("h3", {}, "In between"),
-            h("ul", { class: "thumbs", "aria-label": `Photos of ${name} in between, newest first` }, ...between.map((photo) => photoItem(photo, label, null, onDelete))),
+            thumbStrip(`Photos of ${name} in between, newest first`, ...between.map((photo) => photoItem(photo, label, null, onDelete))),
           ),
         ]
       : []),

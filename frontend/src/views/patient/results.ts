@@ -5,6 +5,7 @@
 import { formatDate, h } from "../../dom";
 import type { Schemas, Timeline } from "../../types";
 import { areaLabel } from "../../words";
+import { thumbStrip } from "../photos/strip";
 import { photoUrl, type PhotoOut } from "../photos/urls";
 import { resultWords, type ResultWords } from "../photos/words";
 import "./results.css";
@@ -17,9 +18,8 @@ function photoRow(photos: PhotoOut[]): HTMLElement {
     return h("p", { class: "note" }, "No photos yet. ", h("a", { href: "#/photos" }, "Add this week's photo"));
   }
   const byDay = [...photos].sort((a, b) => (a.day ?? 0) - (b.day ?? 0));
-  return h(
-    "ul",
-    { class: "thumbs", "aria-label": "Photos along the weeks" },
+  return thumbStrip(
+    "Photos along the weeks",
     ...byDay.map((photo) =>
       h(
         "li",

@@ -7,6 +7,7 @@ import { formatDate, h } from "../../dom";
 import type { Schemas, Timeline, TimelineSession } from "../../types";
 import { areaLabel } from "../../words";
 import { comparison } from "../photos/compare";
+import { thumbStrip } from "../photos/strip";
 import { photoUrl } from "../photos/urls";
 import { type ClinicPhotoTarget, clinicPhotoForm, photoDays } from "./clinic-photo";
 import { outcomePanel } from "./outcome-form";
@@ -79,7 +80,7 @@ function photosPart(session: TimelineSession, photos: Photo[], adding: PhotoTarg
       { class: "area-photos" },
       h("h4", {}, label),
       shots.length > 0
-        ? h("ul", { class: "thumbs", "aria-label": `${label} photos, oldest first` }, ...shots.map(thumbnail))
+        ? thumbStrip(`${label} photos, oldest first`, ...shots.map(thumbnail))
         : h("p", { class: "muted" }, "No photos of this area yet."),
       adding && days ? clinicPhotoForm(adding.target, session, area, days, adding.added) : null,
       shots.length >= 2 ? comparison(shots[0], shots[shots.length - 1], label) : null,
