@@ -47,7 +47,7 @@ run: install frontend
 # (on SQLite, as they always are) and the two end together.
 # The contract run (schemathesis against a real server on SQLite) goes with them.
 BROWSER_SHARE := tests/e2e/test_practitioner_screens.py tests/e2e/test_screens.py \
-  tests/e2e/test_recovery_charts.py tests/test_contract.py
+  tests/e2e/test_recovery_charts.py tests/e2e/test_outcome_screens.py tests/test_contract.py
 test: install tools lint api-types-check test-frontend frontend
 	$(MAKE) --no-print-directory -j2 test-sqlite test-postgres SHARE_BROWSER=1
 

@@ -87,7 +87,12 @@ async def seed_results(
     area = sessions[0].areas[0] if sessions else None
     seed = uuid.UUID(int=patient.patient_id.int).int % 10_000
     for index, session in enumerate(sessions):
-        until = sessions[index + 1].performed_on if index + 1 < len(sessions) else today
+        # Up to the next session (its day 0 is its own baseline), or today for the last.
+        until = (
+            sessions[index + 1].performed_on - timedelta(days=1)
+            if index + 1 < len(sessions)
+            else today
+        )
         clearance = _clearance(rng, session)
         progress = GRADES.index(clearance) / 4
         if area:
