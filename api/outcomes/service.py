@@ -205,20 +205,27 @@ _RATING_COLUMNS = (
     SessionRating.created_at,
     SessionRating.updated_at,
 )
-_revision_counts = (
-    select(ResultRevision.session_id, ResultRevision.kind, func.count())
-    .join(TreatmentSession, TreatmentSession.id == ResultRevision.session_id)
-    .where(TreatmentSession.patient_id == bindparam("patient_id"))
-    .group_by(ResultRevision.session_id, ResultRevision.kind)
-)
+
+
+def _revision_count(kind: str) -> Any:
+    """How many versions of a session's outcome or rating were saved, as a column."""
+    return (
+        select(func.count())
+        .where(ResultRevision.session_id == TreatmentSession.id, ResultRevision.kind == kind)
+        .correlate(TreatmentSession)
+        .scalar_subquery()
+        .label("revisions")
+    )
+
+
 _outcomes_of = (
-    select(*_OUTCOME_COLUMNS)
+    select(*_OUTCOME_COLUMNS, _revision_count("outcome"))
     .join(TreatmentSession, TreatmentSession.id == SessionOutcome.session_id)
     .where(TreatmentSession.patient_id == bindparam("patient_id"))
     .order_by(TreatmentSession.performed_on)
 )
 _ratings_of = (
-    select(*_RATING_COLUMNS)
+    select(*_RATING_COLUMNS, _revision_count("rating"))
     .join(TreatmentSession, TreatmentSession.id == SessionRating.session_id)
     .where(SessionRating.patient_id == bindparam("patient_id"))
     .order_by(TreatmentSession.performed_on)
@@ -228,13 +235,12 @@ _ratings_of = (
 async def results_of(
     conn: DbConnection, patient_id: uuid.UUID
 ) -> tuple[list[OutcomeOut], list[RatingOut]]:
-    """A patient's outcomes and ratings, in session order (for the timelines)."""
+    """A patient's outcomes and ratings, in session order (for the timelines): two queries,
+    each carrying its revision count."""
     params = {"patient_id": patient_id}
-    counted: Sequence[Any] = (await conn.execute(_revision_counts, params)).all()
-    counts = {(row[0], row[1]): int(row[2]) for row in counted}
     outcomes: Sequence[Any] = (await conn.execute(_outcomes_of, params)).all()
     ratings: Sequence[Any] = (await conn.execute(_ratings_of, params)).all()
     return (
-        [outcome_out(row, counts.get((row.session_id, "outcome"), 1)) for row in outcomes],
-        [rating_out(row, counts.get((row.session_id, "rating"), 1)) for row in ratings],
+        [outcome_out(row, row.revisions) for row in outcomes],
+        [rating_out(row, row.revisions) for row in ratings],
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -83,7 +84,7 @@ async def _sessions(conn: DbConnection | Transaction, patient_id: uuid.UUID) -> 
     return list((await conn.execute(_sessions_of, {"patient_id": patient_id})).all())
 
 
-def _listed(photo: Any, sessions: list[Any]) -> PhotoOut:
+def _listed(photo: Any, sessions: Sequence[Any]) -> PhotoOut:
     """A photo with the session in force on its date and the day since it (as check-ins)."""
     follows = session_in_force(sessions, photo.local_date)
     return PhotoOut(
@@ -162,10 +163,14 @@ _photos_of = (
 )
 
 
-async def list_photos(conn: DbConnection, patient_id: uuid.UUID) -> list[PhotoOut]:
+async def list_photos(
+    conn: DbConnection, patient_id: uuid.UUID, sessions: Sequence[Any] | None = None
+) -> list[PhotoOut]:
     """One patient's photos, oldest first (a reader for `Database.reading` and the audited
-    practitioner read)."""
-    sessions = await _sessions(conn, patient_id)
+    practitioner read). `sessions`: the patient's sessions in timeline order (id and
+    `performed_on`), when the caller has them already."""
+    if sessions is None:
+        sessions = await _sessions(conn, patient_id)
     photos = await conn.execute(_photos_of, {"patient_id": patient_id})
     return [_listed(photo, sessions) for photo in photos]
 

@@ -19,7 +19,7 @@ async def timeline(conn: DbConnection, patient_id: uuid.UUID, now: datetime) -> 
         sessions=symptoms.sessions,
         points=symptoms.points,
         band=symptoms.band,
-        photos=await list_photos(conn, patient_id),
+        photos=await list_photos(conn, patient_id, symptoms.sessions),
         outcomes=outcomes,
         ratings=ratings,
     )

@@ -58,7 +58,7 @@ async def test_an_outcome_is_created_then_revised_and_every_version_kept(
         kept = list(await conn.scalars(select(ResultRevision.payload)))
     assert [p["clearance"] for p in kept] == ["partial", "good"]
     timeline = (await patient.get("/api/me/timeline")).json()
-    assert [o["clearance"] for o in timeline["outcomes"]] == ["good"]
+    assert [(o["clearance"], o["revisions"]) for o in timeline["outcomes"]] == [("good", 2)]
 
 
 @pytest.mark.parametrize(
@@ -99,7 +99,7 @@ async def test_the_patient_rates_and_re_rates_a_session(course: Any, world: Worl
         assert (refused.status_code, refused.json()["field"]) == (422, field)
     patient_id = (await practitioner.get("/api/patients")).json()[0]["id"]
     seen = (await practitioner.get(f"/api/patients/{patient_id}/timeline")).json()
-    assert [(r["pgic"], r["satisfaction"]) for r in seen["ratings"]] == [(1, 9)]
+    assert [(r["pgic"], r["satisfaction"], r["revisions"]) for r in seen["ratings"]] == [(1, 9, 2)]
 
 
 async def test_today_asks_for_a_rating_four_weeks_after_and_at_review(
