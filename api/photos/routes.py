@@ -50,19 +50,8 @@ class MyPhotosController(Controller):
 
     @post("/", request_max_body_size=MAX_BODY)
     async def add(self, data: Form, db: DB, me: Me, now: Now, vault: Vault) -> PhotoOut:
-        area = service.check_area(data.area)
-        taken_at = service.parse_taken_at(data.taken_at, now)
-        images = await service.prepare_upload(await data.file.read())
-        return await service.store_photo(
-            db,
-            vault,
-            patient_id=me.patient_id,
-            area=area,
-            taken_at=taken_at,
-            images=images,
-            source="patient",
-            uploaded_by=me.user_id,
-            now=now,
+        return await service.add_photo(
+            db, vault, data, patient_id=me.patient_id, by=me.user_id, source="patient", now=now
         )
 
     @get("/")
@@ -85,19 +74,8 @@ class PatientPhotosController(Controller):
         self, patient_id: FromPath[str], data: Form, db: DB, actor: Actor, now: Now, vault: Vault
     ) -> PhotoOut:
         target = await check_in_clinic(db, actor, parse_id(patient_id))
-        area = service.check_area(data.area)
-        taken_at = service.parse_taken_at(data.taken_at, now)
-        images = await service.prepare_upload(await data.file.read())
-        return await service.store_photo(
-            db,
-            vault,
-            patient_id=target,
-            area=area,
-            taken_at=taken_at,
-            images=images,
-            source="clinic",
-            uploaded_by=actor.user_id,
-            now=now,
+        return await service.add_photo(
+            db, vault, data, patient_id=target, by=actor.user_id, source="clinic", now=now
         )
 
     @get("/")

@@ -26,7 +26,7 @@ from api.core.vocabulary import AREAS
 from api.identity.models import Patient
 from api.photos.imaging import MAX_UPLOAD_BYTES, PreparedImages, prepare
 from api.photos.models import Photo, PhotoImage
-from api.photos.schemas import ImageSize, PhotoOut
+from api.photos.schemas import ImageSize, PhotoOut, PhotoUpload
 from api.photos.vault import PhotoVault
 from api.treatments.models import TreatmentSession
 from api.treatments.plan import session_in_force
@@ -70,6 +70,33 @@ async def prepare_upload(raw: bytes) -> PreparedImages:
     if not raw:
         raise FieldError("file", "is empty")
     return await asyncio.to_thread(prepare, raw)
+
+
+async def add_photo(
+    db: Database,
+    vault: PhotoVault,
+    form: PhotoUpload,
+    *,
+    patient_id: uuid.UUID,
+    by: uuid.UUID,
+    source: str,
+    now: datetime,
+) -> PhotoOut:
+    """An upload checked field by field, re-encoded off the loop, then stored whole."""
+    area = check_area(form.area)
+    taken_at = parse_taken_at(form.taken_at, now)
+    images = await prepare_upload(await form.file.read())
+    return await store_photo(
+        db,
+        vault,
+        patient_id=patient_id,
+        area=area,
+        taken_at=taken_at,
+        images=images,
+        source=source,
+        uploaded_by=by,
+        now=now,
+    )
 
 
 _zone_of = select(Patient.timezone).where(Patient.id == bindparam("patient_id"))
