@@ -24,6 +24,7 @@ import {
   type SendOutcome,
 } from "../../offline/queue";
 import { deliveryOf, replayCheckin, reportOf, type Delivery } from "../../offline/replay";
+import { SYNCED_EVENT } from "../../offline/synced";
 import type { Schemas, WarningAdvice, WarningReportBody, WarningReportResult } from "../../types";
 
 const outbox = openOutbox();
@@ -76,8 +77,7 @@ export interface SyncResult extends FlushResult {
   reports: ReportFlushResult;
 }
 
-/** Fired on `window` after a flush that sent or refused something; `detail` is the SyncResult. */
-export const SYNCED_EVENT = "afterline:synced";
+export { SYNCED_EVENT };
 
 /** How an `api()` failure counts: no answer stops the flush; unexpected errors fail one entry. */
 export function deliveryOfError(error: unknown): Delivery {
