@@ -49,6 +49,7 @@ from api.screening.routes import MyScreeningController, PatientScreeningControll
 from api.today.routes import MyTodayController
 from api.treatments.routes import MySessionsController, TreatmentsController
 from api.treatments.service import Rejudge
+from api.triage.readmodel import install as install_read_models
 from api.triage.routes import PatientsController
 
 CSRF_COOKIE = "csrftoken"
@@ -174,6 +175,7 @@ def create_app(
     """The app; with `run_scheduler` it also runs the job scheduler (single-machine mode)."""
     settings = settings or load_settings()
     clock = clock or clock_shifted(settings.clock_offset)
+    install_read_models()
     owns_db = db is None
     database = db or Database.from_url(settings.database_url)
 

@@ -23,6 +23,9 @@ def settings_now() -> datetime:
 @click.group()
 def main() -> None:
     """Afterline: aftercare and recovery tracking for vein clinics."""
+    from api.triage.readmodel import install
+
+    install()  # every command that writes keeps the triage list in step
 
 
 @main.command()

@@ -10,6 +10,7 @@ from api.outcomes.models import ResultRevision, SessionOutcome, SessionRating
 from api.photos.models import Photo, PhotoImage
 from api.screening.models import Screening
 from api.treatments.models import TreatmentSession
+from api.triage.models import PatientTriage
 
 __all__ = [
     "Alert",
@@ -24,6 +25,7 @@ __all__ = [
     "LoginSession",
     "Notification",
     "Patient",
+    "PatientTriage",
     "Photo",
     "PhotoImage",
     "Prompt",

@@ -15,6 +15,7 @@ from api.notifications.digest import practitioner_digest
 from api.notifications.dispatch import dispatch_deliveries
 from api.notifications.leases import DispatchReport
 from api.notifications.prompts import ask_for_results, fan_out_prompts, remind_missed
+from api.triage.readmodel import roll_forward
 
 
 @dataclass
@@ -55,6 +56,10 @@ async def missed_checkins_job(ctx: JobContext, now: datetime) -> int:
     return await raise_missed_checkin_alerts(ctx.db, now)
 
 
+async def triage_roll_job(ctx: JobContext, now: datetime) -> int:
+    return await roll_forward(ctx.db, now)
+
+
 async def dispatch_deliveries_job(ctx: JobContext, now: datetime) -> DispatchReport:
     return await dispatch_deliveries(ctx.db, ctx.channels, now)
 
@@ -79,6 +84,8 @@ TICK_JOBS = (
     TickJob("practitioner_digest", practitioner_digest_job, 60),
     # The missed-check-in rule counts whole local days; a quarter-hour is soon enough.
     TickJob("missed_checkin_alerts", missed_checkins_job, 900),
+    # The list's rows whose patient's local midnight has passed (one index probe if none).
+    TickJob("triage_roll", triage_roll_job, 60),
     TickJob("dispatch_deliveries", dispatch_deliveries_job, 15),
 )
 
@@ -90,6 +97,7 @@ class TickReport:
     result_prompts: int
     digests: int
     missed_alerts: int
+    triage_rolled: int
     dispatch: DispatchReport
 
     def summary(self) -> str:
@@ -98,7 +106,7 @@ class TickReport:
         return (
             f"prompts={self.prompts} reminders={self.reminders} "
             f"result_prompts={self.result_prompts} digests={self.digests} "
-            f"missed_alerts={self.missed_alerts} "
+            f"missed_alerts={self.missed_alerts} triage_rolled={self.triage_rolled} "
             f"sent={self.dispatch.sent} retrying={self.dispatch.retrying} "
             f"gave_up={self.dispatch.gave_up} "
             f"subscriptions_removed={self.dispatch.subscriptions_removed}"
@@ -113,5 +121,6 @@ async def run_all_ticks(ctx: JobContext, now: datetime) -> TickReport:
         result_prompts=await results_prompts_job(ctx, now),
         digests=await practitioner_digest_job(ctx, now),
         missed_alerts=await missed_checkins_job(ctx, now),
+        triage_rolled=await triage_roll_job(ctx, now),
         dispatch=await dispatch_deliveries_job(ctx, now),
     )

@@ -12,6 +12,7 @@ from api.core.clock import Clock, clock_shifted
 from api.core.db import Database
 from api.core.settings import Settings
 from api.notifications.channels import Channels
+from api.triage.readmodel import install as install_read_models
 from jobs.scheduler import TickScheduler
 from jobs.ticks import JobContext
 
@@ -36,6 +37,7 @@ async def running_scheduler(
 
 
 async def run_worker(settings: Settings) -> None:
+    install_read_models()
     db = Database.from_url(settings.database_url)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -34,8 +34,12 @@ from api.core.settings import Settings, SmtpSettings
 from api.identity.accounts import create_practitioner
 from api.identity.models import Patient
 from api.notifications.channels import Channels
+from api.triage.readmodel import install as install_read_models
 from jobs.ticks import JobContext
 from tests.receivers import BrowserKeys, HoldingPushService, PushService, SmtpSink
+
+# Services called directly (not through the app) keep the triage list in step too.
+install_read_models()
 
 PG_URL = os.environ.get("AFTERLINE_TEST_DATABASE_URL", "").strip()
 PASSWORD = "correct horse battery"
@@ -262,6 +266,19 @@ class ApiClient:
 
     async def delete(self, url: str, **kwargs: Any) -> Any:
         return await self.request("DELETE", url, **kwargs)
+
+    async def patient_list(self, **params: Any) -> list[dict[str, Any]]:
+        """Every row of the practitioner's list, in order, following the pages."""
+        rows: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            query = {"limit": 200, **params, **({"cursor": cursor} if cursor else {})}
+            response = await self.http.get("/api/patients", params=query)
+            assert response.status_code == 200, response.text
+            page = response.json()
+            rows += page["items"]
+            if (cursor := page["next_cursor"]) is None:
+                return rows
 
     async def login(self, email: str, password: str = PASSWORD) -> Any:
         response = await self.post("/api/auth/login", json={"email": email, "password": password})

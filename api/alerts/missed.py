@@ -28,6 +28,7 @@ from sqlalchemy.sql.selectable import Subquery
 from api.alerts.models import Alert
 from api.alerts.rules import MISSED_LIMIT
 from api.checkins.models import Checkin
+from api.core.changes import patients_changed
 from api.core.db import Database
 from api.core.sql import (
     days_between,
@@ -35,7 +36,6 @@ from api.core.sql import (
     insert_or_ignore,
     least,
     new_uuid,
-    rowcount,
     zone_clock_slices,
 )
 from api.identity.models import Patient, User
@@ -144,5 +144,7 @@ async def raise_missed_checkin_alerts(db: Database, now: datetime) -> int:
         zones = await zones_in_use(tx)
         for clocks in zone_clock_slices(now, zones):
             insert = insert_or_ignore(tx, Alert).from_select(_COLUMNS, _missed_alerts(clocks, now))
-            raised += rowcount(await tx.execute(insert))
+            patients = (await tx.scalars(insert.returning(Alert.patient_id))).all()
+            patients_changed(tx, patients, now)
+            raised += len(patients)
     return raised

@@ -31,6 +31,7 @@ from api.alerts.schemas import (
     AlertStatus,
 )
 from api.audit.service import record
+from api.core.changes import patient_changed
 from api.core.db import Database, Transaction
 from api.core.errors import ConflictError
 from api.core.principal import Principal
@@ -168,6 +169,7 @@ async def acknowledge_alert(
             alert.acknowledged_at = now
             alert.acknowledged_by = actor.user_id
             alert.note = note or None
+            patient_changed(tx, alert.patient_id, now)
             record(
                 tx,
                 actor_id=actor.user_id,
@@ -221,6 +223,7 @@ async def undo_acknowledgement(
             alert.acknowledged_at = None
             alert.acknowledged_by = None
             alert.note = None
+            patient_changed(tx, alert.patient_id, now)
         record(
             tx,
             actor_id=actor.user_id,

@@ -28,6 +28,7 @@ from api.alerts.rules import Finding, warning_sign_reason
 from api.alerts.schemas import WarningReportOutcome, WarningSignsIn, WarningSignsResult
 from api.checkins.advice import warning_advice
 from api.checkins.schemas import NOTE_MAX
+from api.core.changes import patient_changed
 from api.core.db import Database
 from api.core.sql import insert_or_ignore
 from api.core.validation import check_recorded_at, check_text
@@ -54,6 +55,7 @@ async def report_warning_signs(
     local_date = min(recorded_at, now).astimezone(ZoneInfo(timezone)).date()
     async with db.write() as tx:
         await lock_patient_writes(tx, patient_id)
+        patient_changed(tx, patient_id, now)
         report_id = await tx.scalar(
             insert_or_ignore(tx, WarningReport)
             .values(

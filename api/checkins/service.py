@@ -28,6 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from api.checkins.advice import warning_advice
 from api.checkins.models import SYMPTOMS, Checkin, CheckinRevision
 from api.checkins.schemas import NOTE_MAX, CheckinIn, CheckinOut, CheckinResult, Outcome
+from api.core.changes import patient_changed
 from api.core.clock import local_today
 from api.core.db import Database, DbConnection, Transaction
 from api.core.errors import FieldError
@@ -121,6 +122,7 @@ async def put_checkin(
     async with db.write() as tx:
         await lock_patient_writes(tx, patient_id)
         result = await _upsert(tx, patient_id, local_date, data, now)
+        patient_changed(tx, patient_id, now)
         # A stale body is not stored, but a warning sign in it is never ignored: a device
         # with a slow clock can send the newest news with the oldest timestamp.
         signs = sorted({*result.warning_signs, *data.warning_signs})

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Executable
 
 from api.core import sqlite
+from api.core.changes import settle
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -66,6 +67,9 @@ class Transaction(Protocol):
     async def scalars(
         self, statement: Executable, parameters: Any = None, /
     ) -> ScalarResult[Any]: ...
+
+    @property
+    def info(self) -> dict[Any, Any]: ...
 
     def add(self, instance: object, /) -> None: ...
 
@@ -131,6 +135,7 @@ class Database:
         if self._sync_writes is None:
             async with self._sessions() as tx, tx.begin():
                 yield tx
+                await settle(tx)
             return
         async with self._write_lock:
             sync_session = self._sync_writes()
@@ -142,7 +147,9 @@ class Database:
                 got_lock = False
             if got_lock:
                 try:
-                    yield sqlite.SyncTransaction(sync_session, off_loop=self._off_loop)
+                    sync_tx = sqlite.SyncTransaction(sync_session, off_loop=self._off_loop)
+                    yield sync_tx
+                    await settle(sync_tx)
                     if self._off_loop:  # a long transaction's commit writes many pages
                         await asyncio.to_thread(sync_session.commit)
                     else:
@@ -156,6 +163,7 @@ class Database:
             # Another process holds the write lock: wait for it on aiosqlite's thread.
             async with self._sessions() as tx, tx.begin():
                 yield tx
+                await settle(tx)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[DbConnection]:

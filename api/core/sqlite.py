@@ -148,6 +148,11 @@ class SyncTransaction(_OnThread):
     async def scalars(self, statement: Executable, parameters: Any = None, /) -> ScalarResult[Any]:
         return (await self.execute(statement, parameters)).scalars()
 
+    @property
+    def info(self) -> dict[Any, Any]:
+        """Per-transaction scratch space, as `AsyncSession.info` (see `api.core.changes`)."""
+        return self._session.info
+
     def add(self, instance: object) -> None:
         self._session.add(instance)
 

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from api.audit.service import record
+from api.core.changes import patient_changed
 from api.core.db import Database, DbConnection, Transaction
 from api.core.errors import ConflictError
 from api.core.principal import Principal
@@ -115,6 +116,7 @@ async def create_patient(
             tx.add(patient)
             await tx.flush()
             token, invitation = _new_invitation(tx, patient.id, actor, now)
+            patient_changed(tx, patient.id, now)  # their row on the list
             record(
                 tx,
                 actor_id=actor.user_id,
@@ -207,6 +209,7 @@ async def update_patient(
                 changes["checkin_time"] = data.checkin_time
             if data.active is not msgspec.UNSET:
                 patient.active = changes["active"] = data.active
+            patient_changed(tx, patient.id, now)
             record(
                 tx,
                 actor_id=actor.user_id,

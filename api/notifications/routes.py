@@ -73,9 +73,10 @@ class PreferencesController(Controller):
 
     @patch("/")
     async def change(
-        self, data: JSONBody[PreferencesIn], db: DB, me: Me, settings: AppSettings
+        self, data: JSONBody[PreferencesIn], db: DB, me: Me, settings: AppSettings, now: Now
     ) -> PreferencesOut:
-        return await service.update_preferences(db, me.patient_id, data, settings.smtp is not None)
+        email = settings.smtp is not None
+        return await service.update_preferences(db, me.patient_id, data, email, now)
 
 
 @get("/api/push/vapid-public-key", tags=["notifications"], exclude_from_auth=True)

@@ -12,6 +12,7 @@ import msgspec
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import delete, select
 
+from api.core.changes import patient_changed
 from api.core.db import Database, Transaction
 from api.core.errors import FieldError, NotFoundError
 from api.core.rows import to_struct
@@ -156,7 +157,7 @@ async def get_preferences(
 
 
 async def update_preferences(
-    db: Database, patient_id: uuid.UUID, data: PreferencesIn, email_available: bool
+    db: Database, patient_id: uuid.UUID, data: PreferencesIn, email_available: bool, now: datetime
 ) -> PreferencesOut:
     """Validate every field first, then write them together (nothing half-written)."""
     values: dict[str, object] = {}
@@ -173,4 +174,5 @@ async def update_preferences(
         patient = await _patient(tx, patient_id)
         for name, value in values.items():
             setattr(patient, name, value)
+        patient_changed(tx, patient_id, now)  # their "today" may have moved
         return _preferences_out(patient, email_available)

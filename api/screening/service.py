@@ -19,6 +19,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from api.core.changes import patient_changed
 from api.core.db import Database, DbConnection
 from api.core.validation import check_text
 from api.screening.flags import screening_flags
@@ -93,6 +94,7 @@ async def put_screening(
                 **{name: getattr(answers, name) for name in ANSWER_FIELDS},
             },
         )
+        patient_changed(tx, patient_id, now)
     return screening_out(answers, now), stored_id == new_id
 
 

@@ -11,6 +11,7 @@ import msgspec
 from sqlalchemy import select
 
 from api.audit.service import record
+from api.core.changes import patient_changed
 from api.core.clock import local_today
 from api.core.db import Database, Transaction
 from api.core.errors import FieldError
@@ -128,6 +129,7 @@ async def create_session(
         tx.add(row)
         await tx.flush()
         await rejudge(tx, patient.id, row.id, None)
+        patient_changed(tx, patient.id, now)
         record(
             tx,
             actor_id=actor.user_id,
@@ -184,6 +186,7 @@ async def update_session(
         row.updated_at = now
         if row.performed_on != moved_from:
             await rejudge(tx, patient.id, row.id, moved_from)
+        patient_changed(tx, patient.id, now)
         record(
             tx,
             actor_id=actor.user_id,

@@ -8,10 +8,13 @@ would add its own OPTIONS handler), and the list sits above identity, so it is h
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, get, patch, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.core.deps import DB, Actor, AppSettings, Now, parse_id
+from api.core.validation import QueryText
 from api.identity import patients as service
 from api.identity.middleware import practitioner_only
 from api.identity.schemas import (
@@ -21,8 +24,8 @@ from api.identity.schemas import (
     PatientOut,
     PatientUpdate,
 )
-from api.triage.schemas import PatientSummary
-from api.triage.service import list_patients, patient_summary
+from api.triage.listing import DEFAULT_LIMIT, MAX_LIMIT, list_page, patient_summary
+from api.triage.schemas import Filter, PatientPage, PatientSummary
 
 
 class PatientsController(Controller):
@@ -31,8 +34,18 @@ class PatientsController(Controller):
     guards = [practitioner_only]
 
     @get("/")
-    async def list(self, db: DB, actor: Actor, now: Now) -> list[PatientSummary]:
-        return await list_patients(db, actor, now)
+    async def list(
+        self,
+        db: DB,
+        actor: Actor,
+        now: Now,
+        show: Annotated[Filter, QueryParameter(name="filter")] = "all",
+        q: QueryText = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+        cursor: QueryText = None,
+    ) -> PatientPage:
+        """A page of the clinic's patients, those who need attention first."""
+        return await list_page(db, actor, now, show=show, q=q, limit=limit, cursor=cursor)
 
     @get("/{patient_id:str}/summary")
     async def summary(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Literal
 
 import msgspec
 
@@ -27,6 +28,39 @@ class AlertBrief(msgspec.Struct):
     pain: int | None
     # The patient's local date it was first raised for.
     local_date: date
+
+
+Tone = Literal["urgent", "alert", "attention", "review", "ok", "quiet"]
+
+
+class Status(msgspec.Struct):
+    """A patient's status in words: the headline and what else stands out."""
+
+    # urgent (an open urgent alert), alert (an open watch alert), attention (missed
+    # check-ins or worse scores), review (review due), ok (on track), quiet (no session
+    # yet, inactive, course finished).
+    tone: Tone
+    text: str
+    more: list[str]
+
+
+class Attention(msgspec.Struct):
+    """Whether and why the patient needs the clinic's attention (`api.triage.attention`)."""
+
+    # 2: an open urgent alert; 1: open watch alerts only; 0: none.
+    alert_rank: int
+    missed: bool
+    worsening: bool
+    # Short reasons in words, most important first; empty when nothing stands out.
+    reasons: list[str]
+    # Whole days from the last session to the patient's today; null without a session.
+    days_since_session: int | None
+    # Whole days from today to the review (negative once passed); null without one.
+    review_in_days: int | None
+    review_due: bool
+    treating: bool
+    needs_attention: bool
+    status: Status
 
 
 class PatientSummary(msgspec.Struct):
@@ -58,3 +92,25 @@ class PatientSummary(msgspec.Struct):
     flags: list[str]
     # Above the clinic's usual range for 3 check-ins in a row after day 7 (api.checkins.band).
     slower_than_usual: bool
+    # Who needs attention and the status in words, as of the patient's own today.
+    attention: Attention
+
+
+Filter = Literal["attention", "all", "review_due"]
+
+
+class ListCounts(msgspec.Struct):
+    """How many of the clinic's patients each filter shows (the search aside)."""
+
+    all: int
+    attention: int
+    review_due: int
+
+
+class PatientPage(msgspec.Struct):
+    """A page of the list in attention order; `next_cursor` asks for the next (null: last)."""
+
+    items: list[PatientSummary]
+    next_cursor: str | None
+    # On the first page only (no cursor): the filters' counts.
+    counts: ListCounts | None

@@ -780,6 +780,19 @@ export interface components {
             /** Format: date-time */
             reported_at: string;
         };
+        /** Attention */
+        Attention: {
+            alert_rank: number;
+            days_since_session: number | null;
+            missed: boolean;
+            needs_attention: boolean;
+            reasons: string[];
+            review_due: boolean;
+            review_in_days: number | null;
+            status: components["schemas"]["Status"];
+            treating: boolean;
+            worsening: boolean;
+        };
         /** BandPoint */
         BandPoint: {
             day: number;
@@ -904,6 +917,12 @@ export interface components {
             pain: number;
             swelling: number;
         };
+        /** ListCounts */
+        ListCounts: {
+            all: number;
+            attention: number;
+            review_due: number;
+        };
         /** LoginIn */
         LoginIn: {
             email: string;
@@ -1011,12 +1030,19 @@ export interface components {
             name: string;
             timezone: string;
         };
+        /** PatientPage */
+        PatientPage: {
+            counts: components["schemas"]["ListCounts"] | null;
+            items: components["schemas"]["PatientSummary"][];
+            next_cursor: string | null;
+        };
         /** PatientSummary */
         PatientSummary: {
             active: boolean;
             adherence_7d: number | null;
             alert: components["schemas"]["AlertBrief"] | null;
             alert_severity: string | null;
+            attention: components["schemas"]["Attention"];
             checkin_time: string;
             daily_days: number | null;
             email: string;
@@ -1213,6 +1239,13 @@ export interface components {
         Sign: {
             emergency: boolean;
             name: string;
+        };
+        /** Status */
+        Status: {
+            more: string[];
+            text: string;
+            /** @enum {string} */
+            tone: "urgent" | "alert" | "attention" | "review" | "ok" | "quiet";
         };
         /** Symptom */
         Symptom: {
@@ -3193,7 +3226,12 @@ export interface operations {
     };
     ApiPatientsList: {
         parameters: {
-            query?: never;
+            query?: {
+                filter?: "attention" | "all" | "review_due";
+                q?: string | null;
+                limit?: number;
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3206,7 +3244,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PatientSummary"][];
+                    "application/json": components["schemas"]["PatientPage"];
                 };
             };
             /** @description Not signed in, or the login session has ended */
@@ -3220,6 +3258,15 @@ export interface operations {
             };
             /** @description Signed in with the other role */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A field breaks a rule: `field` names it (`body` for the body as a whole) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

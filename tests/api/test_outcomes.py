@@ -97,7 +97,7 @@ async def test_the_patient_rates_and_re_rates_a_session(course: Any, world: Worl
     for body, field in (({"pgic": 0, "satisfaction": 5}, "pgic"), ({"pgic": 2}, "satisfaction")):
         refused = await patient.put(url, json=body)
         assert (refused.status_code, refused.json()["field"]) == (422, field)
-    patient_id = (await practitioner.get("/api/patients")).json()[0]["id"]
+    patient_id = (await practitioner.patient_list())[0]["id"]
     seen = (await practitioner.get(f"/api/patients/{patient_id}/timeline")).json()
     assert [(r["pgic"], r["satisfaction"], r["revisions"]) for r in seen["ratings"]] == [(1, 9, 2)]
 

@@ -45,6 +45,7 @@ SUMMARY_KEYS = {
     "alert",
     "flags",
     "slower_than_usual",
+    "attention",
 }
 SCORES = ("pain", "swelling", "bruising", "discolouration", "hardening", "itching")
 
@@ -77,9 +78,7 @@ def assert_names_field(response: Any, field: str, status: int = 422) -> None:
 
 async def listing(doctor: ApiClient) -> dict[str, dict[str, Any]]:
     """The practitioner's list keyed by patient email."""
-    response = await doctor.get("/api/patients")
-    assert response.status_code == 200, response.text
-    rows: list[dict[str, Any]] = response.json()
+    rows = await doctor.patient_list()
     for row in rows:
         assert set(row) == SUMMARY_KEYS
     return {row["email"]: row for row in rows}
@@ -340,15 +339,13 @@ async def test_patch_to_a_taken_email_is_409_and_changes_nothing(world: World) -
 async def test_list_shows_only_the_clinics_patients_sorted_by_name(world: World) -> None:
     doctor = await world.practitioner()
     other = await world.practitioner("dr@clinic-b.test", "Clinic B")
-    assert (await doctor.get("/api/patients")).json() == []
+    assert (await doctor.patient_list()) == []
     for email in ("zoe@example.test", "adam@example.test", "Mia@example.test"):
         await world.patient(doctor, email=email)
     await world.patient(other, email="elsewhere@example.test")
 
-    response = await doctor.get("/api/patients")
-    assert response.status_code == 200
-    assert [row["name"] for row in response.json()] == ["Adam", "Mia", "Zoe"]
-    assert [row["name"] for row in (await other.get("/api/patients")).json()] == ["Elsewhere"]
+    assert [row["name"] for row in await doctor.patient_list()] == ["Adam", "Mia", "Zoe"]
+    assert [row["name"] for row in (await other.patient_list())] == ["Elsewhere"]
 
 
 async def test_list_row_for_a_patient_without_a_session(world: World) -> None:
@@ -374,6 +371,18 @@ async def test_list_row_for_a_patient_without_a_session(world: World) -> None:
         "alert": None,
         "flags": [],
         "slower_than_usual": False,
+        "attention": {
+            "alert_rank": 0,
+            "missed": False,
+            "worsening": False,
+            "reasons": [],
+            "days_since_session": None,
+            "review_in_days": None,
+            "review_due": False,
+            "treating": False,
+            "needs_attention": False,
+            "status": {"tone": "quiet", "text": "No session yet", "more": []},
+        },
     }
 
 
@@ -734,8 +743,7 @@ async def test_open_alerts_come_first_urgent_before_watch(world: World) -> None:
             body = checkin_body(START, warning_signs=["leg_swelling_with_pain"])
             assert (await client.put(f"/api/me/checkins/{today}", json=body)).status_code == 201
 
-    response = await doctor.get("/api/patients")
-    rows = response.json()
+    rows = await doctor.patient_list()
     assert [row["email"] for row in rows] == [
         "cat@example.test",
         "ben@example.test",
@@ -751,6 +759,6 @@ async def test_open_alerts_come_first_urgent_before_watch(world: World) -> None:
     urgent = next(alert for alert in alerts if alert["severity"] == "urgent")
     acknowledged = await doctor.post(f"/api/alerts/{urgent['id']}/acknowledge", json={})
     assert acknowledged.status_code == 200, acknowledged.text
-    rows = (await doctor.get("/api/patients")).json()
+    rows = await doctor.patient_list()
     assert rows[0]["email"] == "ben@example.test"
     assert next(r for r in rows if r["email"] == "cat@example.test")["open_alerts"] == 0

@@ -408,7 +408,7 @@ async def test_the_patient_list_shows_each_patients_flags(world: World) -> None:
     await clear.put(ME, json=answers())
     await other.put(ME, json=answers(acute_illness=True))
 
-    rows = (await dr_a.get("/api/patients")).json()
+    rows = await dr_a.patient_list()
     assert {row["email"]: row["flags"] for row in rows} == {
         "flagged@example.test": ["sclerosant_allergy", "vein_3mm_or_larger"],
         "clear@example.test": [],

@@ -1,40 +1,39 @@
-"""The practitioner's patient list, and one patient's row of it, with a recovery summary.
+"""A patient's recovery summary, computed from scratch from its inputs.
 
-A fixed number of queries whatever the clinic's size: the clinic's distinct timezones (to
-know each patient's local "today"); one statement joining every patient to their latest
-check-in, open alerts and screening through index lookups; the clinic's sessions; the
-check-ins of the last two weeks in one pass (their dates for adherence, their pains for the
-trend); the clinic's open alerts (to name the first per patient); and the "slower than
-usual" comparison with the clinic's expected course (`api.checkins.band`).
+`api.triage.readmodel` keeps the result in `patient_triage` and the list reads that; this is
+the one computation, used to write each row and, in the tests, to check it. A fixed number
+of queries whatever the number of patients: their distinct timezones (to know each one's
+local "today"); one statement joining each patient to their latest check-in, open alerts
+and screening through index lookups; their sessions; their check-ins of the last two weeks
+in one pass (the dates for adherence, the pains for the trend); their open alerts (to name
+the first); and the "slower than usual" comparison with the clinic's expected course
+(`api.checkins.band`). Then `api.triage.attention` reads the facts into who needs attention
+and the status in words.
 
 - `adherence_7d`: see `api.triage.adherence`.
 - `pain_14d`: the pain of each of the patient's last 14 local days, oldest first, the last
   entry being today in the patient's own timezone; null for a day without a check-in.
 - `alert`: the open alert the list names for the patient, chosen as the alert list orders
   them (urgent first, then the one that has waited longest).
-
-The list is ordered by who needs attention first: an open urgent alert, then any open alert
-(most first), then by name.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import aliased
 
 from api.alerts.models import Alert
-from api.audit.service import record
 from api.checkins.band import slower_than_usual
 from api.checkins.models import Checkin
 from api.core.clock import local_today
-from api.core.db import Database, DbConnection
-from api.core.errors import NotFoundError
-from api.core.principal import Principal
+from api.core.db import DbConnection
 from api.core.validation import format_hhmm
 from api.identity.models import Patient, User
 from api.screening.flags import screening_flags
@@ -42,6 +41,7 @@ from api.screening.models import Screening
 from api.treatments.models import TreatmentSession
 from api.treatments.plan import session_in_force
 from api.triage.adherence import TOLERANCE_DAYS, WINDOW_DAYS, PlanSession, adherence
+from api.triage.attention import assess
 from api.triage.schemas import AlertBrief, LatestScores, PatientSummary
 
 TREND_DAYS = 14
@@ -51,52 +51,27 @@ TREND_DAYS = 14
 LOOKBACK_DAYS = max(TREND_DAYS, WINDOW_DAYS + 1 + TOLERANCE_DAYS)
 
 
-async def list_patients(db: Database, actor: Principal, now: datetime) -> list[PatientSummary]:
-    """The clinic's patients, those who need attention first; audited as one list read."""
-    async with db.read() as conn:
-        summaries = await _summaries(conn, actor, now)
-    async with db.write() as tx:
-        record(
-            tx,
-            actor_id=actor.user_id,
-            action="patient.list",
-            at=now,
-            detail={"count": len(summaries)},
-        )
-    summaries.sort(key=_attention_order)
-    return summaries
-
-
-async def patient_summary(
-    db: Database, actor: Principal, patient_id: uuid.UUID, now: datetime
-) -> PatientSummary:
-    """One patient's row of the list (the patient page's header); 404 outside the clinic."""
-    async with db.read() as conn:
-        found = await _summaries(conn, actor, now, patient_id)
-    if not found:
-        raise NotFoundError()
-    async with db.write() as tx:
-        record(tx, actor_id=actor.user_id, action="patient.summary", at=now, patient_id=patient_id)
-    return found[0]
-
-
-async def _summaries(
-    conn: DbConnection, actor: Principal, now: datetime, patient_id: uuid.UUID | None = None
+async def summaries(
+    conn: DbConnection,
+    clinic_id: uuid.UUID,
+    now: datetime,
+    patient_ids: Collection[uuid.UUID] | None = None,
 ) -> list[PatientSummary]:
-    """The summaries of the clinic's patients (or of one of them), in no particular order."""
-    zones_query = select(Patient.timezone).where(Patient.clinic_id == actor.clinic_id)
-    if patient_id is not None:
-        zones_query = zones_query.where(Patient.id == patient_id)
+    """The summaries of the clinic's patients (or of those among `patient_ids`), computed
+    from scratch from their inputs, in no particular order."""
+    zones_query = select(Patient.timezone).where(Patient.clinic_id == clinic_id)
+    if patient_ids is not None:
+        zones_query = zones_query.where(Patient.id.in_(patient_ids))
     zones = (await conn.execute(zones_query.distinct())).scalars().all()
     todays = {zone: local_today(now, zone) for zone in zones}
     if not todays:
         return []
-    rows = (await conn.execute(_summary_query(actor, patient_id))).all()
+    rows = (await conn.execute(_summary_query(clinic_id, patient_ids))).all()
     since = min(todays.values()) - timedelta(days=LOOKBACK_DAYS)
-    sessions, pains = await _plans(conn, actor.clinic_id, since, patient_id)
-    alerts = await _open_alerts(conn, actor.clinic_id, patient_id)
-    among = None if patient_id is None else [patient_id]
-    slower = await slower_than_usual(conn, actor.clinic_id, now, among) if rows else set()
+    sessions, pains = await _plans(conn, clinic_id, since, patient_ids)
+    alerts = await _open_alerts(conn, clinic_id, patient_ids)
+    among = None if patient_ids is None else list(patient_ids)
+    slower = await slower_than_usual(conn, clinic_id, now, among) if rows else set()
     return [
         _summary(
             row,
@@ -111,7 +86,10 @@ async def _summaries(
 
 
 async def _plans(
-    conn: DbConnection, clinic_id: uuid.UUID, since: date, patient_id: uuid.UUID | None
+    conn: DbConnection,
+    clinic_id: uuid.UUID,
+    since: date,
+    patient_ids: Collection[uuid.UUID] | None,
 ) -> tuple[dict[uuid.UUID, list[PlanSession]], dict[uuid.UUID, dict[date, int]]]:
     """Every session of the clinic's patients, and each check-in's pain since `since`."""
     sessions: dict[uuid.UUID, list[PlanSession]] = defaultdict(list)
@@ -126,8 +104,8 @@ async def _plans(
         .where(Patient.clinic_id == clinic_id)
         .order_by(TreatmentSession.performed_on, TreatmentSession.created_at, TreatmentSession.id)
     )
-    if patient_id is not None:
-        query = query.where(Patient.id == patient_id)
+    if patient_ids is not None:
+        query = query.where(Patient.id.in_(patient_ids))
     for owner, performed_on, daily_days, review_on in await conn.execute(query):  # type: ignore[misc]
         sessions[owner].append(PlanSession(performed_on, daily_days, review_on))
     pains: dict[uuid.UUID, dict[date, int]] = defaultdict(dict)
@@ -136,15 +114,15 @@ async def _plans(
         .join(Patient, Patient.id == Checkin.patient_id)
         .where(Patient.clinic_id == clinic_id, Checkin.local_date >= since)
     )
-    if patient_id is not None:
-        checkins = checkins.where(Patient.id == patient_id)
+    if patient_ids is not None:
+        checkins = checkins.where(Patient.id.in_(patient_ids))
     for owner, local_date, pain in await conn.execute(checkins):  # type: ignore[misc]
         pains[owner][local_date] = pain
     return sessions, pains
 
 
 async def _open_alerts(
-    conn: DbConnection, clinic_id: uuid.UUID, patient_id: uuid.UUID | None
+    conn: DbConnection, clinic_id: uuid.UUID, patient_ids: Collection[uuid.UUID] | None
 ) -> dict[uuid.UUID, AlertBrief]:
     """Per patient, the open alert to name first: urgent first, then the longest waiting."""
     query = (
@@ -161,8 +139,8 @@ async def _open_alerts(
         .where(Alert.clinic_id == clinic_id, Alert.status == "open")
         .order_by((Alert.severity == "urgent").desc(), Alert.created_at, Alert.id)
     )
-    if patient_id is not None:
-        query = query.where(Alert.patient_id == patient_id)
+    if patient_ids is not None:
+        query = query.where(Alert.patient_id.in_(patient_ids))
     first: dict[uuid.UUID, AlertBrief] = {}
     for row in await conn.execute(query):
         if row.patient_id not in first:
@@ -175,15 +153,6 @@ async def _open_alerts(
                 local_date=row.local_date,
             )
     return first
-
-
-def _attention_order(summary: PatientSummary) -> tuple[bool, int, str, str]:
-    return (
-        summary.alert_severity != "urgent",
-        -summary.open_alerts,
-        summary.name.lower(),
-        str(summary.id),
-    )
 
 
 def pain_trend(today: date, pains: dict[date, int]) -> list[int | None]:
@@ -211,29 +180,32 @@ def _summary(
             itching=row.itching,
         )
     in_force = session_in_force(plan, today)
-    return PatientSummary(
-        id=row.id,
-        name=row.name,
-        email=row.email,
-        timezone=row.timezone,
-        checkin_time=format_hhmm(row.checkin_time),
-        active=row.active,
-        last_session_on=plan[-1].performed_on if plan else None,
-        review_on=in_force.review_on if in_force else None,
-        daily_days=in_force.daily_days if in_force else None,
-        last_checkin_on=row.last_checkin_on,
-        adherence_7d=adherence(today, plan, set(pains)),
-        latest=latest,
-        pain_14d=pain_trend(today, pains),
-        open_alerts=row.open_alerts,
-        alert_severity=row.alert_severity,
-        alert=alert,
-        flags=screening_flags(row) if row.screened else [],
-        slower_than_usual=slower,
-    )
+    facts: dict[str, Any] = {
+        "id": row.id,
+        "name": row.name,
+        "email": row.email,
+        "timezone": row.timezone,
+        "checkin_time": format_hhmm(row.checkin_time),
+        "active": row.active,
+        "last_session_on": plan[-1].performed_on if plan else None,
+        "review_on": in_force.review_on if in_force else None,
+        "daily_days": in_force.daily_days if in_force else None,
+        "last_checkin_on": row.last_checkin_on,
+        "adherence_7d": adherence(today, plan, set(pains)),
+        "latest": latest,
+        "pain_14d": pain_trend(today, pains),
+        "open_alerts": row.open_alerts,
+        "alert_severity": row.alert_severity,
+        "alert": alert,
+        "flags": screening_flags(row) if row.screened else [],
+        "slower_than_usual": slower,
+    }
+    return PatientSummary(**facts, attention=assess(SimpleNamespace(**facts), today))
 
 
-def _summary_query(actor: Principal, patient_id: uuid.UUID | None) -> Select[*tuple[Any, ...]]:
+def _summary_query(
+    clinic_id: uuid.UUID, patient_ids: Collection[uuid.UUID] | None
+) -> Select[*tuple[Any, ...]]:
     latest_date = (
         select(func.max(Checkin.local_date))
         .where(Checkin.patient_id == Patient.id)
@@ -280,6 +252,6 @@ def _summary_query(actor: Principal, patient_id: uuid.UUID | None) -> Select[*tu
         .join(User, User.id == Patient.user_id)
         .outerjoin(last, and_(last.patient_id == Patient.id, last.local_date == latest_date))
         .outerjoin(Screening, Screening.patient_id == Patient.id)
-        .where(Patient.clinic_id == actor.clinic_id)
+        .where(Patient.clinic_id == clinic_id)
     )
-    return query if patient_id is None else query.where(Patient.id == patient_id)
+    return query if patient_ids is None else query.where(Patient.id.in_(patient_ids))
