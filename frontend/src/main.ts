@@ -10,7 +10,6 @@ import { api, ApiError } from "./api";
 import { h } from "./dom";
 import { failureOf, failureScreen } from "./failure";
 import { lastSeen } from "./offline/last-seen";
-import { SYNCED_EVENT } from "./offline/synced";
 import { navigation, type ConfirmSignOut, type NavExtras } from "./nav";
 import { registerPwa } from "./pwa";
 import { currentPath, go, loadRouteGroup, match, route, routeGroup } from "./router";
@@ -167,11 +166,6 @@ window.addEventListener("online", () => {
     if (role === "patient") await flush(true).catch(() => undefined);
     if (!dirty) await render();
   })();
-});
-// The first attempt after reconnecting can meet a network still waking up; the queue then
-// retries by itself, and whatever it sends later is drawn too (forms follow it themselves).
-window.addEventListener(SYNCED_EVENT, () => {
-  if (!dirty) void render();
 });
 void render();
 registerPwa();

@@ -1,12 +1,14 @@
 // Earlier days: the list of check-ins (and any still queued), each editable. Offline, the
 // list is the one this device last saw, said so, with what is queued on top of it; a list
 // that did not load is an error with Retry (main.ts), never an empty "no check-ins".
+// It follows the queue itself: whatever is sent later (a retry after reconnecting) is
+// redrawn here, as the Today screen does.
 import { api, OfflineError } from "../../api";
 import { formatDate, h, lastSeenNote } from "../../dom";
 import { lastSeen, peekLastSeen } from "../../offline/last-seen";
 import type { CheckinBody, CheckinOut } from "../../types";
 import { checkinForm } from "./checkin-form";
-import { queue } from "./sync";
+import { queue, SYNCED_EVENT } from "./sync";
 
 /** A row: a check-in the server has, or one queued on this device (its body and day). */
 type Row = CheckinOut | (CheckinBody & { local_date: string });
@@ -20,7 +22,7 @@ export async function historyView(): Promise<HTMLElement> {
   for (const item of stored.data) days.set(item.local_date, item);
   for (const item of queued) days.set(item.local_date, { ...item.body, local_date: item.local_date });
   const rows = [...days.values()].sort((a, b) => b.local_date.localeCompare(a.local_date));
-  return h(
+  const screen = h(
     "main",
     { class: "screen" },
     h("h1", { tabindex: -1 }, "History"),
@@ -42,6 +44,19 @@ export async function historyView(): Promise<HTMLElement> {
           ),
         ),
   );
+  if (waiting.size > 0) {
+    const onSynced = (): void => {
+      window.removeEventListener(SYNCED_EVENT, onSynced);
+      if (!screen.isConnected) return;
+      void historyView()
+        .then((fresh) => {
+          if (screen.isConnected) screen.replaceWith(fresh); // which follows the queue in turn
+        })
+        .catch(() => undefined); // the list on screen stays; the next visit reads it again
+    };
+    window.addEventListener(SYNCED_EVENT, onSynced);
+  }
+  return screen;
 }
 
 /** One day's saved check-in: from the server, or offline from the last list seen here. */

@@ -24,7 +24,6 @@ import {
   type SendOutcome,
 } from "../../offline/queue";
 import { deliveryOf, replayCheckin, reportOf, type Delivery } from "../../offline/replay";
-import { SYNCED_EVENT } from "../../offline/synced";
 import type { Schemas, WarningAdvice, WarningReportBody, WarningReportResult } from "../../types";
 
 const outbox = openOutbox();
@@ -77,7 +76,8 @@ export interface SyncResult extends FlushResult {
   reports: ReportFlushResult;
 }
 
-export { SYNCED_EVENT };
+/** Fired on `window` after a flush that sent or refused something; `detail` is the SyncResult. */
+export const SYNCED_EVENT = "afterline:synced";
 
 /** How an `api()` failure counts: no answer stops the flush; unexpected errors fail one entry. */
 export function deliveryOfError(error: unknown): Delivery {
