@@ -165,6 +165,11 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
+def app_from_environment() -> Litestar:
+    """One API process's app, scheduler off: what `afterline serve --processes N` starts N of."""
+    return create_app(run_scheduler=False)
+
+
 def create_app(
     settings: Settings | None = None,
     clock: Clock | None = None,

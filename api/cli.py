@@ -156,7 +156,15 @@ def export_command(clinic_name: str, out_dir: Path) -> None:
     help="Do not run the job scheduler in this process (production: run `afterline worker` "
     "beside the API processes instead)",
 )
-def serve(host: str, port: int, no_scheduler: bool) -> None:
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="API processes sharing the port (more than 1 needs --no-scheduler and PostgreSQL "
+    "or one SQLite file on this machine; run `afterline worker` for the jobs)",
+)
+def serve(host: str, port: int, no_scheduler: bool, processes: int) -> None:
     """Serve the API on HOST:PORT, with the job scheduler unless --no-scheduler."""
     import uvicorn
 
@@ -164,8 +172,15 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
 
     _configure_logging()
     settings = load_settings()  # fail fast on a bad environment, before binding the port
+    if processes > 1 and not no_scheduler:
+        raise click.UsageError("--processes above 1 needs --no-scheduler (jobs run once)")
     uvicorn.run(
-        create_app(settings, run_scheduler=not no_scheduler),
+        # Several processes each build their own app from the environment.
+        "api.app:app_from_environment"
+        if processes > 1
+        else create_app(settings, run_scheduler=not no_scheduler),
+        factory=processes > 1,
+        workers=processes,
         host=host,
         port=port,
         loop="uvloop",

@@ -8,9 +8,31 @@ from __future__ import annotations
 
 import click
 
+# What `scripts/with-postgres.sh` (and so `make bench`) exports: a throwaway local server.
+TEST_DATABASE = "AFTERLINE_TEST_DATABASE_URL"
+
 
 @click.command()
-@click.option("--patients", type=int, default=None, help="[default: 2000; 100000 with --fan-out]")
+@click.option(
+    "--patients",
+    default=None,
+    help="Clinic sizes, comma-separated [default: 2000,20000; 100000 with --fan-out]",
+)
+@click.option(
+    "--postgres",
+    "postgres_url",
+    default=None,
+    help="A PostgreSQL server (postgresql+asyncpg://…) to also measure on, in a temporary "
+    "database [default: DATABASE_URL or AFTERLINE_TEST_DATABASE_URL when PostgreSQL]",
+)
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Also serve PostgreSQL from 1 and from N API processes (with a worker) and report "
+    "how throughput grows",
+)
 @click.option("--days", default=90, show_default=True)
 @click.option("--duration", default=10.0, show_default=True, help="Seconds per endpoint")
 @click.option("--connections", default=32, show_default=True)
@@ -45,7 +67,9 @@ import click
 )
 def main(
     photo: bool,
-    patients: int | None,
+    patients: str | None,
+    postgres_url: str | None,
+    processes: int,
     days: int,
     duration: float,
     connections: int,
@@ -56,6 +80,19 @@ def main(
     heavy: bool,
 ) -> None:
     """Benchmark the real server against its own health endpoint (ratios, not raw times)."""
+    import os
+
+    from api.triage.readmodel import install
+
+    install()  # the seeds write patients: their list rows follow
+
+    try:
+        sizes = [int(size) for size in patients.split(",")] if patients else []
+    except ValueError:
+        raise click.BadParameter(
+            "whole numbers, comma-separated", param_hint="--patients"
+        ) from None
+    first = sizes[0] if sizes else None
     if photo:
         from bench.photo import run_photo_bench
 
@@ -64,7 +101,7 @@ def main(
     if heavy:
         from bench.heavy import run_heavy_bench
 
-        run_heavy_bench(patients=patients or 100_000, days=days)
+        run_heavy_bench(patients=first or 100_000, days=days)
         return
     if login_storm:
         from bench.login_storm import run_login_storm_bench
@@ -72,20 +109,28 @@ def main(
         run_login_storm_bench(attackers=attackers, logins=10)
         return
     if fan_out:
-        import os
-
         from bench.fanout import run_fanout_bench
 
         url = os.environ.get("DATABASE_URL", "")
         run_fanout_bench(
-            patients=patients or 100_000,
+            patients=first or 100_000,
             pushes=pushes,
             postgres_url=url if url.startswith("postgresql") else None,
         )
         return
     from bench.runner import run_bench
 
-    run_bench(patients=patients or 2000, days=days, duration=duration, connections=connections)
+    if postgres_url is None:
+        candidates = (os.environ.get(name, "") for name in ("DATABASE_URL", TEST_DATABASE))
+        postgres_url = next((url for url in candidates if url.startswith("postgresql")), None)
+    run_bench(
+        sizes=sizes or [2_000, 20_000],
+        days=days,
+        duration=duration,
+        connections=connections,
+        postgres_url=postgres_url,
+        processes=processes,
+    )
 
 
 if __name__ == "__main__":

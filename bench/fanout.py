@@ -23,7 +23,6 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import asyncpg
 import click
 import httpx
 from cryptography.hazmat.primitives import serialization
@@ -42,7 +41,8 @@ from api.notifications.dispatch import dispatch_deliveries
 from api.notifications.models import PushSubscription
 from api.notifications.prompts import fan_out_prompts
 from api.treatments.models import TreatmentSession
-from bench.runner import _free_port
+from bench.servers import free_port as _free_port
+from bench.servers import scratch_postgres
 from tests.factories import session_row
 
 # Thirty zones from UTC-10 to UTC+13:45, half-hour and quarter-hour offsets included.
@@ -213,25 +213,6 @@ async def _measure(
     return FanOutResult(label, patients, due, seconds, report.sent, push_seconds)
 
 
-async def _temporary_pg_database(server_url: str) -> tuple[str, str]:
-    name = f"afterline_bench_{uuid.uuid4().hex[:8]}"
-    admin = server_url.replace("postgresql+asyncpg://", "postgresql://")
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return server_url.rsplit("/", 1)[0] + f"/{name}", name
-
-
-async def _drop_pg_database(server_url: str, name: str) -> None:
-    conn = await asyncpg.connect(server_url.replace("postgresql+asyncpg://", "postgresql://"))
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
 def _start_sink() -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     process = subprocess.Popen(
@@ -261,14 +242,10 @@ def run_fanout_bench(*, patients: int, pushes: int, postgres_url: str | None) ->
             results.append(asyncio.run(_measure(url, "sqlite", patients, pushes, workdir, origin)))
             if postgres_url:
                 console.print("[bold]PostgreSQL[/] (temporary database)")
-                url, name = asyncio.run(_temporary_pg_database(postgres_url))
-                try:
-                    upgrade(url)
+                with scratch_postgres(postgres_url, "afterline-fanout-") as (_, url):
                     results.append(
                         asyncio.run(_measure(url, "postgresql", patients, pushes, workdir, origin))
                     )
-                finally:
-                    asyncio.run(_drop_pg_database(postgres_url, name))
     finally:
         sink.terminate()
         sink.wait(timeout=10)

@@ -38,8 +38,9 @@ from api.identity.models import Clinic
 from api.notifications.prompts import fan_out_prompts
 from api.reports.service import clinic_patient_ids, export_patient_files
 from bench.fanout import _seed as seed_fan_out
-from bench.runner import _free_port, scratch_database
 from bench.seed import seed_bench
+from bench.servers import free_port as _free_port
+from bench.servers import scratch_database
 
 EXPORTED = 50
 QUIET_SECONDS = 3.0

@@ -29,7 +29,7 @@ from rich.table import Table
 
 from api.core.db import Database
 from api.identity.accounts import create_practitioner
-from bench.runner import scratch_database, serving
+from bench.servers import scratch_database, serving
 
 PASSWORD = "bench login storm password"
 EMAIL = "known@bench.afterline.test"

@@ -20,6 +20,7 @@ from api.core.db import Database
 from api.core.security import hash_password
 from api.identity.models import Clinic, Patient, User
 from api.treatments.models import TreatmentSession
+from api.triage.readmodel import rebuild
 from tests.factories import session_row
 
 PASSWORD = "bench-password-1"
@@ -121,6 +122,7 @@ async def seed_bench(db: Database, patients: int, days: int, now: datetime) -> B
             if len(checkins) >= BATCH * 4:
                 await _flush(session, users, patient_rows, sessions, checkins)
         await _flush(session, users, patient_rows, sessions, checkins)
+    await rebuild(db, now)  # the rows went around the services: the list is built after
     return BenchAccounts(
         practitioner="bench.practitioner@bench.test",
         writer="bench.writer@bench.test",

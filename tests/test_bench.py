@@ -28,28 +28,37 @@ def run_bench(tmp_path: Path, *args: str, sqlite: bool = False) -> tuple[str, st
 
 
 def test_bench_runs_end_to_end_and_prints_its_ratios(tmp_path: Path) -> None:
-    stdout, last = run_bench(
-        tmp_path, "--patients", "12", "--days", "20", "--duration", "1", "--connections", "4"
+    stdout, _ = run_bench(
+        tmp_path,
+        *("--patients", "12,30", "--days", "20", "--duration", "1", "--connections", "4"),
+        sqlite=True,
     )
-    match = re.fullmatch(
-        r"bench: checkin_put=(\d+\.\d+) timeline_get=(\d+\.\d+) patients_list_p50_ms=(\d+\.\d+)",
-        last,
+    lines = [line for line in stdout.splitlines() if line.startswith("bench: ")]
+    pattern = (
+        r"bench: db=sqlite patients=(\d+) checkin_put=(\d+\.\d+) timeline_get=(\d+\.\d+) "
+        r"list_p50_ms=(\d+\.\d+) list_p99_ms=(\d+\.\d+) rss_mb=(\d+)"
     )
-    assert match, last
-    put_ratio, timeline_ratio, list_p50 = map(float, match.groups())
-    assert 0 < put_ratio < 1
-    assert 0 < timeline_ratio < 1
-    assert list_p50 > 0
+    matches = [re.fullmatch(pattern, line) for line in lines]
+    assert all(matches), lines
+    assert [int(m.group(1)) for m in matches if m] == [12, 30]
+    for match in filter(None, matches):
+        put_ratio, timeline_ratio, p50, p99 = map(float, match.groups()[1:5])
+        assert 0 < put_ratio < 1
+        assert 0 < timeline_ratio < 1
+        assert 0 < p50 <= p99
+        assert int(match.group(6)) > 0
     # Every request in the run succeeded: the non-2xx and socket-error columns are all 0.
     rows = [
         line
         for line in stdout.splitlines()
         if re.match(r"^│ (health|checkin_put|timeline_get|patients_list)", line)
     ]
-    assert len(rows) == 5
+    assert len(rows) == 10
     for row in rows:
         cells = [cell.strip() for cell in row.strip("│").split("│")]
         assert cells[-2:] == ["0", "0"], row
+    # The targets are printed against the same run.
+    assert "check-in PUT p99 ms" in stdout
 
 
 def test_fan_out_bench_prompts_a_third_and_pushes_to_a_local_service(tmp_path: Path) -> None:
