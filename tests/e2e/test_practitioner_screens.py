@@ -6,8 +6,11 @@ status in words ("Urgent: calf or whole-leg swelling with pain"); his page reads
 nothing; screenshots `practitioner-{list,patient,alerts}-{desktop,tablet,phone}`.
 (b) Acknowledge, then Undo: the alert is still open. Acknowledge and let the undo window
 close: the line leaves the list (the test waits on the page's state, never a fixed time).
-(c) The list's filters and name search.
+(c) The list's filters and search, answered by the server.
 (d) Add patient and Record a session show every error at once, next to its field.
+(e) A list longer than a page: the first 50 rows, then the rest as the practitioner scrolls
+(desktop) or presses "Show more patients" (a phone without IntersectionObserver, where a
+failed page says so and the button tries again); the search finds patients not loaded yet.
 
 SQLite only, whatever `AFTERLINE_TEST_DATABASE_URL` says: see `conftest.py`.
 """
@@ -24,6 +27,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from tests.e2e.steps import sign_in
 from tests.e2e.support import (
     WATCHES,
+    ApiClient,
     ConsoleWatch,
     Server,
     allow_console_error,
@@ -76,6 +80,11 @@ def at_size(request: pytest.FixtureRequest, browser: Browser, server: Server) ->
 @pytest.fixture
 def wide(browser: Browser, server: Server) -> Iterator[Page]:
     yield from _page(browser, server, "desktop")
+
+
+@pytest.fixture
+def narrow(browser: Browser, server: Server) -> Iterator[Page]:
+    yield from _page(browser, server, "phone")
 
 
 def fits(page: Page, where: str) -> None:
@@ -231,25 +240,43 @@ def test_on_the_patient_page_the_header_follows_an_acknowledgement(
 # --- (c) filters and search ------------------------------------------------------------------
 
 
+def name_links(page: Page) -> Locator:
+    return page.locator("#patient-table tbody tr th a")
+
+
 def visible_names(page: Page) -> list[str]:
+    """The names listed once the list has its answer: filters and search ask the server."""
+    expect(page.locator("#patient-table[aria-busy='true']")).to_have_count(0)
     return page.locator("#patient-table tbody tr:visible th a").all_inner_texts()
+
+
+def list_status(page: Page) -> Locator:
+    return page.locator(".list-status")
 
 
 def test_the_lists_filters_and_search(wide: Page, server: Server) -> None:
     signed_in_demo(wide, server)
     everyone = visible_names(wide)
     assert len(everyone) >= 7 and everyone[0] == "Farid Haddad", everyone
+    expect(list_status(wide)).to_have_text(
+        re.compile(rf"^{len(everyone)} patients, \d+ needing attention\.$")
+    )
+    expect(wide.get_by_role("button", name="Show more patients")).to_be_hidden()
 
     wide.get_by_role("radio", name=re.compile("^Needs attention")).check()
+    expect(list_status(wide)).to_contain_text(": needs attention")
     attention = visible_names(wide)
     assert "Farid Haddad" in attention and 0 < len(attention) < len(everyone), attention
-    expect(wide.get_by_role("status").filter(has_text="Showing")).to_contain_text(
-        f"Showing {len(attention)} of {len(everyone)} patients: needs attention"
+    expect(list_status(wide)).to_have_text(
+        f"Showing {len(attention)} of {len(everyone)} patients: needs attention."
     )
+    # The filter's count is the server's, and agrees with the rows.
+    expect(wide.get_by_role("radio", name=f"Needs attention ({len(attention)})")).to_be_checked()
     rows = wide.locator("#patient-table tbody tr:visible .status-tag")
     assert all(t not in ("On track", "No session yet") for t in rows.all_inner_texts())
 
     wide.get_by_role("radio", name=re.compile("^Review due")).check()
+    expect(list_status(wide)).to_contain_text(": review due")
     due = visible_names(wide)
     assert all(
         re.search("Review (due|was due)", text)
@@ -258,13 +285,17 @@ def test_the_lists_filters_and_search(wide: Page, server: Server) -> None:
     assert_accessible(wide, "the patient list filtered to reviews due")
 
     wide.get_by_role("radio", name=re.compile("^All")).check()
-    wide.get_by_label("Search by name").fill("grace")
-    assert visible_names(wide) == ["Grace Liu"]
-    wide.get_by_label("Search by name").fill("nobody like this")
+    search = wide.get_by_label("Search by name")
+    search.fill("grace")
+    expect(name_links(wide)).to_have_text(["Grace Liu"])
+    # The server matches the email address too.
+    search.fill("farid@demo")
+    expect(name_links(wide)).to_have_text(["Farid Haddad"])
+    search.fill("nobody like this")
     expect(wide.get_by_text("No patient matches that name.")).to_be_visible()
     expect(wide.locator("#patient-table")).to_be_hidden()
-    wide.get_by_label("Search by name").fill("")
-    assert visible_names(wide) == everyone
+    search.fill("")
+    expect(name_links(wide)).to_have_text(everyone)
 
 
 # --- (d) forms report every error at once ----------------------------------------------------
@@ -325,3 +356,94 @@ def test_add_patient_and_record_a_session_show_every_error_at_once(
     )
     assert_accessible(wide, "Record a session with errors")
     screenshot(wide, "new-session-errors-desktop")
+
+
+# --- (e) a list longer than a page ----------------------------------------------------------
+
+PAGE = 50  # the API's default page, which the list asks for
+EXTRA = 55  # patients added to the demo clinic's, so the list has a second page
+
+
+def with_many_patients(server: Server) -> tuple[int, int]:
+    """The demo clinic plus EXTRA patients, one POST each (no session: they sort last, by
+    name); (patients in all, how many need attention), as the list's first page counts them."""
+    server.afterline("seed-demo")
+    clinic = ApiClient(server.base_url).sign_in(*PRACTITIONER)
+    for n in range(1, EXTRA + 1):
+        body = {"name": f"Paging Patient {n:02d}", "email": f"paging{n:02d}@example.org"}
+        clinic.call("POST", "/api/patients", {**body, "timezone": "Europe/London"})
+    counts = clinic.call("GET", "/api/patients")["counts"]
+    clinic.close()
+    assert counts["all"] > PAGE, counts
+    return counts["all"], counts["attention"]
+
+
+def test_a_long_list_comes_a_page_at_a_time_and_searches_on_the_server(
+    wide: Page, narrow: Page, server: Server
+) -> None:
+    total, attention = with_many_patients(server)
+    first_page = f"Showing the first {PAGE} of {total} patients, {attention} needing attention."
+
+    # Desktop: the first page, then the rest as the practitioner scrolls to the end.
+    sign_in(wide, *PRACTITIONER)
+    rows = wide.locator("#patient-table tbody tr")
+    expect(rows).to_have_count(PAGE)
+    expect(list_status(wide)).to_have_text(first_page)
+    more = wide.get_by_role("button", name="Show more patients")
+    expect(more).to_be_visible()
+    fits(wide, "the first page of a long list (desktop)")
+    screenshot(wide, "practitioner-list-paged-desktop")
+
+    # The search asks the server: it finds patients the first page did not bring.
+    expect(wide.get_by_role("link", name="Paging Patient 55")).to_have_count(0)
+    search = wide.get_by_label("Search by name")
+    search.fill("paging patient 5")
+    expect(name_links(wide)).to_have_count(6)
+    found = sorted(name_links(wide).all_inner_texts())
+    assert found == [f"Paging Patient {n}" for n in range(50, 56)], found
+    expect(list_status(wide)).to_have_text(f"Showing 6 of {total} patients.")
+    expect(more).to_be_hidden()
+    search.fill("")
+    expect(rows).to_have_count(PAGE)
+    expect(list_status(wide)).to_have_text(first_page)
+
+    wide.mouse.wheel(0, 100_000)
+    expect(rows).to_have_count(total)
+    names = name_links(wide).all_inner_texts()
+    assert len(set(names)) == total, "a page came twice"
+    expect(more).to_be_hidden()
+    expect(list_status(wide)).to_have_text(f"{total} patients, {attention} needing attention.")
+    assert_accessible(wide, "a long list, every page loaded")
+
+    # Phone, without IntersectionObserver: the button is the way to the next page, by keyboard.
+    narrow.add_init_script("delete window.IntersectionObserver;")
+    sign_in(narrow, *PRACTITIONER)
+    rows = narrow.locator("#patient-table tbody tr")
+    expect(rows).to_have_count(PAGE)
+    more = narrow.get_by_role("button", name="Show more patients")
+    expect(more).to_be_visible()
+    fits(narrow, "the first page of a long list (phone)")
+    screenshot(narrow, "practitioner-list-paged-phone")
+    more.scroll_into_view_if_needed()
+    expect(rows).to_have_count(PAGE)  # nothing loads by itself here
+
+    # A next page that fails says so next to the button, which then tries again.
+    next_page = re.compile(r"/api/patients\?.*cursor=")
+    allow_console_error(narrow, r"Failed to load resource")
+    narrow.route(next_page, lambda route: route.abort())
+    more.focus()
+    narrow.keyboard.press("Enter")
+    problem = narrow.locator(".list-more [role=alert]")
+    expect(problem).to_have_text(re.compile(r"^Couldn't load more patients: you seem to be offline"))
+    again = narrow.get_by_role("button", name="Try again")
+    expect(again).to_be_focused()
+    expect(rows).to_have_count(PAGE)
+    assert_accessible(narrow, "a long list whose next page failed (phone)")
+    screenshot(narrow, "practitioner-list-page-failed-phone")
+    narrow.unroute(next_page)
+    narrow.keyboard.press("Enter")
+    expect(rows).to_have_count(total)
+    expect(problem).to_be_empty()
+    expect(narrow.locator(".list-more")).to_be_hidden()
+    # The button has gone: focus moves to the first patient it added.
+    expect(rows.nth(PAGE).locator("th a")).to_be_focused()

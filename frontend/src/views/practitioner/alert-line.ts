@@ -5,9 +5,9 @@
 import { api } from "../../api";
 import { formatDate, h } from "../../dom";
 import { gradeName, lower, signName, symptomName } from "../../words";
-import { inSignOrder, joinWords } from "./attention";
 import { describeFailure } from "./common";
 import type { Alert } from "./model";
+import { inSignOrder, joinWords } from "./text";
 
 /** How long Undo is offered (the server allows 30 s, for a slow connection). */
 export const UNDO_MS = 8000;

@@ -4,9 +4,9 @@
 import { api } from "../../api";
 import { h } from "../../dom";
 import { alertLine } from "./alert-line";
-import { plural } from "./attention";
 import { clearErrors, errorLine, labelled, loadOr, screen, showFailure } from "./common";
 import type { Alert, Clinic } from "./model";
+import { plural } from "./text";
 
 function countWords(status: "open" | "acknowledged", count: number): string {
   if (count === 0) return status === "open" ? "No open alerts." : "No acknowledged alerts.";

@@ -1,168 +1,108 @@
-// #/patients: the clinic's patients, those who need attention first. One row per patient
-// that reads at a glance: a status in words, a 14-day pain trend, the latest symptoms as
-// words, check-ins and the review. Filters (needs attention / review due / all) and a name
-// search narrow it; a table on wide screens, one card per patient on tablets and phones.
+// #/patients: the clinic's patients, those who need attention first, a page at a time. The
+// server filters (all / needs attention / review due), searches (name or email) and orders
+// the list (GET /api/patients): rows are shown in the order they come, never re-sorted
+// here. More rows come as the practitioner scrolls to the end of the list, or presses
+// "Show more patients" (the only way where IntersectionObserver is missing).
 import { api } from "../../api";
-import { formatDate, h } from "../../dom";
-import { flagLabel, symptomName } from "../../words";
-import { attentionOrder, daysBetween, plural, type Attention } from "./attention";
-import { shortDate } from "./alert-line";
-import { localToday, loadOr, screen } from "./common";
-import { painTag, symptomTags } from "./levels";
-import type { PatientSummary } from "./model";
-import { sparkline } from "./sparkline";
-import { needsAttention, patientStatus, type Status } from "./status";
+import { h } from "../../dom";
+import { describeFailure, loadOr, localToday, screen } from "./common";
+import { patientRow, patientTable } from "./list-rows";
+import type { ListFilter, PatientPage } from "./model";
+import { Pager } from "./pager";
+import { plural } from "./text";
+
+type ListCounts = NonNullable<PatientPage["counts"]>;
 
 const TITLE = "Patients";
+/** Rows per request (the API's default): a desktop screen several times over. */
+export const PAGE_SIZE = 50;
+/** How long the search box waits for typing to pause before it asks the server. */
+const SEARCH_DELAY_MS = 250;
+/** How far below the screen the next page is asked for, so it is usually there in time. */
+const AHEAD = "0px 0px 400px 0px";
+const SHOW_MORE = "Show more patients";
+const NO_PATIENTS = "No patients yet. Add your first patient to send them an invitation.";
 
-type Filter = "attention" | "review" | "all";
-const FILTERS: [Filter, string][] = [
+const FILTERS: [ListFilter, string][] = [
   ["all", "All"],
   ["attention", "Needs attention"],
-  ["review", "Review due"],
+  ["review_due", "Review due"],
 ];
 
-/** "Today", "Yesterday", "3 days ago". */
-export function daysAgo(iso: string, today: string): string {
-  const days = daysBetween(iso, today);
-  if (days <= 0) return "Today";
-  if (days === 1) return "Yesterday";
-  return `${days} days ago`;
+/** What the list shows: a filter and the search box's text (trimmed; "" for none). */
+export interface ListQuery {
+  filter: ListFilter;
+  q: string;
 }
 
-export function statusTag(status: Status): HTMLElement {
-  return h("span", { class: `status-tag ${status.tone}` }, status.text);
+/** The request for a page: the first of `query` (cursor null) or the one `cursor` names. */
+export function pageUrl(query: ListQuery, cursor: string | null): string {
+  const params = new URLSearchParams({ filter: query.filter, limit: String(PAGE_SIZE) });
+  if (query.q !== "") params.set("q", query.q);
+  if (cursor !== null) params.set("cursor", cursor);
+  return `/api/patients?${params}`;
 }
 
-/** A cell that also carries its column name, shown before the value when rows become cards. */
-// Explicit roles keep the table's semantics when CSS turns rows into cards (display: block).
-function cell(label: string, className: string, ...content: (Node | string | null)[]): HTMLElement {
-  return h("td", { role: "cell", "data-label": label, class: className }, ...content);
+/**
+ * The line above the list: how many patients, and how many of them are shown. `counts` are
+ * the whole clinic's (the server counts them whatever the search), so with a search and
+ * pages still to come, how many match is not known yet and is not guessed.
+ */
+export function listStatus(query: ListQuery, shown: number, more: boolean, counts: ListCounts): string {
+  const label = FILTERS.find(([name]) => name === query.filter)?.[1].toLowerCase() ?? "";
+  const which = query.filter === "all" ? "" : `: ${label}`;
+  if (query.q !== "") {
+    return more
+      ? `Showing the first ${plural(shown, "patient")} that match${which}.`
+      : `Showing ${shown} of ${plural(counts.all, "patient")}${which}.`;
+  }
+  if (query.filter === "all") {
+    const everyone = `${plural(counts.all, "patient")}, ${counts.attention} needing attention.`;
+    return more ? `Showing the first ${shown} of ${everyone}` : everyone;
+  }
+  return more
+    ? `Showing the first ${shown} of ${plural(counts[query.filter], "patient")}${which}.`
+    : `Showing ${shown} of ${plural(counts.all, "patient")}${which}.`;
 }
 
-function patientCell(patient: PatientSummary, item: Attention): HTMLElement {
-  const day = item.daysSinceSession;
-  return h(
-    "th",
-    { scope: "row", role: "rowheader", class: "who" },
-    h("a", { href: `#/patients/${encodeURIComponent(patient.id)}` }, patient.name),
-    h(
-      "span",
-      { class: "sub" },
-      !patient.active ? "Inactive" : day === null ? "No session yet" : day >= 0 ? `Day ${day} since the session` : "Session booked",
-    ),
-    ...patient.flags.map((flag) => h("span", { class: "badge flag" }, flagLabel(flag))),
-  );
+/** What an empty list says instead. */
+export function emptyWords(query: ListQuery): string {
+  if (query.q !== "") return "No patient matches that name.";
+  if (query.filter === "review_due") return "No reviews are due.";
+  if (query.filter === "attention") return "Nobody needs attention right now.";
+  return NO_PATIENTS;
 }
 
-function statusCell(status: Status): HTMLElement {
-  return cell(
-    "Status",
-    "state",
-    statusTag(status),
-    status.more.length > 0 ? h("span", { class: "more" }, `Also: ${status.more.join("; ")}`) : null,
-  );
-}
+const fetchPage = (query: ListQuery, cursor: string | null): Promise<PatientPage> =>
+  api<PatientPage>("GET", pageUrl(query, cursor));
 
-function painCell(patient: PatientSummary): HTMLElement {
-  const trend = patient.pain_14d ?? [];
-  return cell(
-    `${symptomName("pain")}, 14 days`,
-    "pain",
-    h("span", { class: "pain-trend" }, sparkline(trend), patient.latest ? painTag(patient.latest.pain) : h("span", { class: "muted" }, "—")),
-  );
-}
+const same = (a: ListQuery, b: ListQuery): boolean => a.filter === b.filter && a.q === b.q;
 
-function checkinsCell(patient: PatientSummary, today: string): HTMLElement {
-  const week =
-    patient.adherence_7d === null ? "None due this week" : `${Math.round(patient.adherence_7d * 100)}% of those due this week`;
-  return cell(
-    "Check-ins",
-    "checkins",
-    h("span", {}, patient.last_checkin_on ? `Last: ${daysAgo(patient.last_checkin_on, today).toLowerCase()}` : "None yet"),
-    h("span", { class: "sub" }, week),
-  );
-}
-
-function reviewCell(patient: PatientSummary, item: Attention): HTMLElement {
-  if (patient.review_on === null) return cell("Review", "review", h("span", { class: "muted" }, "Not set"));
-  const inDays = item.reviewInDays ?? 0;
-  const when = inDays === 0 ? "today" : inDays > 0 ? `in ${plural(inDays, "day")}` : `${plural(-inDays, "day")} ago`;
-  return cell(
-    "Review",
-    "review",
-    h("time", { datetime: patient.review_on, title: formatDate(patient.review_on) }, shortDate(patient.review_on)),
-    h("span", { class: "sub" }, when),
-  );
-}
-
-function row(item: Attention, today: string): HTMLTableRowElement {
-  const { patient } = item;
-  const status = patientStatus(item);
-  return h(
-    "tr",
-    {
-      role: "row",
-      class: `tone-${status.tone}`,
-      "data-name": patient.name.toLowerCase(),
-      "data-attention": needsAttention(item) ? "yes" : "no",
-      "data-review": item.reviewDue ? "yes" : "no",
-    },
-    patientCell(patient, item),
-    statusCell(status),
-    painCell(patient),
-    cell("Latest symptoms", "symptoms", patient.latest ? symptomTags(patient.latest) : h("span", { class: "muted" }, "No check-in yet")),
-    checkinsCell(patient, today),
-    reviewCell(patient, item),
-  );
-}
-
-function table(items: Attention[], today: string): HTMLTableElement {
-  const heads = ["Patient", "Status", `${symptomName("pain")}, 14 days`, "Latest symptoms", "Check-ins", "Review"];
-  return h(
-    "table",
-    { class: "data patient-list", role: "table", id: "patient-table" },
-    h("caption", { class: "visually-hidden" }, "Patients, those who need attention first"),
-    h(
-      "thead",
-      { role: "rowgroup" },
-      h("tr", { role: "row" }, ...heads.map((head) => h("th", { scope: "col", role: "columnheader" }, head))),
-    ),
-    h("tbody", { role: "rowgroup" }, ...items.map((item) => row(item, today))),
-  );
-}
-
-function filterChoice(name: Filter, label: string, count: number, checked: boolean): HTMLElement {
-  return h(
-    "label",
-    { class: "option" },
-    h("input", { type: "radio", name: "show", value: name, checked }),
-    `${label} `,
-    h("span", { class: "count" }, `(${count})`),
-  );
+function filterChoice(name: ListFilter, label: string, count: HTMLElement, checked: boolean): HTMLElement {
+  return h("label", { class: "option" }, h("input", { type: "radio", name: "show", value: name, checked }), `${label} `, count);
 }
 
 export async function patientsView(): Promise<HTMLElement> {
-  const loaded = await loadOr(TITLE, () => api<PatientSummary[]>("GET", "/api/patients"));
+  const start: ListQuery = { filter: "all", q: "" };
+  const loaded = await loadOr(TITLE, () => fetchPage(start, null));
   if (loaded instanceof HTMLElement) return loaded;
-  const today = localToday();
-  const items = attentionOrder(loaded, today);
 
   const actions = h("p", { class: "actions" }, h("a", { class: "button-link", href: "#/patients/new" }, "Add patient"));
-  if (items.length === 0) {
-    return screen(TITLE, actions, h("p", {}, "No patients yet. Add your first patient to send them an invitation."));
-  }
+  // A first page (no cursor sent) always has the counts; the fallback only keeps types honest.
+  let counts: ListCounts = loaded.counts ?? { all: loaded.items.length, attention: 0, review_due: 0 };
+  if (counts.all === 0) return screen(TITLE, actions, h("p", {}, NO_PATIENTS));
 
-  const counts: Record<Filter, number> = {
-    all: items.length,
-    attention: items.filter(needsAttention).length,
-    review: items.filter((item) => item.reviewDue).length,
-  };
+  const today = localToday();
+  const countOf = new Map(FILTERS.map(([name]) => [name, h("span", { class: "count" })]));
   const filters = h(
     "fieldset",
     { class: "filters" },
     h("legend", {}, "Show"),
-    h("div", { class: "options" }, ...FILTERS.map(([name, label]) => filterChoice(name, label, counts[name], name === "all"))),
+    h(
+      "div",
+      { class: "options" },
+      ...FILTERS.map(([name, label]) => filterChoice(name, label, countOf.get(name) as HTMLElement, name === start.filter)),
+    ),
   );
   const search = h("input", {
     id: "patient-search",
@@ -173,33 +113,100 @@ export async function patientsView(): Promise<HTMLElement> {
     "aria-controls": "patient-table",
   });
   const status = h("p", { class: "hint list-status", role: "status" });
-  const list = table(items, today);
   const none = h("p", { class: "none", hidden: true });
-  const rows = [...list.tBodies[0].rows];
+  const table = patientTable();
+  const body = table.tBodies[0];
+  // Why a page did not load, next to the button that tries again. In the accessibility
+  // tree from the start: a live region must be there before its message is.
+  const problem = h("p", { class: "load-error", role: "alert" });
+  const button = h("button", { type: "button", class: "secondary" }, SHOW_MORE);
+  // Also the scroll sentinel: the next page is asked for when this comes into view.
+  const more = h("div", { class: "list-more" }, problem, button);
+  /** What the button does instead of the next page, after a failure. */
+  let retry: (() => Promise<void>) | null = null;
 
-  const apply = (): void => {
-    const query = search.value.trim().toLowerCase();
-    const show = (filters.querySelector<HTMLInputElement>("input:checked")?.value ?? "all") as Filter;
-    let shown = 0;
-    for (const tr of rows) {
-      const byName = query === "" || (tr.dataset.name ?? "").includes(query);
-      const byFilter = show === "all" || (show === "attention" ? tr.dataset.attention : tr.dataset.review) === "yes";
-      tr.hidden = !(byName && byFilter);
-      if (!tr.hidden) shown += 1;
+  const failed = (error: unknown, replace: boolean): void => {
+    table.removeAttribute("aria-busy");
+    if (replace) {
+      // The rows shown belong to the previous filter or search: not an answer to this one.
+      body.replaceChildren();
+      table.hidden = true;
+      none.hidden = true;
+      status.textContent = "";
     }
-    list.hidden = shown === 0;
-    none.hidden = shown > 0;
-    none.textContent =
-      query !== "" ? "No patient matches that name." : show === "review" ? "No reviews are due." : "Nobody needs attention right now.";
-    const label = FILTERS.find(([name]) => name === show)?.[1].toLowerCase() ?? "all";
-    status.textContent =
-      query === "" && show === "all"
-        ? `${plural(items.length, "patient")}, ${counts.attention} needing attention.`
-        : `Showing ${shown} of ${plural(items.length, "patient")}${show === "all" ? "" : `: ${label}`}.`;
+    problem.textContent = `Couldn't load ${replace ? "the patients" : "more patients"}: ${describeFailure(error)}`;
+    button.textContent = "Try again";
+    more.hidden = false;
+    retry = replace ? () => pager.reload() : () => pager.more();
   };
-  search.addEventListener("input", apply);
-  filters.addEventListener("change", apply);
-  apply();
+
+  const show = (page: PatientPage, replace: boolean): void => {
+    counts = page.counts ?? counts;
+    // Pressed on the last page, the button goes: its focus moves to the first row it added.
+    const fromButton = !replace && document.activeElement === button;
+    const rows = page.items.map((patient) => patientRow(patient, today));
+    if (replace) body.replaceChildren(...rows);
+    else body.append(...rows);
+    table.removeAttribute("aria-busy");
+    retry = null;
+    problem.textContent = "";
+    button.textContent = SHOW_MORE;
+    const shown = body.rows.length;
+    table.hidden = shown === 0;
+    none.hidden = shown > 0;
+    none.textContent = emptyWords(pager.current);
+    for (const [name, count] of countOf) count.textContent = `(${counts[name]})`;
+    status.textContent = listStatus(pager.current, shown, pager.hasMore, counts);
+    more.hidden = !pager.hasMore;
+    if (fromButton) rows[0]?.querySelector("a")?.focus();
+    watch();
+  };
+
+  const pager = new Pager(fetchPage, { show, failed }, start, loaded);
+
+  let watch = (): void => undefined;
+  if ("IntersectionObserver" in window) {
+    let attached = false;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (more.isConnected) attached = true;
+        else if (attached) return observer.disconnect(); // the practitioner has moved on
+        if (entries.some((entry) => entry.isIntersecting) && retry === null) void pager.more();
+      },
+      { rootMargin: AHEAD },
+    );
+    // Observing afresh reports where the sentinel is now: a page that leaves it in view
+    // (a short page, a tall screen) asks for the next one too.
+    watch = () => {
+      observer.unobserve(more);
+      observer.observe(more);
+    };
+  }
+  button.addEventListener("click", () => void (retry ? retry() : pager.more()));
+
+  let typing = 0;
+  const run = (): void => {
+    window.clearTimeout(typing);
+    const query: ListQuery = {
+      filter: (filters.querySelector<HTMLInputElement>("input:checked")?.value ?? "all") as ListFilter,
+      q: search.value.trim(),
+    };
+    if (retry === null && same(query, pager.current)) {
+      // Nothing new to ask (a space typed, or typed and taken back before the pause).
+      if (!pager.searching) table.removeAttribute("aria-busy");
+      return;
+    }
+    table.setAttribute("aria-busy", "true");
+    void pager.search(query);
+  };
+  search.addEventListener("input", () => {
+    // The rows are about to change: say so while typing pauses.
+    table.setAttribute("aria-busy", "true");
+    window.clearTimeout(typing);
+    typing = window.setTimeout(run, SEARCH_DELAY_MS);
+  });
+  filters.addEventListener("change", run);
+  show(loaded, true);
 
   return screen(
     TITLE,
@@ -212,6 +219,7 @@ export async function patientsView(): Promise<HTMLElement> {
     ),
     status,
     none,
-    list,
+    table,
+    more,
   );
 }

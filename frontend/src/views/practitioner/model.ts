@@ -14,6 +14,27 @@ export type LatestScores = Schemas["LatestScores"];
  */
 export type PatientSummary = Schemas["PatientSummary"];
 
+/**
+ * Who needs attention and why, worded by the server in the patient's own time zone
+ * (api/triage/attention.py): `needs_attention` (an open alert, missed check-ins or worse
+ * scores), `review_due` (a review at most a week ahead or past), `days_since_session`,
+ * `review_in_days` (negative once passed), and `status`, the words and tone to show.
+ */
+export type Attention = Schemas["Attention"];
+
+/** A patient's status in words: a tone ("urgent" … "quiet"), a headline, and what else stands out. */
+export type Status = Schemas["Status"];
+
+/**
+ * A page of GET /api/patients, in attention order (never re-sorted here). `next_cursor`
+ * asks for the next page (null: this was the last); `counts`, on a first page only, counts
+ * the whole clinic per filter, whatever the search.
+ */
+export type PatientPage = Schemas["PatientPage"];
+
+/** The list's filters, by the API's names: the keys of a first page's `counts`. */
+export type ListFilter = keyof Schemas["ListCounts"];
+
 /** The open alert a patient-list row names. `items`: warning-sign codes or severe symptoms. */
 export type AlertBrief = Schemas["AlertBrief"];
 

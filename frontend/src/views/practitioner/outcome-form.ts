@@ -6,9 +6,9 @@ import { ApiError } from "../../api";
 import { api } from "../../api";
 import { formatDate, h } from "../../dom";
 import type { Schemas, TimelineSession } from "../../types";
-import { plural } from "./attention";
 import { clearErrors, localToday, showErrors, showFailure } from "./common";
 import { CLEARANCE_ORDER, type Clearance, type ResultWords, say } from "./result-words";
+import { plural } from "./text";
 
 export type Outcome = Schemas["OutcomeOut"];
 export type OutcomeBody = Schemas["OutcomeIn"];

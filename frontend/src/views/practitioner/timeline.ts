@@ -10,14 +10,13 @@ import { flagLabel } from "../../words";
 import { renderRecoveryChart } from "../chart";
 import type { Screening } from "../patient/screening";
 import { alertLine } from "./alert-line";
-import { assess, plural } from "./attention";
 import { loadOr, localToday, screen } from "./common";
-import { statusTag } from "./list";
 import type { Alert, Checkin, Patient, PatientSummary, TreatmentSession } from "./model";
 import { checkinsTable, screeningSection, sessionsTable } from "./records";
 import { resultWords } from "./result-words";
 import { resultsSection } from "./results";
-import { patientStatus } from "./status";
+import { statusParts } from "./status";
+import { plural } from "./text";
 
 const TITLE = "Patient";
 
@@ -39,19 +38,13 @@ interface Header {
   update: (open: Alert[]) => void;
 }
 
-function header(summary: PatientSummary, open: Alert[], today: string): Header {
-  const item = assess(summary, today);
-  const day = item.daysSinceSession;
-  const review = item.reviewInDays;
+function header(summary: PatientSummary, open: Alert[]): Header {
+  // Counted by the server in the patient's own time zone, as the list counts them.
+  const day = summary.attention.days_since_session;
+  const review = summary.attention.review_in_days;
   const alertsValue = h("span", {}, alertsWords(open));
   const headline = h("p", { class: "patient-status" });
-  const say = (of: PatientSummary): void => {
-    const status = patientStatus(assess(of, today));
-    headline.replaceChildren(
-      statusTag(status),
-      ...(status.more.length > 0 ? [h("span", { class: "more" }, `Also: ${status.more.join("; ")}`)] : []),
-    );
-  };
+  const say = (of: PatientSummary): void => headline.replaceChildren(...statusParts(of.attention.status));
   say(summary);
   const facts = h(
     "dl",
@@ -79,10 +72,19 @@ function header(summary: PatientSummary, open: Alert[], today: string): Header {
         : h("span", { class: "flag-list" }, ...summary.flags.map((flag) => h("span", { class: "badge flag" }, flagLabel(flag)))),
     ),
   );
+  let asked = 0;
   const update = (now: Alert[]): void => {
     alertsValue.textContent = alertsWords(now);
-    // The status names the alert to act on first: read it again now one has gone.
-    api<PatientSummary>("GET", `/api/patients/${encodeURIComponent(summary.id)}/summary`).then(say, () => undefined);
+    // The status names the alert to act on first: the server words it again now one has
+    // gone (on failure the old words stay; the alerts count above is already right). Two
+    // quick acknowledgements: only the later answer is drawn, whichever arrives last.
+    const mine = ++asked;
+    api<PatientSummary>("GET", `/api/patients/${encodeURIComponent(summary.id)}/summary`).then(
+      (fresh) => {
+        if (mine === asked) say(fresh);
+      },
+      () => undefined,
+    );
   };
   return { headline, facts, update };
 }
@@ -128,7 +130,7 @@ export async function timelineView(params: Record<string, string>): Promise<HTML
   const [patient, summary, timeline, checkins, sessions, screening, clinicAlerts, words] = loaded;
   // The clinic's list is in the order to act on (urgent, then the longest waiting): kept.
   const open = clinicAlerts.filter((alert) => alert.patient.id === patient.id);
-  const top = header(summary, open, localToday());
+  const top = header(summary, open);
   const id = encodeURIComponent(patient.id);
 
   return screen(
