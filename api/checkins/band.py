@@ -43,6 +43,7 @@ read (a transaction in flight, or a process whose clock runs behind): see `_vari
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 import uuid
 from collections import OrderedDict
@@ -57,6 +58,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     and_,
+    bindparam,
     case,
     cast,
     func,
@@ -403,6 +405,45 @@ async def expected_band(
     return band_for(clinic, own_contributions(points, clinic.cutoff, earlier))
 
 
+@dataclass(frozen=True, slots=True)
+class _SlowerStatements:
+    recent: Select[Any]  # the last SLOWER_CHECKINS check-ins of each patient, dated
+    sessions_changed: Select[Any]  # when those patients' sessions last changed
+
+
+@functools.cache
+def _slower_statements(chosen: bool) -> _SlowerStatements:
+    """Built once per shape and bound per call (`clinic_id`, and `patient_ids` if chosen):
+    a check-in's transaction asks this for its patient, and building these statements
+    costs more than running them."""
+    third_latest = (
+        select(Checkin.local_date)
+        .where(Checkin.patient_id == Patient.id)
+        .order_by(Checkin.local_date.desc())
+        .limit(1)
+        .offset(SLOWER_CHECKINS - 1)
+        .scalar_subquery()
+    )
+    among = [Patient.id.in_(bindparam("patient_ids", expanding=True))] if chosen else []
+    in_clinic = [Patient.clinic_id == bindparam("clinic_id"), *among]
+    # MATERIALIZED: PostgreSQL would otherwise run the lookup per check-in, not per patient.
+    since = (
+        select(Patient.id, third_latest.label("since"))
+        .where(*in_clinic)
+        .cte("since")
+        .prefix_with("MATERIALIZED")
+    )
+    last = _checkins().join(
+        since, and_(since.c.id == Checkin.patient_id, Checkin.local_date >= since.c.since)
+    )
+    recent = _dated(select(last.cte("last").prefix_with("MATERIALIZED"))).subquery("recent")
+    listed = TreatmentSession.patient_id.in_(select(Patient.id).where(*in_clinic))
+    return _SlowerStatements(
+        recent=select(recent).order_by(recent.c.patient_id, recent.c.local_date),
+        sessions_changed=select(func.max(TreatmentSession.updated_at)).where(listed),
+    )
+
+
 async def slower_than_usual(
     conn: DbConnection,
     clinic_id: uuid.UUID,
@@ -421,36 +462,22 @@ async def slower_than_usual(
     at that day would be among the three). Finding that one would mean reading all their
     check-ins, so it stays, one value among at least five, until the next recompute.
     """
-    third_latest = (
-        select(Checkin.local_date)
-        .where(Checkin.patient_id == Patient.id)
-        .order_by(Checkin.local_date.desc())
-        .limit(1)
-        .offset(SLOWER_CHECKINS - 1)
-        .scalar_subquery()
-    )
-    chosen = [Patient.id.in_(list(patient_ids))] if patient_ids is not None else []
-    # MATERIALIZED: PostgreSQL would otherwise run the lookup per check-in, not per patient.
-    since = (
-        select(Patient.id, third_latest.label("since"))
-        .where(Patient.clinic_id == clinic_id, *chosen)
-        .cte("since")
-        .prefix_with("MATERIALIZED")
-    )
-    last = _checkins().join(
-        since, and_(since.c.id == Checkin.patient_id, Checkin.local_date >= since.c.since)
-    )
-    recent = _dated(select(last.cte("last").prefix_with("MATERIALIZED"))).subquery("recent")
-    rows = await conn.execute(select(recent).order_by(recent.c.patient_id, recent.c.local_date))
+    params: dict[str, Any] = {"clinic_id": clinic_id}
+    if patient_ids is not None:
+        params["patient_ids"] = list(patient_ids)
+    statements = _slower_statements(patient_ids is not None)
+    rows = await conn.execute(statements.recent, params)
     by_patient: dict[uuid.UUID, list[tuple[Any, Any]]] = {}
     for row in rows:
         by_patient.setdefault(row.patient_id, []).append((row, row))
     if not by_patient:
         return set()
-    listed = TreatmentSession.patient_id.in_(
-        select(Patient.id).where(Patient.clinic_id == clinic_id, *chosen)
+    changed = await conn.scalar(statements.sessions_changed, params)
+    clinic = (
+        await cache.get(conn, clinic_id, now, after=changed)
+        if cache is not None
+        else await clinic_band(conn, clinic_id, now)
     )
-    clinic = await _band(conn, clinic_id, now, cache, listed)
     all_points = [point for points in by_patient.values() for point in points]
     earlier = await earlier_scores(conn, all_points, clinic.cutoff)
     return {

@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from api.alerts.models import Alert
@@ -51,27 +51,60 @@ TREND_DAYS = 14
 LOOKBACK_DAYS = max(TREND_DAYS, WINDOW_DAYS + 1 + TOLERANCE_DAYS)
 
 
+# Built once, bound per call: a check-in's transaction recomputes its patient's row, so the
+# statements' construction would otherwise cost more than running them.
+_IDS: BindParameter[Any] = bindparam("patient_ids", expanding=True)
+_ZONES = select(Patient.timezone).where(Patient.id.in_(_IDS)).distinct()
+_SESSIONS = (
+    select(
+        TreatmentSession.patient_id,
+        TreatmentSession.performed_on,
+        TreatmentSession.daily_days,
+        TreatmentSession.review_on,
+    )
+    .where(TreatmentSession.patient_id.in_(_IDS))
+    .order_by(TreatmentSession.performed_on, TreatmentSession.created_at, TreatmentSession.id)
+)
+_PAINS = select(Checkin.patient_id, Checkin.local_date, Checkin.pain).where(
+    Checkin.patient_id.in_(_IDS), Checkin.local_date >= bindparam("since")
+)
+_OPEN_ALERTS = (
+    select(
+        Alert.id,
+        Alert.patient_id,
+        Alert.rule,
+        Alert.severity,
+        Alert.warning_signs,
+        Alert.severe_symptoms,
+        Alert.peak_pain,
+        Alert.local_date,
+    )
+    .where(Alert.patient_id.in_(_IDS), Alert.status == "open")
+    .order_by((Alert.severity == "urgent").desc(), Alert.created_at, Alert.id)
+)
+
+
 async def summaries(
     conn: DbConnection,
     clinic_id: uuid.UUID,
     now: datetime,
     patient_ids: Collection[uuid.UUID] | None = None,
 ) -> list[PatientSummary]:
-    """The summaries of the clinic's patients (or of those among `patient_ids`), computed
-    from scratch from their inputs, in no particular order."""
-    zones_query = select(Patient.timezone).where(Patient.clinic_id == clinic_id)
+    """The summaries of the clinic's patients (or of those of them among `patient_ids`),
+    computed from scratch from their inputs, in no particular order."""
+    in_clinic = select(Patient.id).where(Patient.clinic_id == clinic_id)
     if patient_ids is not None:
-        zones_query = zones_query.where(Patient.id.in_(patient_ids))
-    zones = (await conn.execute(zones_query.distinct())).scalars().all()
+        in_clinic = in_clinic.where(Patient.id.in_(patient_ids))
+    ids = {"patient_ids": list((await conn.scalars(in_clinic)).all())}
+    zones = (await conn.execute(_ZONES, ids)).scalars().all()
     todays = {zone: local_today(now, zone) for zone in zones}
     if not todays:
         return []
-    rows = (await conn.execute(_summary_query(clinic_id, patient_ids))).all()
+    rows = (await conn.execute(_SUMMARY, ids)).all()
     since = min(todays.values()) - timedelta(days=LOOKBACK_DAYS)
-    sessions, pains = await _plans(conn, clinic_id, since, patient_ids)
-    alerts = await _open_alerts(conn, clinic_id, patient_ids)
-    among = None if patient_ids is None else list(patient_ids)
-    slower = await slower_than_usual(conn, clinic_id, now, among) if rows else set()
+    sessions, pains = await _plans(conn, ids, since)
+    alerts = await _open_alerts(conn, ids)
+    slower = await slower_than_usual(conn, clinic_id, now, ids["patient_ids"]) if rows else set()
     return [
         _summary(
             row,
@@ -86,63 +119,22 @@ async def summaries(
 
 
 async def _plans(
-    conn: DbConnection,
-    clinic_id: uuid.UUID,
-    since: date,
-    patient_ids: Collection[uuid.UUID] | None,
+    conn: DbConnection, ids: dict[str, Any], since: date
 ) -> tuple[dict[uuid.UUID, list[PlanSession]], dict[uuid.UUID, dict[date, int]]]:
-    """Every session of the clinic's patients, and each check-in's pain since `since`."""
+    """Every session of these patients, and each check-in's pain since `since`."""
     sessions: dict[uuid.UUID, list[PlanSession]] = defaultdict(list)
-    query = (
-        select(
-            TreatmentSession.patient_id,
-            TreatmentSession.performed_on,
-            TreatmentSession.daily_days,
-            TreatmentSession.review_on,
-        )
-        .join(Patient, Patient.id == TreatmentSession.patient_id)
-        .where(Patient.clinic_id == clinic_id)
-        .order_by(TreatmentSession.performed_on, TreatmentSession.created_at, TreatmentSession.id)
-    )
-    if patient_ids is not None:
-        query = query.where(Patient.id.in_(patient_ids))
-    for owner, performed_on, daily_days, review_on in await conn.execute(query):  # type: ignore[misc]
+    for owner, performed_on, daily_days, review_on in await conn.execute(_SESSIONS, ids):  # type: ignore[misc]
         sessions[owner].append(PlanSession(performed_on, daily_days, review_on))
     pains: dict[uuid.UUID, dict[date, int]] = defaultdict(dict)
-    checkins = (
-        select(Checkin.patient_id, Checkin.local_date, Checkin.pain)
-        .join(Patient, Patient.id == Checkin.patient_id)
-        .where(Patient.clinic_id == clinic_id, Checkin.local_date >= since)
-    )
-    if patient_ids is not None:
-        checkins = checkins.where(Patient.id.in_(patient_ids))
-    for owner, local_date, pain in await conn.execute(checkins):  # type: ignore[misc]
+    for owner, local_date, pain in await conn.execute(_PAINS, {**ids, "since": since}):  # type: ignore[misc]
         pains[owner][local_date] = pain
     return sessions, pains
 
 
-async def _open_alerts(
-    conn: DbConnection, clinic_id: uuid.UUID, patient_ids: Collection[uuid.UUID] | None
-) -> dict[uuid.UUID, AlertBrief]:
+async def _open_alerts(conn: DbConnection, ids: dict[str, Any]) -> dict[uuid.UUID, AlertBrief]:
     """Per patient, the open alert to name first: urgent first, then the longest waiting."""
-    query = (
-        select(
-            Alert.id,
-            Alert.patient_id,
-            Alert.rule,
-            Alert.severity,
-            Alert.warning_signs,
-            Alert.severe_symptoms,
-            Alert.peak_pain,
-            Alert.local_date,
-        )
-        .where(Alert.clinic_id == clinic_id, Alert.status == "open")
-        .order_by((Alert.severity == "urgent").desc(), Alert.created_at, Alert.id)
-    )
-    if patient_ids is not None:
-        query = query.where(Alert.patient_id.in_(patient_ids))
     first: dict[uuid.UUID, AlertBrief] = {}
-    for row in await conn.execute(query):
+    for row in await conn.execute(_OPEN_ALERTS, ids):
         if row.patient_id not in first:
             first[row.patient_id] = AlertBrief(
                 id=row.id,
@@ -203,9 +195,7 @@ def _summary(
     return PatientSummary(**facts, attention=assess(SimpleNamespace(**facts), today))
 
 
-def _summary_query(
-    clinic_id: uuid.UUID, patient_ids: Collection[uuid.UUID] | None
-) -> Select[*tuple[Any, ...]]:
+def _summary_query() -> Select[*tuple[Any, ...]]:
     latest_date = (
         select(func.max(Checkin.local_date))
         .where(Checkin.patient_id == Patient.id)
@@ -252,6 +242,9 @@ def _summary_query(
         .join(User, User.id == Patient.user_id)
         .outerjoin(last, and_(last.patient_id == Patient.id, last.local_date == latest_date))
         .outerjoin(Screening, Screening.patient_id == Patient.id)
-        .where(Patient.clinic_id == clinic_id)
+        .where(Patient.id.in_(_IDS))
     )
-    return query if patient_ids is None else query.where(Patient.id.in_(patient_ids))
+    return query
+
+
+_SUMMARY = _summary_query()
