@@ -26,12 +26,15 @@ from tests.factories import session_row
 PASSWORD = "bench-password-1"
 TIMEZONE = "Europe/London"
 BATCH = 5_000
+# The check-in PUTs come from this many patients, each from their own phone.
+WRITERS = 8
 
 
 @dataclass(frozen=True)
 class BenchAccounts:
     practitioner: str
-    writer: str  # a patient with D days of history who PUTs check-ins
+    # Patients with D days of history who PUT check-ins (many at once, as in a clinic).
+    writers: list[str]
     reader: str  # a patient with 365 check-ins whose timeline is read
     writer_first_day: date
     today: date
@@ -115,9 +118,10 @@ async def seed_bench(db: Database, patients: int, days: int, now: datetime) -> B
                 "created_at": now,
             }
         )
-        add_patient("bench.writer@bench.test", days, True)
+        for n in range(WRITERS):
+            add_patient(f"bench.writer.{n:02d}@bench.test", days, True)
         add_patient("bench.reader@bench.test", 365, True)
-        for n in range(patients - 2):
+        for n in range(patients - 1 - WRITERS):
             add_patient(f"patient.{n:05d}@bench.test", days, False)
             if len(checkins) >= BATCH * 4:
                 await _flush(session, users, patient_rows, sessions, checkins)
@@ -125,7 +129,7 @@ async def seed_bench(db: Database, patients: int, days: int, now: datetime) -> B
     await rebuild(db, now)  # the rows went around the services: the list is built after
     return BenchAccounts(
         practitioner="bench.practitioner@bench.test",
-        writer="bench.writer@bench.test",
+        writers=[f"bench.writer.{n:02d}@bench.test" for n in range(WRITERS)],
         reader="bench.reader@bench.test",
         writer_first_day=today - timedelta(days=days),
         today=today,

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import click
@@ -122,7 +123,9 @@ def serving(
     env = _environment(workdir, database_url, extra_env)
     command = [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--no-scheduler", "--processes", str(processes)]
-    quiet = subprocess.DEVNULL
+    # BENCH_SERVER_LOG=path keeps the servers' output (to see what a non-2xx was).
+    log_path = os.environ.get("BENCH_SERVER_LOG")
+    quiet: Any = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
     started = [subprocess.Popen(command, env=env, stdout=quiet, stderr=quiet)]
     try:
         if worker:
@@ -136,6 +139,8 @@ def serving(
             process.terminate()
         for process in started:
             process.wait(timeout=30)
+        if log_path:
+            quiet.close()
 
 
 def peak_rss_mb(pid: int) -> float:

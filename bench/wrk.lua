@@ -4,6 +4,11 @@ local method = os.getenv("BENCH_METHOD") or "GET"
 local path = os.getenv("BENCH_PATH") or "/"
 local cookie = os.getenv("BENCH_COOKIE") or ""
 local csrf = os.getenv("BENCH_CSRF") or ""
+-- Several signed-in users (one per line, cookies and CSRF tokens in the same order): each
+-- request is sent as a random one of them.
+local cookies, csrfs = {}, {}
+for line in string.gmatch(os.getenv("BENCH_COOKIES") or "", "[^\n]+") do cookies[#cookies + 1] = line end
+for line in string.gmatch(os.getenv("BENCH_CSRFS") or "", "[^\n]+") do csrfs[#csrfs + 1] = line end
 local first_day = tonumber(os.getenv("BENCH_FIRST_DAY_EPOCH") or "0")
 local day_count = tonumber(os.getenv("BENCH_DAY_COUNT") or "1")
 local counter = 0
@@ -28,6 +33,13 @@ request = function()
     return wrk.format(nil, path)
   end
   counter = counter + 1
+  local headers = nil
+  if #cookies > 0 then
+    local who = math.random(1, #cookies)
+    headers = {
+      ["Cookie"] = cookies[who], ["X-CSRFToken"] = csrfs[who], ["Content-Type"] = "application/json",
+    }
+  end
   local day = os.date("!%Y-%m-%d", first_day + 86400 * math.random(0, day_count - 1))
   local body = string.format(
     '{"pain":%d,"swelling":%d,"bruising":%d,"discolouration":%d,"hardening":%d,"itching":%d,'
@@ -35,7 +47,7 @@ request = function()
     math.random(0, 10), math.random(0, 3), math.random(0, 3), math.random(0, 3),
     math.random(0, 3), math.random(0, 3), os.date("!%Y-%m-%dT%H:%M:%S"), counter % 1000000
   )
-  return wrk.format("PUT", path .. day, nil, body)
+  return wrk.format("PUT", path .. day, headers, body)
 end
 
 done = function(summary, latency, requests)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import msgspec
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 RETRY_AFTER_SECONDS = 1
 # Health, and the two routes that run argon2: those already have their own admission (a
@@ -64,15 +64,31 @@ class OverloadGuard:
         if not self.in_flight.enter():
             await refuse(send)
             return
+        counted = True
+
+        def leave() -> None:
+            nonlocal counted
+            if counted:
+                counted = False
+                self.in_flight.leave()
+
+        async def send_then_leave(message: Message) -> None:
+            # The place is free once the answer's last byte is handed over: a client on a
+            # kept-alive connection sends its next request at once, and finding its own
+            # previous request still counted it would be refused for nothing.
+            await send(message)
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                leave()
+
         try:
             # Let every request that arrived with this one reach the count before any of
             # them runs: a handler that never waits (SQLite runs on the loop) would otherwise
             # finish before the next one is counted, and the queue would build up unseen in
             # the loop's ready list, where nothing refuses it.
             await asyncio.sleep(0)
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, send_then_leave)
         finally:
-            self.in_flight.leave()
+            leave()
 
 
 async def refuse(send: Send) -> None:
