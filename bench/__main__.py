@@ -33,6 +33,12 @@ TEST_DATABASE = "AFTERLINE_TEST_DATABASE_URL"
     help="Also serve PostgreSQL from 1 and from N API processes (with a worker) and report "
     "how throughput grows",
 )
+@click.option(
+    "--profile",
+    default=None,
+    help="Instead of measuring: py-spy on the API process while wrk drives this endpoint "
+    "(health, checkin_put, timeline_get, patients_list); prints where the time goes",
+)
 @click.option("--days", default=90, show_default=True)
 @click.option("--duration", default=10.0, show_default=True, help="Seconds per endpoint")
 @click.option("--connections", default=32, show_default=True)
@@ -70,6 +76,7 @@ def main(
     patients: str | None,
     postgres_url: str | None,
     processes: int,
+    profile: str | None,
     days: int,
     duration: float,
     connections: int,
@@ -130,6 +137,7 @@ def main(
         connections=connections,
         postgres_url=postgres_url,
         processes=processes,
+        profile=profile,
     )
 
 

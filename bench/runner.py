@@ -29,9 +29,10 @@ from rich.console import Console
 from rich.progress import Progress
 
 from api.core.db import Database
+from bench import profile as profiling
 from bench.report import Measured, report_runs, report_scaling
 from bench.seed import PASSWORD, BenchAccounts, seed_bench
-from bench.servers import peak_rss_mb, scratch_database, scratch_postgres, serving
+from bench.servers import Served, peak_rss_mb, scratch_database, scratch_postgres, serving
 
 LUA = Path(__file__).with_name("wrk.lua")
 console = Console(width=120)  # wide enough for the tables when output is piped
@@ -109,6 +110,7 @@ def run_bench(
     connections: int,
     postgres_url: str | None,
     processes: int,
+    profile: str | None = None,
 ) -> None:
     if shutil.which("wrk") is None:
         raise click.ClickException(
@@ -123,6 +125,9 @@ def run_bench(
             with scratch() as (workdir, database_url):
                 accounts = _seeded(database_url, label, size, days)
                 with serving(workdir, database_url) as served:
+                    if profile is not None:
+                        _profile(served, accounts, days, duration, connections, profile)
+                        continue
                     results = _measure(served.base, accounts, days, duration, connections)
                     rss = peak_rss_mb(served.pid)
                 runs.append(Measured(label, size, results, rss))
@@ -132,6 +137,8 @@ def run_bench(
                             scaling[count] = _measure(
                                 s.base, accounts, days, duration, connections, quick=True
                             )
+    if profile is not None:
+        return
     report_runs(console, runs, connections)
     if scaling:
         report_scaling(console, scaling, connections)
@@ -210,6 +217,21 @@ def _measure(
     return results
 
 
+def _profile(
+    served: Served, accounts: BenchAccounts, days: int, duration: float, connections: int, name: str
+) -> None:
+    """py-spy on the API process while wrk drives one endpoint (after a warm-up)."""
+    plans = {plan[0]: plan for plan in _plans(served.base, accounts, days)}
+    if name not in plans:
+        raise click.ClickException(f"--profile takes one of {', '.join(plans)}")
+    _, path, env = plans[name]
+    _wrk(served.base, name, path, min(2.0, duration), connections, env)  # warm-up
+    _drained(served.base, plans["patients_list"][2]["BENCH_COOKIE"])
+    spy = profiling.record(served.pid, max(1, round(duration)))
+    _wrk(served.base, name, path, duration, connections, env)
+    profiling.report(console, name, profiling.collapsed(spy))
+
+
 def _drained(base: str, cookie: str, timeout: float = 60) -> None:
     """Returns once the server has finished what the last run left in it.
 
@@ -217,7 +239,7 @@ def _drained(base: str, cookie: str, timeout: float = 60) -> None:
     they would hold its places and the next run would start with refusals. Asks a counted
     route until it is answered rather than refused."""
     deadline = time.monotonic() + timeout
-    with httpx.Client(base_url=base, headers={"Cookie": cookie}, timeout=10) as client:
+    with httpx.Client(base_url=base, headers={"Cookie": cookie}, timeout=timeout) as client:
         while time.monotonic() < deadline:
             if client.get("/api/auth/me").status_code != 503:
                 return

@@ -28,7 +28,10 @@ class PatientTriage(Base):
     __table_args__ = (
         Index("ix_patient_triage_clinic_key", "clinic_id", "attention_key"),
         Index("ix_patient_triage_clinic_review_key", "clinic_id", "review_due", "attention_key"),
-        Index("ix_patient_triage_fresh_until", "fresh_until"),
+        Index("ix_patient_triage_fresh_until", "fresh_until"),  # the midnight roll
+        Index("ix_patient_triage_clinic_fresh_until", "clinic_id", "fresh_until"),  # read repair
+        # Covers the filters' counts: the rows (each with its summary) are never read for them.
+        Index("ix_patient_triage_clinic_flags", "clinic_id", "needs_attention", "review_due"),
     )
 
     patient_id: Mapped[uuid.UUID] = mapped_column(
