@@ -2,9 +2,9 @@
 
 `api.triage.readmodel` keeps the result in `patient_triage` and the list reads that; this is
 the one computation, used to write each row and, in the tests, to check it. A fixed number
-of queries whatever the number of patients: their distinct timezones (to know each one's
-local "today"); one statement joining each patient to their latest check-in, open alerts
-and screening through index lookups; their sessions; their check-ins of the last two weeks
+of queries whatever the number of patients: one statement joining each patient to their
+latest check-in, open alerts and screening through index lookups (and their timezone, for
+each one's local "today"); their sessions; their check-ins of the last two weeks
 in one pass (the dates for adherence, the pains for the trend); their open alerts (to name
 the first); and the "slower than usual" comparison with the clinic's expected course
 (`api.checkins.band`). Then `api.triage.attention` reads the facts into who needs attention
@@ -46,15 +46,13 @@ from api.triage.schemas import AlertBrief, LatestScores, PatientSummary
 
 TREND_DAYS = 14
 # How far back check-ins are read: the trend, or the adherence window with the tolerance
-# before its oldest day (and the slack it always had, for a patient whose timezone is not
-# among the zones read first), whichever reaches further.
+# before its oldest day (and a day of slack), whichever reaches further.
 LOOKBACK_DAYS = max(TREND_DAYS, WINDOW_DAYS + 1 + TOLERANCE_DAYS)
 
 
 # Built once, bound per call: a check-in's transaction recomputes its patient's row, so the
 # statements' construction would otherwise cost more than running them.
 _IDS: BindParameter[Any] = bindparam("patient_ids", expanding=True)
-_ZONES = select(Patient.timezone).where(Patient.id.in_(_IDS)).distinct()
 _SESSIONS = (
     select(
         TreatmentSession.patient_id,
@@ -90,17 +88,17 @@ async def summaries(
     now: datetime,
     patient_ids: Collection[uuid.UUID] | None = None,
 ) -> list[PatientSummary]:
-    """The summaries of the clinic's patients (or of those of them among `patient_ids`),
-    computed from scratch from their inputs, in no particular order."""
-    in_clinic = select(Patient.id).where(Patient.clinic_id == clinic_id)
-    if patient_ids is not None:
-        in_clinic = in_clinic.where(Patient.id.in_(patient_ids))
-    ids = {"patient_ids": list((await conn.scalars(in_clinic)).all())}
-    zones = (await conn.execute(_ZONES, ids)).scalars().all()
-    todays = {zone: local_today(now, zone) for zone in zones}
-    if not todays:
-        return []
+    """The summaries of the clinic's patients, or of `patient_ids` (who must be the
+    clinic's: the caller has read them so), computed from scratch from their inputs, in no
+    particular order."""
+    if patient_ids is None:
+        in_clinic = select(Patient.id).where(Patient.clinic_id == clinic_id)
+        patient_ids = list((await conn.scalars(in_clinic)).all())
+    ids = {"patient_ids": list(patient_ids)}
     rows = (await conn.execute(_SUMMARY, ids)).all()
+    if not rows:
+        return []
+    todays = {zone: local_today(now, zone) for zone in {row.timezone for row in rows}}
     since = min(todays.values()) - timedelta(days=LOOKBACK_DAYS)
     sessions, pains = await _plans(conn, ids, since)
     alerts = await _open_alerts(conn, ids)
@@ -108,7 +106,7 @@ async def summaries(
     return [
         _summary(
             row,
-            todays.get(row.timezone) or local_today(now, row.timezone),
+            todays[row.timezone],
             sessions.get(row.id, []),
             pains.get(row.id, {}),
             alerts.get(row.id),
