@@ -47,6 +47,7 @@ TICK_JOB_IDS = (
     "results_prompts",
     "practitioner_digest",
     "missed_checkin_alerts",
+    "triage_roll",
     "dispatch_deliveries",
 )
 
@@ -270,6 +271,7 @@ async def test_jobs_tick_at_prompts_once_when_due(
         "result_prompts": 0,
         "digests": 0,
         "missed_alerts": 0,
+        "triage_rolled": 0,
         "sent": 2,
         "retrying": 0,
         "gave_up": 0,
@@ -315,7 +317,7 @@ async def test_jobs_tick_reports_the_missed_checkin_alerts_it_raised(
     result = await afterline(env, "jobs", "tick", "--at", at.isoformat())
     assert result.stdout == (
         f"tick {at.isoformat()}: prompts=0 reminders=0 result_prompts=0 digests=0 "
-        "missed_alerts=1 sent=0 "
+        "missed_alerts=1 triage_rolled=0 sent=0 "
         "retrying=0 gave_up=0 subscriptions_removed=0\n"
     ), result.stderr
     async with db.read() as conn:

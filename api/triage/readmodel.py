@@ -23,10 +23,11 @@ import uuid
 from collections import defaultdict
 from collections.abc import Collection
 from datetime import datetime
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import msgspec
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 
 from api.core.changes import on_patients_changed, patients_changed
 from api.core.clock import local_today
@@ -38,6 +39,9 @@ from api.triage.models import PatientTriage
 from api.triage.schemas import PatientSummary
 from api.triage.summary import summaries
 
+# Core statements on the table, not ORM ones: their results carry no rows to buffer when a
+# job runs them off the event loop (`api.core.sqlite`).
+_TABLE = cast(Table, PatientTriage.__table__)
 # Patients recomputed per transaction by the midnight roll and the read repair.
 BATCH = 500
 _encode = msgspec.json.Encoder().encode
@@ -54,13 +58,13 @@ async def refresh(tx: Transaction, patient_ids: frozenset[uuid.UUID], now: datet
     owners = select(Patient.id, Patient.clinic_id).where(Patient.id.in_(patient_ids))
     for row in await tx.execute(owners):
         clinics[row.clinic_id].append(row.id)
-    await tx.execute(delete(PatientTriage).where(PatientTriage.patient_id.in_(patient_ids)))
+    await tx.execute(delete(_TABLE).where(_TABLE.c.patient_id.in_(patient_ids)))
     rows = []
     for clinic_id, ids in clinics.items():
         for summary in await summaries(tx, clinic_id, now, ids):
             rows.append(row_of(summary, clinic_id, now))
     if rows:
-        await tx.execute(insert(PatientTriage), rows)
+        await tx.execute(insert(_TABLE), rows)
 
 
 def row_of(summary: PatientSummary, clinic_id: uuid.UUID, now: datetime) -> dict[str, object]:

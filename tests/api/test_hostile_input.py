@@ -82,6 +82,7 @@ ALL = [Target(r, c) for r in ROUTES for c in _callers(r)] + [
 # against the app's OpenAPI schema.
 QUERIES: dict[tuple[str, str], list[str]] = {
     ("GET", "/api/alerts"): ["status"],
+    ("GET", "/api/patients"): ["filter", "q", "limit", "cursor"],
     ("GET", "/api/me/checkins"): ["from", "to"],
     ("GET", "/api/patients/{}/checkins"): ["from", "to"],
     ("GET", "/api/me/notifications"): ["limit"],
