@@ -1,4 +1,10 @@
-"""Writing the audit log; called inside the same transaction as the access it records."""
+"""Writing the audit log.
+
+A change is audited inside the transaction that makes it (`record`), so the two commit
+together. A read is audited with `record_read`: its row is committed, in a transaction
+shared with the other reads of the moment (`Database.write_together`), before the answer
+goes out.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from api.audit.models import AuditEvent
-from api.core.db import Transaction
+from api.core.db import Database, Transaction
 
 
 def record(
@@ -22,5 +28,22 @@ def record(
     tx.add(
         AuditEvent(
             actor_user_id=actor_id, patient_id=patient_id, action=action, detail=detail, at=at
+        )
+    )
+
+
+async def record_read(
+    db: Database,
+    *,
+    actor_id: uuid.UUID | None,
+    action: str,
+    at: datetime,
+    patient_id: uuid.UUID | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Audit a read; returns once the row is committed."""
+    await db.write_together(
+        lambda tx: record(
+            tx, actor_id=actor_id, action=action, at=at, patient_id=patient_id, detail=detail
         )
     )

@@ -63,6 +63,7 @@ from sqlalchemy import (
     cast,
     func,
     literal,
+    null,
     select,
     union_all,
 )
@@ -228,10 +229,43 @@ async def clinic_band(conn: DbConnection, clinic_id: uuid.UUID, cutoff: datetime
     return ClinicBand(cutoff=cutoff, cells=cells)
 
 
-# `points` below: one patient's (point, check-in) pairs in date order; the point has `day`
-# and the scores, the check-in its `id`, `created_at` and `updated_at` (one row may be both).
+# `points` below: one patient's (point, stamp) pairs in date order; the point has `day` and
+# the scores, the stamp where its check-in stood at the band's cutoff (see `Stamp`).
 Points = Sequence[tuple[Any, Any]]
 Scores = tuple[int, ...]  # in SYMPTOMS order
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """Where a check-in stood at a band's cutoff: `unchanged` if last changed before it (the
+    band holds its current values); `edited_id` its id if created before and changed since
+    (the band holds its values then). Neither: created since, in no such band.
+
+    A long history (the timeline's) has these computed by SQL as columns of the same names
+    (`stamp_columns`), sparing a UUID and two timestamps decoded per row."""
+
+    unchanged: bool
+    edited_id: uuid.UUID | None
+
+    @classmethod
+    def of(cls, checkin: Any, cutoff: datetime) -> Stamp:
+        """From a row with `id`, `created_at` and `updated_at`."""
+        edited = checkin.created_at < cutoff <= checkin.updated_at
+        return cls(checkin.updated_at < cutoff, checkin.id if edited else None)
+
+
+def stamp_columns(cutoff: Any) -> list[ColumnElement[Any]]:
+    """`Stamp`'s two fields as columns of a query on `Checkin`, for the cutoff `cutoff`."""
+    edited = and_(Checkin.created_at < cutoff, Checkin.updated_at >= cutoff)
+    return [
+        (Checkin.updated_at < cutoff).label("unchanged"),
+        case((edited, Checkin.id), else_=null()).label("edited_id"),
+    ]
+
+
+def stamped(rows: Sequence[Any], cutoff: datetime) -> list[tuple[Any, Stamp]]:
+    """(row, its `Stamp`) for rows with `id`, `created_at` and `updated_at`."""
+    return [(row, Stamp.of(row, cutoff)) for row in rows]
 
 
 def _in_band(point: Any) -> bool:
@@ -248,7 +282,7 @@ async def earlier_scores(
     write keeps one with `received_at` = its `updated_at`. One indexed query, and only when
     such a check-in exists (a new day needs none: it is in no band cut off before it).
     """
-    edited = [c.id for p, c in points if _in_band(p) and c.created_at < cutoff <= c.updated_at]
+    edited = [stamp.edited_id for p, stamp in points if _in_band(p) and stamp.edited_id]
     if not edited:
         return {}
     revisions = await conn.execute(
@@ -264,25 +298,23 @@ async def earlier_scores(
     return {r.checkin_id: tuple(int(r.payload[s]) for s in SYMPTOMS) for r in revisions}
 
 
-def own_contributions(
-    points: Points, cutoff: datetime, earlier: Mapping[uuid.UUID, Scores]
-) -> dict[Cell, int]:
-    """A patient's own value per cell in the band cut off at `cutoff`.
+def own_contributions(points: Points, earlier: Mapping[uuid.UUID, Scores]) -> dict[Cell, int]:
+    """A patient's own value per cell in the band their points are stamped for.
 
     The band's rule exactly: their check-ins as they were at the cutoff (changed before it,
     the same strict `<`; or edited since, valued from `earlier_scores`), and of those the
     newest at a day (their latest course's). A check-in created since is in no such band.
     """
     own: dict[Cell, int] = {}
-    for point, checkin in points:
+    for point, stamp in points:
         if not _in_band(point):
             continue
-        if checkin.updated_at < cutoff:
+        if stamp.unchanged:
             scores: Scores | None = tuple(getattr(point, symptom) for symptom in SYMPTOMS)
         else:
             # Created since: in no such band. Edited since without a revision from before
             # (a bulk-loaded row): not known, so not left out.
-            scores = earlier.get(checkin.id)
+            scores = earlier.get(stamp.edited_id) if stamp.edited_id else None
         if scores is not None:
             for symptom, value in zip(SYMPTOMS, scores, strict=True):
                 own[(point.day, symptom)] = value  # the newest wins
@@ -400,9 +432,9 @@ async def expected_band(
     # Every dated check-in, not only `latest`: the newest at the cutoff may be older.
     dated = _dated(_checkins(Checkin.patient_id == patient_id)).subquery("dated")
     rows = await conn.execute(select(dated).order_by(dated.c.local_date))
-    points = [(row, row) for row in rows]
+    points = stamped(rows.all(), clinic.cutoff)
     earlier = await earlier_scores(conn, points, clinic.cutoff)
-    return band_for(clinic, own_contributions(points, clinic.cutoff, earlier))
+    return band_for(clinic, own_contributions(points, earlier))
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,9 +499,9 @@ async def slower_than_usual(
         params["patient_ids"] = list(patient_ids)
     statements = _slower_statements(patient_ids is not None)
     rows = await conn.execute(statements.recent, params)
-    by_patient: dict[uuid.UUID, list[tuple[Any, Any]]] = {}
+    by_patient: dict[uuid.UUID, list[Any]] = {}
     for row in rows:
-        by_patient.setdefault(row.patient_id, []).append((row, row))
+        by_patient.setdefault(row.patient_id, []).append(row)
     if not by_patient:
         return set()
     changed = await conn.scalar(statements.sessions_changed, params)
@@ -478,12 +510,13 @@ async def slower_than_usual(
         if cache is not None
         else await clinic_band(conn, clinic_id, now)
     )
-    all_points = [point for points in by_patient.values() for point in points]
+    stamps = {patient: stamped(last, clinic.cutoff) for patient, last in by_patient.items()}
+    all_points = [point for points in stamps.values() for point in points]
     earlier = await earlier_scores(conn, all_points, clinic.cutoff)
     return {
         patient
-        for patient, points in by_patient.items()
-        if _is_slower(clinic, points, own_contributions(points, clinic.cutoff, earlier))
+        for patient, points in stamps.items()
+        if _is_slower(clinic, points, own_contributions(points, earlier))
     }
 
 

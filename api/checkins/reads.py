@@ -16,7 +16,14 @@ from typing import Any
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.sql.expression import ColumnElement
 
-from api.checkins.band import band_cache, band_for, earlier_scores, own_contributions
+from api.checkins.band import (
+    ClinicBand,
+    band_cache,
+    band_for,
+    earlier_scores,
+    own_contributions,
+    stamp_columns,
+)
 from api.checkins.models import Checkin
 from api.checkins.schemas import (
     BandPoint,
@@ -56,10 +63,8 @@ _points_query = (
         Checkin.discolouration,
         Checkin.hardening,
         Checkin.itching,
-        # What the patient contributed to a band (see `own_contributions`).
-        Checkin.id,
-        Checkin.created_at,
-        Checkin.updated_at,
+        # What the patient contributed to the band (see `own_contributions`).
+        *stamp_columns(bindparam("cutoff")),
     )
     .where(Checkin.patient_id == bindparam("patient_id"))
     .order_by(Checkin.local_date)
@@ -75,7 +80,13 @@ async def symptom_timeline(
         TimelineSession(id=s.id, performed_on=s.performed_on, review_on=s.review_on, areas=s.areas)
         for s in session_rows
     ]
-    rows = (await conn.execute(_points_query, params)).all()
+    # The band first: the points are stamped against its cutoff.
+    clinic: ClinicBand | None = None
+    if session_rows:  # no session, no chart (and no day to place a band on)
+        changed = max(s.updated_at for s in session_rows)  # the points' days as of then
+        clinic = await band_cache.get(conn, session_rows[0].clinic_id, now, after=changed)
+    cutoff = clinic.cutoff if clinic else now
+    rows = (await conn.execute(_points_query, {**params, "cutoff": cutoff})).all()
     points: list[TimelinePoint] = []
     # Points come sorted by date, so the session each follows only ever moves forward.
     index, follows = -1, None
@@ -99,14 +110,11 @@ async def symptom_timeline(
                 day,
             )
         )
-    # No session, no chart (and no day to place a band on).
     band: list[BandPoint] = []
-    if session_rows:
-        changed = max(s.updated_at for s in session_rows)  # the points' days as of then
-        clinic = await band_cache.get(conn, session_rows[0].clinic_id, now, after=changed)
-        mine = list(zip(points, rows, strict=True))
+    if clinic:
+        mine = list(zip(points, rows, strict=True))  # each row has the `Stamp` fields
         earlier = await earlier_scores(conn, mine, clinic.cutoff)
-        band = band_for(clinic, own_contributions(mine, clinic.cutoff, earlier))
+        band = band_for(clinic, own_contributions(mine, earlier))
     return SymptomTimeline(sessions=sessions, points=points, band=band)
 
 

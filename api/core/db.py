@@ -35,6 +35,7 @@ from sqlalchemy.sql import Executable
 
 from api.core import sqlite
 from api.core.changes import settle
+from api.core.group_commit import GroupCommit
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -106,6 +107,7 @@ class Database:
         self._sync_write_engine: Engine | None = None
         self._sync_writes: sessionmaker[Session] | None = None
         self._off_loop = False
+        self._together: GroupCommit[Transaction] = GroupCommit(self.write)
         if self.is_sqlite:
             url = engine.url.render_as_string(hide_password=False)
             # Reads: each statement is its own snapshot, no BEGIN/ROLLBACK round trips.
@@ -164,6 +166,11 @@ class Database:
             async with self._sessions() as tx, tx.begin():
                 yield tx
                 await settle(tx)
+
+    async def write_together(self, work: Callable[[Transaction], None]) -> None:
+        """`work(tx)`, which only adds rows, in a write transaction shared with the other
+        callers of the moment (`api.core.group_commit`); returns once that has committed."""
+        await self._together.add(work)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[DbConnection]:

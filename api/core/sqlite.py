@@ -61,12 +61,16 @@ def sync_engine(database_url: str, *, busy_timeout_ms: int, begin: str) -> Engin
     """A pysqlite engine on the same file as the aiosqlite URL.
 
     With `begin="AUTOCOMMIT"` no transaction is ever opened, so connections go back to the
-    pool without the usual ROLLBACK.
+    pool without the usual ROLLBACK. Past `pool_size`, extra connections are opened as
+    needed and closed when given back.
     """
     engine = create_engine(
         database_url.replace("sqlite+aiosqlite:", "sqlite+pysqlite:", 1),
-        pool_size=4,
-        max_overflow=4,
+        pool_size=8,
+        # Never a limit: a checkout happens on the event loop, so waiting for a connection
+        # would stall the loop, and with it the requests that would give theirs back (say,
+        # readers waiting for a clinic band another one is computing off the loop).
+        max_overflow=-1,
         pool_reset_on_return=None if begin == "AUTOCOMMIT" else "rollback",
         connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
         execution_options={BEGIN_OPTION: begin},

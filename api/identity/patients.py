@@ -11,7 +11,7 @@ import msgspec
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
-from api.audit.service import record
+from api.audit.service import record, record_read
 from api.core.changes import patient_changed
 from api.core.db import Database, DbConnection, Transaction
 from api.core.errors import ConflictError
@@ -231,17 +231,23 @@ async def read_as_practitioner(
     now: datetime,
     reader: Callable[[DbConnection, uuid.UUID], Awaitable[T]],
 ) -> T:
-    """Run `reader` on one of the clinic's patients, audited in the same transaction."""
-    async with db.write() as tx:
-        patient, _ = await load_patient_in_clinic(tx, actor, patient_id)
-        record(tx, actor_id=actor.user_id, action=action, at=now, patient_id=patient.id)
-        return await reader(await tx.connection(), patient.id)
+    """Run `reader` on one of the clinic's patients (else 404); the read is audited before
+    the answer is returned."""
+    async with db.read() as conn:
+        await _in_clinic(conn, actor, patient_id)
+        answer = await reader(conn, patient_id)
+    await record_read(db, actor_id=actor.user_id, action=action, at=now, patient_id=patient_id)
+    return answer
 
 
 async def check_in_clinic(db: Database, actor: Principal, patient_id: uuid.UUID) -> uuid.UUID:
     """The id, once it is one of the actor's clinic's patients (else 404): checked before
     work too costly to do for someone else's patient, such as re-encoding an upload."""
     async with db.read() as conn:
-        query = select(Patient.id).where(Patient.id == patient_id)
-        await one_in_clinic(conn, query, Patient.clinic_id, actor)
+        await _in_clinic(conn, actor, patient_id)
     return patient_id
+
+
+async def _in_clinic(conn: DbConnection, actor: Principal, patient_id: uuid.UUID) -> None:
+    query = select(Patient.id).where(Patient.id == patient_id)
+    await one_in_clinic(conn, query, Patient.clinic_id, actor)

@@ -18,23 +18,34 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 from sqlalchemy import Select, func, select
 
-from api.audit.service import record
+from api.audit.service import record_read
 from api.core.db import Database, DbConnection
 from api.core.errors import FieldError, NotFoundError
 from api.core.principal import Principal
 from api.triage.models import PatientTriage
 from api.triage.readmodel import refresh_now, stale
-from api.triage.schemas import Filter, ListCounts, PatientPage, PatientSummary
+from api.triage.schemas import Filter, ListCounts, PatientSummary
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 _decode = msgspec.json.Decoder(PatientSummary).decode
+_encode = msgspec.json.Encoder().encode
+T = TypeVar("T")
+
+
+class _RawPage(msgspec.Struct):
+    """`PatientPage` as sent: the stored summaries' JSON put in as it is."""
+
+    items: list[msgspec.Raw]
+    next_cursor: str | None
+    counts: ListCounts | None
 
 
 def encode_cursor(key: str) -> str:
@@ -88,13 +99,19 @@ async def _counts(conn: DbConnection, clinic_id: uuid.UUID) -> ListCounts:
     return ListCounts(all=row[0], attention=row[1], review_due=row[2])
 
 
-async def _repair(db: Database, clinic_id: uuid.UUID, now: datetime) -> None:
-    """Recompute the clinic's rows the calendar has overtaken (normally none: the roll ran)."""
+async def _read_fresh(
+    db: Database,
+    clinic_id: uuid.UUID,
+    now: datetime,
+    reader: Callable[[DbConnection], Awaitable[T]],
+) -> T:
+    """`reader(conn)` once none of the clinic's rows is stale, recomputing those the calendar
+    has overtaken first (normally none: the roll ran); the check shares the reader's read."""
     while True:
         async with db.read() as conn:
             due = await stale(conn, now, clinic_id)
-        if not due:
-            return
+            if not due:
+                return await reader(conn)
         await refresh_now(db, due, now)
 
 
@@ -107,36 +124,50 @@ async def list_page(
     q: str | None = None,
     limit: int = DEFAULT_LIMIT,
     cursor: str | None = None,
-) -> PatientPage:
-    """A page of the clinic's patients, those who need attention first; audited."""
+) -> bytes:
+    """A page of the clinic's patients, those who need attention first, as the JSON of a
+    `PatientPage`; audited.
+
+    The summaries are stored as the JSON the API sends, so the page is put together from
+    them as they are rather than decoded and encoded again.
+    """
     after = decode_cursor(cursor) if cursor is not None else None
     q = (q or "").strip() or None
-    await _repair(db, actor.clinic_id, now)
-    async with db.read() as conn:
+
+    async def page(conn: DbConnection) -> tuple[Sequence[Any], ListCounts | None]:
         rows = (await conn.execute(_page_query(actor.clinic_id, show, q, limit, after))).all()
-        counts = await _counts(conn, actor.clinic_id) if after is None else None
+        return rows, await _counts(conn, actor.clinic_id) if after is None else None
+
+    rows, counts = await _read_fresh(db, actor.clinic_id, now, page)
     more = len(rows) > limit
     rows = rows[:limit]
-    items = [_decode(row.summary) for row in rows]
-    async with db.write() as tx:
-        detail = {"count": len(items), "filter": show, "first_page": after is None}
-        record(tx, actor_id=actor.user_id, action="patient.list", at=now, detail=detail)
-    next_cursor = encode_cursor(rows[-1].attention_key) if more else None
-    return PatientPage(items=items, next_cursor=next_cursor, counts=counts)
+    detail = {"count": len(rows), "filter": show, "first_page": after is None}
+    await record_read(db, actor_id=actor.user_id, action="patient.list", at=now, detail=detail)
+    return _encode(
+        _RawPage(
+            items=[msgspec.Raw(row.summary) for row in rows],
+            next_cursor=encode_cursor(rows[-1].attention_key) if more else None,
+            counts=counts,
+        )
+    )
 
 
 async def patient_summary(
     db: Database, actor: Principal, patient_id: uuid.UUID, now: datetime
 ) -> PatientSummary:
     """One patient's row of the list (the patient page's header); 404 outside the clinic."""
-    await _repair(db, actor.clinic_id, now)
     query = select(PatientTriage.summary).where(
         PatientTriage.patient_id == patient_id, PatientTriage.clinic_id == actor.clinic_id
     )
-    async with db.read() as conn:
-        found = await conn.scalar(query)
+
+    async def one(conn: DbConnection) -> bytes | None:
+        found: bytes | None = await conn.scalar(query)
+        return found
+
+    found = await _read_fresh(db, actor.clinic_id, now, one)
     if found is None:
         raise NotFoundError()
-    async with db.write() as tx:
-        record(tx, actor_id=actor.user_id, action="patient.summary", at=now, patient_id=patient_id)
+    await record_read(
+        db, actor_id=actor.user_id, action="patient.summary", at=now, patient_id=patient_id
+    )
     return _decode(found)

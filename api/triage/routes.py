@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, MediaType, Response, get, patch, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.core.deps import DB, Actor, AppSettings, Now, parse_id
@@ -33,7 +34,7 @@ class PatientsController(Controller):
     tags = ["patients"]
     guards = [practitioner_only]
 
-    @get("/")
+    @get("/", responses={200: ResponseSpec(PatientPage, description="A page of the list")})
     async def list(
         self,
         db: DB,
@@ -43,9 +44,11 @@ class PatientsController(Controller):
         q: QueryText = None,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
         cursor: QueryText = None,
-    ) -> PatientPage:
-        """A page of the clinic's patients, those who need attention first."""
-        return await list_page(db, actor, now, show=show, q=q, limit=limit, cursor=cursor)
+    ) -> Response[bytes]:
+        """A page of the clinic's patients, those who need attention first (a `PatientPage`,
+        sent as the service put it together)."""
+        page = await list_page(db, actor, now, show=show, q=q, limit=limit, cursor=cursor)
+        return Response(page, media_type=MediaType.JSON)
 
     @get("/{patient_id:str}/summary")
     async def summary(
