@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, select
 
-from api.audit.service import record
+from api.audit.service import record, record_read
 from api.core.clock import local_today
 from api.core.db import Database, DbConnection, Transaction
 from api.core.errors import AppError, FieldError, NotFoundError
@@ -244,22 +244,21 @@ async def read_image(
         .join(Patient, Patient.id == Photo.patient_id)
         .where(PhotoImage.photo_id == photo_id, PhotoImage.size == size)
     )
-    if not actor.is_practitioner:
-        async with db.read() as conn:
-            row = (await conn.execute(query.where(Photo.patient_id == actor.patient_id))).first()
+    if actor.is_practitioner:
+        query = query.where(Patient.clinic_id == actor.clinic_id)
     else:
-        async with db.write() as tx:
-            query = query.where(Patient.clinic_id == actor.clinic_id)
-            row = (await tx.execute(query)).first()
-            if row is not None:
-                record(
-                    tx,
-                    actor_id=actor.user_id,
-                    action="photo.view",
-                    at=now,
-                    patient_id=row.patient_id,
-                    detail={"photo_id": str(photo_id), "size": size},
-                )
+        query = query.where(Photo.patient_id == actor.patient_id)
+    async with db.read() as conn:
+        row = (await conn.execute(query)).first()
     if row is None:
         raise NotFoundError()
+    if actor.is_practitioner:  # a screen of thumbnails: each is audited, committed together
+        await record_read(
+            db,
+            actor_id=actor.user_id,
+            action="photo.view",
+            at=now,
+            patient_id=row.patient_id,
+            detail={"photo_id": str(photo_id), "size": size},
+        )
     return vault.open(photo_id, size, row.sealed)
