@@ -29,6 +29,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from api.core.db import Database
+from api.core.settings import DEFAULT_MAX_CONCURRENCY
 from bench import profile as profiling
 from bench.report import Measured, report_runs, report_scaling
 from bench.seed import PASSWORD, BenchAccounts, seed_bench
@@ -236,11 +237,25 @@ def _drained(base: str, cookie: str, timeout: float = 60) -> None:
     """Returns once the server has finished what the last run left in it.
 
     wrk stops with requests still inside the server (their clients gone); measured next,
-    they would hold its places and the next run would start with refusals. Asks a counted
-    route until it is answered rather than refused."""
-    deadline = time.monotonic() + timeout
-    with httpx.Client(base_url=base, headers={"Cookie": cookie}, timeout=timeout) as client:
-        while time.monotonic() < deadline:
-            if client.get("/api/auth/me").status_code != 503:
-                return
-    raise click.ClickException("the server was still busy a minute after a run")
+    they would hold its places and the next run would start with refusals (on PostgreSQL,
+    check-ins queued on a patient's row lock take a while to finish). Asks a counted route
+    as many times at once as a process has places, until not one is refused: then no
+    place is still held."""
+
+    async def all_answered(client: httpx.AsyncClient) -> bool:
+        asks = [client.get("/api/auth/me") for _ in range(DEFAULT_MAX_CONCURRENCY)]
+        return all(answer.status_code != 503 for answer in await asyncio.gather(*asks))
+
+    async def wait() -> bool:
+        deadline = time.monotonic() + timeout
+        limits = httpx.Limits(max_connections=DEFAULT_MAX_CONCURRENCY)
+        async with httpx.AsyncClient(
+            base_url=base, headers={"Cookie": cookie}, timeout=timeout, limits=limits
+        ) as client:
+            while time.monotonic() < deadline:
+                if await all_answered(client):
+                    return True
+        return False
+
+    if not asyncio.run(wait()):
+        raise click.ClickException("the server was still busy a minute after a run")

@@ -396,6 +396,21 @@ class World:
             await http.aclose()
 
 
+@asynccontextmanager
+async def fresh_world(template_url: str, directory: Path) -> AsyncIterator[World]:
+    """A `World` on a fresh database of its own, its clock at `START`: for a hypothesis
+    example, which cannot use the function-scoped fixtures (one database per example)."""
+    async with fresh_database(template_url, directory) as url:
+        db, clock = Database.from_url(url), FrozenClock(START)
+        app = create_app(settings=settings_for(url, directory / "data"), clock=clock, db=db)
+        built = World(app, db, clock)
+        try:
+            yield built
+        finally:
+            await built.close()
+            await db.dispose()
+
+
 @pytest.fixture
 async def world(app: Litestar, db: Database, clock: FrozenClock) -> AsyncIterator[World]:
     built = World(app, db, clock)

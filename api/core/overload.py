@@ -72,13 +72,14 @@ class OverloadGuard:
                 counted = False
                 self.in_flight.leave()
 
-        async def send_then_leave(message: Message) -> None:
-            # The place is free once the answer's last byte is handed over: a client on a
-            # kept-alive connection sends its next request at once, and finding its own
-            # previous request still counted it would be refused for nothing.
-            await send(message)
+        async def leave_then_send(message: Message) -> None:
+            # The place is free once the answer is complete, just before its last bytes are
+            # handed over: a client on a kept-alive connection sends its next request as
+            # soon as it has them, and while the server waits for the socket to drain (a
+            # big answer) that request would find this one still counted and be refused.
             if message["type"] == "http.response.body" and not message.get("more_body", False):
                 leave()
+            await send(message)
 
         try:
             # Let every request that arrived with this one reach the count before any of
@@ -86,7 +87,7 @@ class OverloadGuard:
             # finish before the next one is counted, and the queue would build up unseen in
             # the loop's ready list, where nothing refuses it.
             await asyncio.sleep(0)
-            await self.app(scope, receive, send_then_leave)
+            await self.app(scope, receive, leave_then_send)
         finally:
             leave()
 

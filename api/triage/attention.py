@@ -33,13 +33,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from api.checkins.models import GRADED_SYMPTOMS
 from api.core.vocabulary import GRADES, SYMPTOMS, WARNING_SIGNS, sign_name
-from api.triage.schemas import AlertBrief, LatestScores
-
-# `Attention`, `Status` and `Tone` are part of the list row the API answers: the wire
-# schema's types, re-exported here with the rules that fill them in.
-from api.triage.schemas import Attention as Attention
-from api.triage.schemas import Status as Status
-from api.triage.schemas import Tone as Tone
+from api.triage.schemas import AlertBrief, Attention, LatestScores, Status, Tone
 
 MISSED_ADHERENCE = 0.6
 MISSED_GAP_DAYS = 2

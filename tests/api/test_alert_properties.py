@@ -26,12 +26,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from api.alerts.models import Alert, AlertReport
-from api.app import create_app
 from api.checkins.schemas import WarningSign
-from api.core.clock import FrozenClock
-from api.core.db import Database
 from api.notifications.models import Notification
-from tests.conftest import START, World, checkin_body, fresh_database, settings_for
+from tests.conftest import START, World, checkin_body, fresh_world
 
 SIGNS = get_args(WarningSign)
 SESSION = START.date() - timedelta(days=10)
@@ -123,21 +120,14 @@ async def _check(run: Run, doctor_id: uuid.UUID) -> None:
 
 
 async def _example(template_url: str, directory: Path, ops: list[tuple[Any, ...]]) -> None:
-    async with fresh_database(template_url, directory) as url:
-        db, clock = Database.from_url(url), FrozenClock(START)
-        app = create_app(settings=settings_for(url, directory / "data"), clock=clock, db=db)
-        world = World(app, db, clock)
-        try:
-            doctor = await world.practitioner()
-            _, client = await world.patient(doctor, sessions=(SESSION,), signed_up_on=SESSION)
-            me = (await doctor.get("/api/auth/me")).json()
-            run = Run(world)
-            for operation in ops:
-                await _apply(run, doctor, client, operation)
-            await _check(run, uuid.UUID(me["id"]))
-        finally:
-            await world.close()
-            await db.dispose()
+    async with fresh_world(template_url, directory) as world:
+        doctor = await world.practitioner()
+        _, client = await world.patient(doctor, sessions=(SESSION,), signed_up_on=SESSION)
+        me = (await doctor.get("/api/auth/me")).json()
+        run = Run(world)
+        for operation in ops:
+            await _apply(run, doctor, client, operation)
+        await _check(run, uuid.UUID(me["id"]))
 
 
 @settings(

@@ -179,6 +179,31 @@ async def test_a_burst_is_bounded_even_when_no_request_ever_waits() -> None:
     assert (in_flight.count, in_flight.refused) == (0, 2)
 
 
+async def test_the_place_is_free_before_the_last_bytes_go_out() -> None:
+    """A kept-alive client sends its next request as soon as it has the answer; while the
+    server still waits to hand the last bytes to the socket, that request must find the
+    place free (a limit of one, and one client, is never refused)."""
+    in_flight = InFlight(1)
+    count_at_last_bytes: list[int] = []
+
+    async def answers(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{", "more_body": True})
+        await send({"type": "http.response.body", "body": b"}"})
+
+    async def socket(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            count_at_last_bytes.append(in_flight.count)
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    scope = {"type": "http", "path": "/api/me/today", "method": "GET", "headers": []}
+    await OverloadGuard(answers, in_flight)(scope, receive, socket)  # type: ignore[arg-type]
+    assert count_at_last_bytes == [1, 0]
+    assert (in_flight.count, in_flight.refused) == (0, 0)
+
+
 def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
     return {
         "AFTERLINE_DATA_DIR": str(tmp_path / "data"),

@@ -18,8 +18,6 @@ from hypothesis import strategies as st
 
 from api.triage.attention import (
     NAME_KEY_CHARS,
-    Attention,
-    Status,
     alert_words,
     assess,
     attention_key,
@@ -29,7 +27,7 @@ from api.triage.attention import (
     plural,
     review_words,
 )
-from api.triage.schemas import AlertBrief, LatestScores
+from api.triage.schemas import AlertBrief, Attention, LatestScores, Status
 
 TODAY = date(2025, 3, 20)
 CALM: dict[str, int] = {

@@ -33,22 +33,18 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from api.alerts.missed import raise_missed_checkin_alerts
-from api.app import create_app
-from api.core.clock import FrozenClock, local_today
-from api.core.db import Database
+from api.core.clock import local_today
 from api.identity.models import Patient
 from api.triage.models import PatientTriage
 from api.triage.readmodel import roll_forward, row_of
 from api.triage.schemas import PatientSummary
 from api.triage.summary import summaries
 from tests.conftest import (
-    START,
     ApiClient,
     World,
     checkin_body,
-    fresh_database,
+    fresh_world,
     session_body,
-    settings_for,
 )
 
 ZONES = ("Europe/London", "America/New_York", "Pacific/Auckland")
@@ -204,29 +200,22 @@ async def _check_list(world: World, cast: Cast) -> None:
 
 
 async def _example(template_url: str, directory: Path, ops: list[tuple[Any, ...]]) -> None:
-    async with fresh_database(template_url, directory) as url:
-        db, clock = Database.from_url(url), FrozenClock(START)
-        app = create_app(settings=settings_for(url, directory / "data"), clock=clock, db=db)
-        world = World(app, db, clock)
-        try:
-            doctor = await world.practitioner(DOCTOR)
-            patients = []
-            for n, zone in enumerate(ZONES):
-                patients.append(await world.patient(doctor, email=_email(n), timezone=zone))
-            async with db.read() as conn:
-                clinic_id = await conn.scalar(select(Patient.clinic_id).limit(1))
-            cast = Cast(doctor, patients, {}, clinic_id)
-            await _check_table(world, cast)
-            for operation in ops:
-                overtaken = await _apply(world, cast, operation)
-                if not overtaken:
-                    await _check_table(world, cast)
-                await _check_list(world, cast)
-                # Read, the list repaired whatever the calendar had overtaken.
+    async with fresh_world(template_url, directory) as world:
+        doctor = await world.practitioner(DOCTOR)
+        patients = []
+        for n, zone in enumerate(ZONES):
+            patients.append(await world.patient(doctor, email=_email(n), timezone=zone))
+        async with world.db.read() as conn:
+            clinic_id = await conn.scalar(select(Patient.clinic_id).limit(1))
+        cast = Cast(doctor, patients, {}, clinic_id)
+        await _check_table(world, cast)
+        for operation in ops:
+            overtaken = await _apply(world, cast, operation)
+            if not overtaken:
                 await _check_table(world, cast)
-        finally:
-            await world.close()
-            await db.dispose()
+            await _check_list(world, cast)
+            # Read, the list repaired whatever the calendar had overtaken.
+            await _check_table(world, cast)
 
 
 @settings(

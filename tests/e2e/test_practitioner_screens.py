@@ -285,14 +285,14 @@ def test_the_lists_filters_and_search(wide: Page, server: Server) -> None:
     assert_accessible(wide, "the patient list filtered to reviews due")
 
     wide.get_by_role("radio", name=re.compile("^All")).check()
-    search = wide.get_by_label("Search by name")
+    search = wide.get_by_label("Search by name or email")
     search.fill("grace")
     expect(name_links(wide)).to_have_text(["Grace Liu"])
     # The server matches the email address too.
     search.fill("farid@demo")
     expect(name_links(wide)).to_have_text(["Farid Haddad"])
     search.fill("nobody like this")
-    expect(wide.get_by_text("No patient matches that name.")).to_be_visible()
+    expect(wide.get_by_text("No patient matches that search.")).to_be_visible()
     expect(wide.locator("#patient-table")).to_be_hidden()
     search.fill("")
     expect(name_links(wide)).to_have_text(everyone)
@@ -396,7 +396,7 @@ def test_a_long_list_comes_a_page_at_a_time_and_searches_on_the_server(
 
     # The search asks the server: it finds patients the first page did not bring.
     expect(wide.get_by_role("link", name="Paging Patient 55")).to_have_count(0)
-    search = wide.get_by_label("Search by name")
+    search = wide.get_by_label("Search by name or email")
     search.fill("paging patient 5")
     expect(name_links(wide)).to_have_count(6)
     found = sorted(name_links(wide).all_inner_texts())

@@ -54,7 +54,7 @@ describe("listStatus", () => {
 
 describe("emptyWords", () => {
   it("says why the list is empty: the search first, then the filter", () => {
-    expect(emptyWords({ filter: "attention", q: "zed" })).toBe("No patient matches that name.");
+    expect(emptyWords({ filter: "attention", q: "zed" })).toBe("No patient matches that search.");
     expect(emptyWords({ filter: "review_due", q: "" })).toBe("No reviews are due.");
     expect(emptyWords({ filter: "attention", q: "" })).toBe("Nobody needs attention right now.");
     expect(emptyWords({ filter: "all", q: "" })).toMatch(/^No patients yet\. Add your first patient/);

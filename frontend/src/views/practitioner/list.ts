@@ -67,7 +67,7 @@ export function listStatus(query: ListQuery, shown: number, more: boolean, count
 
 /** What an empty list says instead. */
 export function emptyWords(query: ListQuery): string {
-  if (query.q !== "") return "No patient matches that name.";
+  if (query.q !== "") return "No patient matches that search.";
   if (query.filter === "review_due") return "No reviews are due.";
   if (query.filter === "attention") return "Nobody needs attention right now.";
   return NO_PATIENTS;
@@ -214,7 +214,7 @@ export async function patientsView(): Promise<HTMLElement> {
       "div",
       { class: "list-tools" },
       filters,
-      h("div", { class: "field search" }, h("label", { for: search.id }, "Search by name"), search),
+      h("div", { class: "field search" }, h("label", { for: search.id }, "Search by name or email"), search),
       actions,
     ),
     status,
