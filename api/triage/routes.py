@@ -28,13 +28,22 @@ from api.identity.schemas import (
 from api.triage.listing import DEFAULT_LIMIT, MAX_LIMIT, list_page, patient_summary
 from api.triage.schemas import Filter, PatientPage, PatientSummary
 
+# The list's handler sends the page's JSON as the service put it together (stored summaries
+# as they are); this says what that JSON is. No examples: generated ones are structs that
+# the OpenAPI file's JSON encoder cannot write.
+_PAGE = ResponseSpec(
+    PatientPage,
+    generate_examples=False,
+    description="A page of the list, those who need attention first",
+)
+
 
 class PatientsController(Controller):
     path = "/api/patients"
     tags = ["patients"]
     guards = [practitioner_only]
 
-    @get("/", responses={200: ResponseSpec(PatientPage, description="A page of the list")})
+    @get("/", responses={200: _PAGE})
     async def list(
         self,
         db: DB,

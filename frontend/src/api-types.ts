@@ -3238,7 +3238,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Request fulfilled, document follows */
+            /** @description A page of the list, those who need attention first */
             200: {
                 headers: {
                     [name: string]: unknown;
