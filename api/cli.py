@@ -226,6 +226,46 @@ def worker() -> None:
 
 
 @main.group()
+def audit() -> None:
+    """The audit trail: check that nothing in it was changed."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Walk every clinic's hash chain and report the first broken link of each (exit 1)."""
+    from sqlalchemy import select
+
+    from api.audit.chain import SYSTEM, verify_all
+    from api.core.db import Database
+    from api.identity.models import Clinic
+
+    async def run() -> tuple[list[str], bool]:
+        db = Database.from_url(load_settings().database_url)
+        try:
+            async with db.read() as conn:
+                rows = await conn.execute(select(Clinic.id, Clinic.name))
+                names = {row.id: row.name for row in rows}
+                results = await verify_all(conn)
+        finally:
+            await db.dispose()
+        lines = []
+        for clinic_id, count, broken in results:
+            name = "no clinic" if clinic_id == SYSTEM else names.get(clinic_id, str(clinic_id))
+            if broken is None:
+                lines.append(f"{name}: intact, {count} event(s)")
+            else:
+                at = f" (id {broken.event_id})" if broken.event_id else ""
+                lines.append(f"{name}: BROKEN at event {broken.seq}{at}: {broken.problem}")
+        return lines, all(broken is None for _, _, broken in results)
+
+    lines, intact = asyncio.run(run())
+    for line in lines:
+        click.echo(line)
+    if not intact:
+        sys.exit(1)
+
+
+@main.group()
 def jobs() -> None:
     """Run the tick jobs by hand."""
 

@@ -37,6 +37,10 @@ def commits(db: Database) -> Iterator[list[None]]:
     event.remove(engine, "commit", _count)
 
 
+async def _read(db: Database, action: str) -> None:
+    await record_read(db, actor_id=None, clinic_id=None, action=action, at=AT)
+
+
 async def _audited(db: Database, action: str) -> int:
     async with db.read() as conn:
         found = await conn.scalar(
@@ -46,33 +50,31 @@ async def _audited(db: Database, action: str) -> int:
 
 
 async def test_reads_arriving_together_share_one_commit(db: Database, commits: list[None]) -> None:
-    await asyncio.gather(
-        *(record_read(db, actor_id=None, action="test.read", at=AT) for _ in range(40))
-    )
+    await asyncio.gather(*(_read(db, "test.read") for _ in range(40)))
     assert await _audited(db, "test.read") == 40
     assert len(commits) == 1
 
 
 async def test_a_failing_batch_fails_every_caller_in_it_and_writes_nothing(db: Database) -> None:
     def broken(tx: Transaction) -> None:
-        record(tx, actor_id=None, action="test.read", at=AT)
+        record(tx, actor_id=None, clinic_id=None, action="test.read", at=AT)
         raise ValueError("no")
 
-    calls = [record_read(db, actor_id=None, action="test.read", at=AT) for _ in range(3)]
+    calls = [_read(db, "test.read") for _ in range(3)]
     outcomes = await asyncio.gather(db.write_together(broken), *calls, return_exceptions=True)
     assert [type(outcome) for outcome in outcomes] == [ValueError] * 4
     assert await _audited(db, "test.read") == 0
     # The next batch is a new transaction.
-    await record_read(db, actor_id=None, action="test.read", at=AT)
+    await _read(db, "test.read")
     assert await _audited(db, "test.read") == 1
 
 
 async def test_a_caller_that_goes_away_still_has_its_read_audited(db: Database) -> None:
-    gone = asyncio.ensure_future(record_read(db, actor_id=None, action="test.gone", at=AT))
+    gone = asyncio.ensure_future(_read(db, "test.gone"))
 
     def leave_then_record(tx: Transaction) -> None:
         gone.cancel()  # its read is in this batch: the client hung up while it committed
-        record(tx, actor_id=None, action="test.stays", at=AT)
+        record(tx, actor_id=None, clinic_id=None, action="test.stays", at=AT)
 
     await db.write_together(leave_then_record)
     with pytest.raises(asyncio.CancelledError):

@@ -121,6 +121,7 @@ async def list_alerts(
         record(
             tx,
             actor_id=actor.user_id,
+            clinic_id=actor.clinic_id,
             action="alert.list",
             at=now,
             detail={"status": status, "count": len(rows)},
@@ -173,6 +174,7 @@ async def acknowledge_alert(
             record(
                 tx,
                 actor_id=actor.user_id,
+                clinic_id=actor.clinic_id,
                 action="alert.acknowledge",
                 at=now,
                 patient_id=alert.patient_id,
@@ -227,6 +229,7 @@ async def undo_acknowledgement(
         record(
             tx,
             actor_id=actor.user_id,
+            clinic_id=actor.clinic_id,
             action="alert.unacknowledge",
             at=now,
             patient_id=alert.patient_id,

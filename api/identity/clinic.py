@@ -64,6 +64,7 @@ async def update_clinic(
         record(
             tx,
             actor_id=actor.user_id,
+            clinic_id=actor.clinic_id,
             action="clinic.update",
             at=now,
             detail={

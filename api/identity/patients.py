@@ -120,6 +120,7 @@ async def create_patient(
             record(
                 tx,
                 actor_id=actor.user_id,
+                clinic_id=actor.clinic_id,
                 action="patient.create",
                 at=now,
                 patient_id=patient.id,
@@ -167,7 +168,14 @@ async def reissue_invite(
         patient, _ = await load_patient_in_clinic(tx, actor, patient_id)
         await _revoke_unused_invitations(tx, patient.id)
         token, invitation = _new_invitation(tx, patient.id, actor, now)
-        record(tx, actor_id=actor.user_id, action="invite.issue", at=now, patient_id=patient.id)
+        record(
+            tx,
+            actor_id=actor.user_id,
+            clinic_id=actor.clinic_id,
+            action="invite.issue",
+            at=now,
+            patient_id=patient.id,
+        )
     return InviteOut(
         invite_token=token,
         invite_url=invite_url(base_url, token),
@@ -180,7 +188,14 @@ async def get_patient(
 ) -> PatientOut:
     async with db.write() as tx:
         patient, user = await load_patient_in_clinic(tx, actor, patient_id)
-        record(tx, actor_id=actor.user_id, action="patient.read", at=now, patient_id=patient.id)
+        record(
+            tx,
+            actor_id=actor.user_id,
+            clinic_id=actor.clinic_id,
+            action="patient.read",
+            at=now,
+            patient_id=patient.id,
+        )
         return patient_out(patient, user)
 
 
@@ -213,6 +228,7 @@ async def update_patient(
             record(
                 tx,
                 actor_id=actor.user_id,
+                clinic_id=actor.clinic_id,
                 action="patient.update",
                 at=now,
                 patient_id=patient.id,
@@ -236,7 +252,14 @@ async def read_as_practitioner(
     async with db.read() as conn:
         await _in_clinic(conn, actor, patient_id)
         answer = await reader(conn, patient_id)
-    await record_read(db, actor_id=actor.user_id, action=action, at=now, patient_id=patient_id)
+    await record_read(
+        db,
+        actor_id=actor.user_id,
+        clinic_id=actor.clinic_id,
+        action=action,
+        at=now,
+        patient_id=patient_id,
+    )
     return answer
 
 

@@ -101,6 +101,7 @@ async def put_outcome(
         record(
             tx,
             actor_id=actor.user_id,
+            clinic_id=actor.clinic_id,
             action="outcome.create" if created else "outcome.update",
             at=now,
             patient_id=patient.id,
@@ -124,6 +125,7 @@ async def get_outcome(
         record(
             tx,
             actor_id=actor.user_id,
+            clinic_id=actor.clinic_id,
             action="outcome.read",
             at=now,
             patient_id=patient_id,

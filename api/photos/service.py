@@ -99,7 +99,10 @@ async def add_photo(
     )
 
 
-_zone_of = select(Patient.timezone).where(Patient.id == bindparam("patient_id"))
+_patient_of = select(Patient.timezone, Patient.clinic_id).where(
+    Patient.id == bindparam("patient_id")
+)
+_clinic_of = select(Patient.clinic_id).where(Patient.id == bindparam("patient_id"))
 _sessions_of = (
     select(TreatmentSession.id, TreatmentSession.performed_on)
     .where(TreatmentSession.patient_id == bindparam("patient_id"))
@@ -144,7 +147,7 @@ async def store_photo(
     full = vault.seal(photo_id, "full", images.full)
     thumb = vault.seal(photo_id, "thumb", images.thumb)
     async with db.write() as tx:
-        zone = await tx.scalar(_zone_of, {"patient_id": patient_id})
+        zone, clinic_id = tuple((await tx.execute(_patient_of, {"patient_id": patient_id})).one())
         if zone is None:
             raise NotFoundError()
         photo = Photo(
@@ -167,6 +170,7 @@ async def store_photo(
         record(
             tx,
             actor_id=uploaded_by,
+            clinic_id=clinic_id,
             action="photo.add",
             at=now,
             patient_id=patient_id,
@@ -222,6 +226,7 @@ async def delete_own_photo(
         record(
             tx,
             actor_id=user_id,
+            clinic_id=await tx.scalar(_clinic_of, {"patient_id": patient_id}),
             action="photo.delete",
             at=now,
             patient_id=patient_id,
@@ -256,6 +261,7 @@ async def read_image(
         await record_read(
             db,
             actor_id=actor.user_id,
+            clinic_id=actor.clinic_id,
             action="photo.view",
             at=now,
             patient_id=row.patient_id,

@@ -116,6 +116,7 @@ async def export_patient_files(
         record_audit(
             tx,
             actor_id=None,
+            clinic_id=await tx.scalar(select(Patient.clinic_id).where(Patient.id == patient_id)),
             action="export.cli",
             at=now,
             patient_id=patient_id,
@@ -135,5 +136,5 @@ async def clinic_outcomes(
 ) -> OutcomesReport:
     """The clinic's outcomes report, audited as a clinic-wide read (no patient named)."""
     async with db.write() as tx:
-        record_audit(tx, actor_id=actor.user_id, action=action, at=now)
+        record_audit(tx, actor_id=actor.user_id, clinic_id=actor.clinic_id, action=action, at=now)
         return await outcomes_report(await tx.connection(), actor.clinic_id)

@@ -133,6 +133,7 @@ async def create_session(
         record(
             tx,
             actor_id=actor.user_id,
+            clinic_id=actor.clinic_id,
             action="session.create",
             at=now,
             patient_id=patient.id,
@@ -151,7 +152,14 @@ async def list_sessions(
             .where(TreatmentSession.patient_id == patient.id)
             .order_by(TreatmentSession.performed_on, TreatmentSession.created_at)
         )
-        record(tx, actor_id=actor.user_id, action="session.list", at=now, patient_id=patient.id)
+        record(
+            tx,
+            actor_id=actor.user_id,
+            clinic_id=actor.clinic_id,
+            action="session.list",
+            at=now,
+            patient_id=patient.id,
+        )
         return [session_out(row) for row in rows]
 
 
@@ -190,6 +198,7 @@ async def update_session(
         record(
             tx,
             actor_id=actor.user_id,
+            clinic_id=actor.clinic_id,
             action="session.update",
             at=now,
             patient_id=patient.id,

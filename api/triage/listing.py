@@ -142,7 +142,14 @@ async def list_page(
     more = len(rows) > limit
     rows = rows[:limit]
     detail = {"count": len(rows), "filter": show, "first_page": after is None}
-    await record_read(db, actor_id=actor.user_id, action="patient.list", at=now, detail=detail)
+    await record_read(
+        db,
+        actor_id=actor.user_id,
+        clinic_id=actor.clinic_id,
+        action="patient.list",
+        at=now,
+        detail=detail,
+    )
     return _encode(
         _RawPage(
             items=[msgspec.Raw(row.summary) for row in rows],
@@ -168,6 +175,11 @@ async def patient_summary(
     if found is None:
         raise NotFoundError()
     await record_read(
-        db, actor_id=actor.user_id, action="patient.summary", at=now, patient_id=patient_id
+        db,
+        actor_id=actor.user_id,
+        clinic_id=actor.clinic_id,
+        action="patient.summary",
+        at=now,
+        patient_id=patient_id,
     )
     return _decode(found)
