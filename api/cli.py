@@ -227,7 +227,7 @@ def worker() -> None:
 
 @main.group()
 def audit() -> None:
-    """The audit trail: check that nothing in it was changed."""
+    """The audit trail: check that nothing in it was changed, export it."""
 
 
 @audit.command("verify")
@@ -263,6 +263,47 @@ def audit_verify() -> None:
         click.echo(line)
     if not intact:
         sys.exit(1)
+
+
+@audit.command("export")
+@click.option("--clinic", "clinic_name", required=True, help="The clinic's name, exactly")
+@click.option(
+    "--since",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The first day (UTC) to include, e.g. 2026-01-01",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write here instead of standard output",
+)
+def audit_export(clinic_name: str, since: datetime, out_file: Path | None) -> None:
+    """The clinic's audit events since a day as FHIR AuditEvents (a Bundle, with the chain
+    head), for shipping to another system."""
+    from datetime import UTC
+
+    from api.core.db import Database
+    from api.core.errors import AppError
+    from api.reports.service import clinic_audit_export
+
+    async def run() -> bytes:
+        db = Database.from_url(load_settings().database_url)
+        try:
+            return await clinic_audit_export(db, clinic_name, since.replace(tzinfo=UTC))
+        finally:
+            await db.dispose()
+
+    try:
+        exported = asyncio.run(run())
+    except AppError as exc:
+        raise click.ClickException(exc.detail) from exc
+    if out_file is None:
+        click.echo(exported.decode())
+    else:
+        out_file.write_bytes(exported)
 
 
 @main.group()

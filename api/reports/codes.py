@@ -19,6 +19,8 @@ Under `https://afterline.app/fhir/CodeSystem/`:
 - `clearance`      `worse`, `none` (< 25 %), `partial` (25-50 %), `good` (51-75 %),
                    `excellent` (> 75 %)
 - `pgic`           `1` very much improved … `7` very much worse
+- `audit-action`   an audit event's action as Afterline names it, e.g. `patient.read`
+- `audit-chain`    the chain details of an exported audit event: `seq`, `prev-hash`, `hash`
 
 Pain alone has a standard code, LOINC 72514-3, and goes out as that.
 """
@@ -39,6 +41,9 @@ GRADE_SYSTEM: Final = f"{CODE_SYSTEM_BASE}/symptom-grade"
 RESULT_SYSTEM: Final = f"{CODE_SYSTEM_BASE}/result"
 CLEARANCE_SYSTEM: Final = f"{CODE_SYSTEM_BASE}/clearance"
 PGIC_SYSTEM: Final = f"{CODE_SYSTEM_BASE}/pgic"
+AUDIT_ACTION_SYSTEM: Final = f"{CODE_SYSTEM_BASE}/audit-action"
+AUDIT_CHAIN_SYSTEM: Final = f"{CODE_SYSTEM_BASE}/audit-chain"
+AUDIT_EVENT_TYPE_SYSTEM: Final = "http://terminology.hl7.org/CodeSystem/audit-event-type"
 MEDIA_TYPE_SYSTEM: Final = "http://terminology.hl7.org/CodeSystem/media-type"
 
 LOINC: Final = "http://loinc.org"

@@ -19,11 +19,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from api.audit.service import record as record_audit
-from api.core.db import Database
+from api.core.db import Database, DbConnection
 from api.core.errors import FieldError
 from api.core.principal import Principal
 from api.identity.models import Clinic, Patient
 from api.identity.patients import read_as_practitioner
+from api.reports.audit_fhir import audit_bundle
 from api.reports.csv_export import checkins_csv
 from api.reports.fhir import bundle_json
 from api.reports.outcomes import OutcomesReport, outcomes_report
@@ -84,24 +85,34 @@ async def practitioner_csv(
     return csv_export(record)
 
 
-async def clinic_patient_ids(db: Database, clinic_name: str) -> list[uuid.UUID]:
-    """Every patient of the clinic (active or not), oldest registration first.
+async def clinic_named(conn: DbConnection, clinic_name: str) -> uuid.UUID:
+    """The clinic's id. An unknown name is a `FieldError` naming the clinics there are, so
+    an operator who mistyped one sees the right spelling."""
+    clinic_id = await conn.scalar(select(Clinic.id).where(Clinic.name == clinic_name))
+    if clinic_id is None:
+        names = (await conn.scalars(select(Clinic.name).order_by(Clinic.name))).all()
+        known = ", ".join(repr(name) for name in names) or "none yet"
+        raise FieldError("clinic", f"no clinic is named {clinic_name!r} (clinics: {known})")
+    return uuid.UUID(str(clinic_id))
 
-    An unknown name is a `FieldError` naming the clinics there are, so an operator who
-    mistyped one sees the right spelling.
-    """
+
+async def clinic_patient_ids(db: Database, clinic_name: str) -> list[uuid.UUID]:
+    """Every patient of the clinic (active or not), oldest registration first."""
     async with db.read() as conn:
-        clinic_id = await conn.scalar(select(Clinic.id).where(Clinic.name == clinic_name))
-        if clinic_id is None:
-            names = (await conn.scalars(select(Clinic.name).order_by(Clinic.name))).all()
-            known = ", ".join(repr(name) for name in names) or "none yet"
-            raise FieldError("clinic", f"no clinic is named {clinic_name!r} (clinics: {known})")
+        clinic_id = await clinic_named(conn, clinic_name)
         ids = await conn.scalars(
             select(Patient.id)
             .where(Patient.clinic_id == clinic_id)
             .order_by(Patient.created_at, Patient.id)
         )
         return list(ids)
+
+
+async def clinic_audit_export(db: Database, clinic_name: str, since: datetime) -> bytes:
+    """The clinic's audit events since `since` as a FHIR `Bundle` of `AuditEvent`s (JSON)."""
+    async with db.read() as conn:
+        bundle = await audit_bundle(conn, await clinic_named(conn, clinic_name), since)
+    return bundle.model_dump_json().encode()
 
 
 async def export_patient_files(

@@ -4,10 +4,12 @@ reordering made directly in the database is found by `verify` and `afterline aud
 from __future__ import annotations
 
 import asyncio
+import itertools
 import uuid
 from pathlib import Path
 
 import pytest
+from fhir.resources.R4B.bundle import Bundle
 from sqlalchemy import delete, func, select, update
 
 from api.audit.chain import SYSTEM, verify, verify_all
@@ -185,3 +187,49 @@ async def test_the_trail_names_ids_without_foreign_keys(world: World, column: st
         for fk in AuditEvent.__table__.foreign_keys  # type: ignore[attr-defined]
     }
     assert await _first_break(world.db, clinic_id) is None
+
+
+async def test_afterline_audit_export_writes_fhir_audit_events_with_the_chain_head(
+    world: World, database_url: str, tmp_path: Path
+) -> None:
+    _, clinic_id = await _a_clinics_trail(world)
+    out = tmp_path / "audit.json"
+    since = START.date().isoformat()
+    args = ("audit", "export", "--clinic", "Clinic A", "--since", since, "--out", str(out))
+    done = await asyncio.to_thread(run, database_url, tmp_path, *args)
+    assert done.returncode == 0, done.stderr
+    bundle = Bundle.model_validate_json(out.read_bytes())  # a valid FHIR R4B Bundle
+    async with world.db.read() as conn:
+        head = (
+            await conn.execute(
+                select(AuditChainHead.seq, AuditChainHead.hash).where(
+                    AuditChainHead.clinic_id == clinic_id
+                )
+            )
+        ).one()
+        actions = (
+            await conn.scalars(
+                select(AuditEvent.action)
+                .where(AuditEvent.clinic_id == clinic_id)
+                .order_by(AuditEvent.seq)
+            )
+        ).all()
+    assert bundle.identifier.value == f"{head.seq}:{head.hash}"
+    events = [entry.resource for entry in bundle.entry]
+    assert [event.subtype[0].code for event in events] == list(actions)
+    links = [{d.type: d.valueString for d in event.entity[0].detail} for event in events]
+    assert [int(link["seq"]) for link in links] == list(range(1, len(actions) + 1))
+    assert all(b["prev-hash"] == a["hash"] for a, b in itertools.pairwise(links))
+    assert links[-1]["hash"] == head.hash
+    read = next(event for event in events if event.subtype[0].code == "patient.read")
+    assert read.action == "R" and read.entity[1].what.reference.startswith("Patient/")
+    # Nothing before the day asked for; an unknown clinic names the ones there are.
+    later = await asyncio.to_thread(
+        run, database_url, tmp_path, "audit", "export", "--clinic", "Clinic A", "--since",
+        "2099-01-01",
+    )  # fmt: skip
+    assert Bundle.model_validate_json(later.stdout).entry is None
+    unknown = await asyncio.to_thread(
+        run, database_url, tmp_path, "audit", "export", "--clinic", "Nope", "--since", since
+    )
+    assert unknown.returncode != 0 and "'Clinic A'" in unknown.stderr
