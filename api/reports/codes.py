@@ -21,6 +21,7 @@ Under `https://afterline.app/fhir/CodeSystem/`:
 - `pgic`           `1` very much improved … `7` very much worse
 - `audit-action`   an audit event's action as Afterline names it, e.g. `patient.read`
 - `audit-chain`    the chain details of an exported audit event: `seq`, `prev-hash`, `hash`
+- `audit-chain-head` the bundle identifier of an audit export: `<seq>:<hash>` of the head
 
 Pain alone has a standard code, LOINC 72514-3, and goes out as that.
 """
