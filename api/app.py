@@ -38,6 +38,7 @@ from api.core.settings import Settings, load_settings
 from api.identity.auth_routes import AuthController
 from api.identity.middleware import auth_middleware
 from api.identity.routes import ClinicController
+from api.identity.security_routes import SecurityController
 from api.notifications.routes import InboxController, PreferencesController, vapid_public_key
 from api.notifications.vapid import load_vapid, public_key
 from api.outcomes.routes import MyRatingController, OutcomeController
@@ -203,6 +204,7 @@ def create_app(
             health,
             vocabulary_words,
             AuthController,
+            SecurityController,
             ClinicController,
             PatientsController,
             AlertsController,

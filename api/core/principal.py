@@ -18,6 +18,9 @@ class UserOut(msgspec.Struct):
     email: str
     name: str
     role: str
+    # Set while the sign-in is unfinished: "second_factor" (enter a code) or "enrolment"
+    # (a practitioner in production must set up a second factor first).
+    awaiting: str | None = None
 
 
 class SignedInPatient(msgspec.Struct, frozen=True):
@@ -40,13 +43,20 @@ class Principal(msgspec.Struct, frozen=True):
     patient_id: uuid.UUID | None = None
     timezone: str | None = None
     checkin_time: time | None = None
+    awaiting: str | None = None
 
     @property
     def is_practitioner(self) -> bool:
         return self.role == "practitioner"
 
     def as_user(self) -> UserOut:
-        return UserOut(id=self.user_id, email=self.email, name=self.name, role=self.role)
+        return UserOut(
+            id=self.user_id,
+            email=self.email,
+            name=self.name,
+            role=self.role,
+            awaiting=self.awaiting,
+        )
 
     def as_patient(self) -> SignedInPatient | None:
         """The patient behind this principal; None for a practitioner."""

@@ -61,6 +61,9 @@ class Settings:
     # Outside production only: the system clock moved by this much (api.core.clock.ShiftedClock),
     # so the browser tests never straddle a patient's midnight.
     clock_offset: timedelta | None = None
+    # Practitioners must have a second factor (TOTP or a passkey) before they see anything:
+    # always in production; elsewhere with AFTERLINE_REQUIRE_SECOND_FACTOR=1.
+    second_factor_required: bool = False
 
     @property
     def is_production(self) -> bool:
@@ -113,6 +116,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         trusted_proxies=_networks(env_vars.get("AFTERLINE_TRUSTED_PROXIES", "")),
         max_concurrency=_max_concurrency(env_vars.get("AFTERLINE_MAX_CONCURRENCY", "")),
         clock_offset=_clock_offset(env_vars.get("AFTERLINE_CLOCK_OFFSET", ""), env),
+        second_factor_required=env == "production"
+        or env_vars.get("AFTERLINE_REQUIRE_SECOND_FACTOR", "").strip() == "1",
     )
 
 

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from litestar.exceptions import ServiceUnavailableException
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 
 from api.core.db import Database
 from api.core.errors import AppError, ConflictError, FieldError, GoneError, NotFoundError
@@ -38,7 +38,8 @@ from api.identity.limits import (
     forget_attempt,
     reserve_attempt,
 )
-from api.identity.models import Clinic, Invitation, LoginSession, Patient, User
+from api.identity.login_sessions import end_sessions_except
+from api.identity.models import Clinic, Invitation, Patient, User
 
 INVALID_LOGIN = "Email or password is incorrect"
 INVITE_USED = "This invitation has already been used"
@@ -203,7 +204,7 @@ async def redeem_invite(
         if patient is not None and patient.prompts_from is None:
             patient.prompts_from = first_prompt_day(now, patient.timezone, patient.checkin_time)
         # A new password (first one, or a clinic-assisted reset) signs out every old session.
-        await tx.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+        await end_sessions_except(tx, user.id, keep=None)
     await forget_attempt(db, attempt)
     out = UserOut(id=user.id, email=user.email, name=user.name, role=user.role)
     return SignedIn(out, client.remember(user.id, new_hash))

@@ -1,4 +1,10 @@
-"""Login, logout, who am I, and accepting an invitation."""
+"""Login, logout, who am I, and accepting an invitation.
+
+A password sign-in for an account with a second factor (or a practitioner who must enrol
+one) lands in a session that awaits it (`api.identity.middleware`); finishing it swaps that
+session for a full one with a new cookie (`finish_sign_in`), so the token that only proved
+the password never opens anything.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from api.core.db import Database
 from api.core.deps import DB, Actor, AppSettings, Now
-from api.core.principal import UserOut
+from api.core.principal import Principal, UserOut
 from api.core.settings import Settings
 from api.identity.accounts import Client, SignedIn, redeem_invite, sign_in
 from api.identity.devices import (
@@ -22,22 +28,25 @@ from api.identity.devices import (
     DeviceCookie,
 )
 from api.identity.login_sessions import (
+    ABSOLUTE_LIMIT,
+    AWAITING_LIMIT,
     SESSION_COOKIE,
     end_login_session,
     end_login_session_by_token,
     start_login_session,
 )
+from api.identity.middleware import WHILE_AWAITING
 from api.identity.schemas import AcceptInviteIn, LoginIn
-
-# Patients keep the cookie for the browser's maximum; the server ends idle sessions itself.
-PATIENT_COOKIE_MAX_AGE = 400 * 24 * 3600
+from api.identity.second_factor import awaiting_after_password
 
 
-def session_cookie(settings: Settings, token: str, role: str) -> Cookie:
+def session_cookie(settings: Settings, token: str, role: str, awaiting: str | None) -> Cookie:
+    """The cookie lives exactly as long as the session can (its absolute lifetime)."""
+    lifetime = AWAITING_LIMIT if awaiting else ABSOLUTE_LIMIT[role]
     return Cookie(
         key=SESSION_COOKIE,
         value=token,
-        max_age=PATIENT_COOKIE_MAX_AGE if role == "patient" else None,
+        max_age=int(lifetime.total_seconds()),
         httponly=True,
         samesite="lax",
         secure=settings.is_production,
@@ -79,11 +88,37 @@ async def _signed_in(
     if previous := request.cookies.get(SESSION_COOKIE):
         await end_login_session_by_token(db, previous)
     user = signed.user
-    token = await start_login_session(db, user.id, user.role, now)
-    cookies = [session_cookie(settings, token, user.role)]
+    awaiting = await awaiting_after_password(db, user, settings.second_factor_required)
+    token = await start_login_session(
+        db,
+        user.id,
+        user.role,
+        now,
+        user_agent=request.headers.get("user-agent"),
+        awaiting=awaiting,
+    )
+    cookies = [session_cookie(settings, token, user.role, awaiting)]
     if signed.device_cookie:
         cookies.append(device_cookie(settings, signed.device_cookie))
+    user.awaiting = awaiting
     return Response(user, cookies=cookies)
+
+
+async def finish_sign_in(
+    request: Request[Any, Any, Any],
+    db: Database,
+    settings: Settings,
+    actor: Principal,
+    now: datetime,
+) -> list[Cookie]:
+    """Swap a session that awaited its second factor for a full one: the new cookie."""
+    if actor.awaiting is None:
+        return []
+    await end_login_session(db, actor.login_session_id)
+    token = await start_login_session(
+        db, actor.user_id, actor.role, now, user_agent=request.headers.get("user-agent")
+    )
+    return [session_cookie(settings, token, actor.role, None)]
 
 
 class AuthController(Controller):
@@ -103,7 +138,11 @@ class AuthController(Controller):
         signed = await sign_in(db, data.email, data.password, client, now)
         return await _signed_in(request, db, settings, signed, now)
 
-    @post("/logout", status_code=HTTP_204_NO_CONTENT)
+    @post(
+        "/logout",
+        status_code=HTTP_204_NO_CONTENT,
+        opt={WHILE_AWAITING: ("second_factor", "enrolment")},
+    )
     async def logout(self, db: DB, actor: Actor) -> Response[None]:
         await end_login_session(db, actor.login_session_id)
         return Response(
@@ -112,7 +151,7 @@ class AuthController(Controller):
             cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/", httponly=True)],
         )
 
-    @get("/me")
+    @get("/me", opt={WHILE_AWAITING: ("second_factor", "enrolment")})
     async def me(self, actor: Actor) -> UserOut:
         return actor.as_user()
 

@@ -2,6 +2,9 @@
 
 Built on Litestar's `AbstractAuthenticationMiddleware`: routes that need no login opt out
 with `exclude_from_auth=True`; every other route sees `request.user` as a `Principal`.
+
+A session still awaiting a second factor or its enrolment opens only the routes that say
+so in their `opt` (`WHILE_AWAITING`: the stages they serve); everything else is 401.
 """
 
 from __future__ import annotations
@@ -18,6 +21,11 @@ from api.core.principal import Principal
 from api.identity.login_sessions import SESSION_COOKIE, resolve_login_session
 
 NOT_SIGNED_IN = "Not signed in"
+WHILE_AWAITING = "while_awaiting"
+AWAITING_WORDS = {
+    "second_factor": "Enter the code from your authenticator app to finish signing in",
+    "enrolment": "Set up two-step sign-in to finish signing in",
+}
 
 
 class SessionAuthMiddleware(AbstractAuthenticationMiddleware):
@@ -31,6 +39,10 @@ class SessionAuthMiddleware(AbstractAuthenticationMiddleware):
         principal = await resolve_login_session(state.db, token, state.clock.now())
         if principal is None:
             raise NotAuthorizedException("Your session has ended; sign in again")
+        if principal.awaiting is not None:
+            stages = connection.route_handler.opt.get(WHILE_AWAITING, ())
+            if principal.awaiting not in stages:
+                raise NotAuthorizedException(AWAITING_WORDS[principal.awaiting])
         return AuthenticationResult(user=principal, auth=token)
 
 

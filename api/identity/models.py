@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Time, true
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, String, Time, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.models import Base, UUIDPrimaryKey
@@ -78,6 +78,12 @@ class User(UUIDPrimaryKey, Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime]
     last_login_at: Mapped[datetime | None]
+    # The second factor (RFC 6238): the base32 secret, set at enrolment and in force once
+    # confirmed with a first code (`totp_enabled_at`); the last time step accepted, so a
+    # code is never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger())
 
 
 class LoginSession(UUIDPrimaryKey, Base):
@@ -91,7 +97,28 @@ class LoginSession(UUIDPrimaryKey, Base):
     )
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+    # The idle end (slides with use) and the absolute end (fixed at sign-in); the session
+    # ends at whichever comes first.
     expires_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    # What the session still waits for before it opens anything: None (nothing: signed in),
+    # "second_factor" (a code or recovery code) or "enrolment" (a practitioner in production
+    # who has no second factor yet).
+    awaiting: Mapped[str | None] = mapped_column(String(20))
+
+
+class RecoveryCode(UUIDPrimaryKey, Base):
+    """A one-time code that stands in for the second factor; only its SHA-256 is stored."""
+
+    __tablename__ = "recovery_code"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
 
 
 class LoginFailure(UUIDPrimaryKey, Base):

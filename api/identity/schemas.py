@@ -72,3 +72,20 @@ class ClinicUpdate(Strict):
     # null clears it; patients who tick a warning sign are then told to call the clinic
     # without a number.
     phone: str | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class CodeIn(Strict):
+    """A six-digit code from an authenticator app, or a recovery code."""
+
+    code: str
+
+
+class PasswordChangeIn(Strict):
+    current_password: str
+    new_password: str
+
+
+class EndedOut(msgspec.Struct):
+    """How many other sessions were signed out."""
+
+    ended: int

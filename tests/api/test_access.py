@@ -118,6 +118,7 @@ class Route:
             alert=ids.alert,
             photo=ids.photo,
             notification=ids.patient,
+            login_session=ids.patient,
             day=day.isoformat(),
         )
 
@@ -300,6 +301,16 @@ ROUTES = [
     Route("GET", "/api/photos/{photo}/image", "signed_in"),
     Route("GET", "/api/auth/me", "signed_in"),
     Route("POST", "/api/auth/logout", "signed_in", ok=204),
+    # Your own account's security: whose session is whose is in test_login_sessions.py.
+    Route("GET", "/api/auth/sessions", "signed_in"),
+    Route("DELETE", "/api/auth/sessions/{login_session}", "signed_in", ok=204),
+    Route("POST", "/api/auth/sessions/end-others", "signed_in"),
+    Route("POST", "/api/auth/password", "signed_in"),
+    Route("GET", "/api/auth/second-factor", "signed_in"),
+    Route("POST", "/api/auth/second-factor/setup", "signed_in"),
+    Route("POST", "/api/auth/second-factor/confirm", "signed_in"),
+    Route("POST", "/api/auth/second-factor/verify", "signed_in"),
+    Route("POST", "/api/auth/second-factor/off", "signed_in", ok=204),
     Route("GET", "/api/me/notifications", "signed_in"),
     Route("POST", "/api/me/notifications/{notification}/read", "signed_in"),
     Route("PUT", "/api/me/push-subscription", "signed_in", body=lambda: push_subscription_body()),

@@ -84,23 +84,41 @@ async def test_health_sets_csrf_cookie_and_needs_no_login(world: World) -> None:
     assert "csrftoken" in response.headers.get("set-cookie", "")
 
 
-async def test_practitioner_session_ends_after_12_idle_hours(world: World) -> None:
+async def test_practitioner_session_ends_after_4_idle_hours(world: World) -> None:
     doctor = await world.practitioner()
-    world.clock.advance(timedelta(hours=11, minutes=59))
+    world.clock.advance(timedelta(hours=3, minutes=59))
     assert (await doctor.get("/api/auth/me")).status_code == 200
-    # Activity slid the window: another 11h59 later still signed in, then 12h01 idle is out.
-    world.clock.advance(timedelta(hours=11, minutes=59))
+    # Activity slid the window: another 3h59 later still signed in, then 4h01 idle is out.
+    world.clock.advance(timedelta(hours=3, minutes=59))
     assert (await doctor.get("/api/auth/me")).status_code == 200
-    world.clock.advance(timedelta(hours=12, minutes=1))
+    world.clock.advance(timedelta(hours=4, minutes=1))
     assert (await doctor.get("/api/auth/me")).status_code == 401
 
 
-async def test_patient_stays_signed_in_for_30_days(world: World) -> None:
+async def test_practitioner_session_ends_after_12_hours_however_active(world: World) -> None:
+    doctor = await world.practitioner()
+    for _ in range(5):  # busy all day: a request every 2 hours 20 minutes
+        world.clock.advance(timedelta(hours=2, minutes=20))
+        assert (await doctor.get("/api/auth/me")).status_code == 200
+    world.clock.advance(timedelta(hours=0, minutes=21))  # 12h01 after signing in
+    expired = await doctor.get("/api/auth/me")
+    assert expired.status_code == 401
+    assert "sign in again" in expired.json()["detail"]
+
+
+async def test_patient_stays_signed_in_for_30_idle_days_and_90_in_all(world: World) -> None:
     doctor = await world.practitioner()
     _, patient = await world.patient(doctor)
     world.clock.advance(timedelta(days=29, hours=23))
     assert (await patient.get("/api/auth/me")).status_code == 200
     world.clock.advance(timedelta(days=30, minutes=1))
+    assert (await patient.get("/api/auth/me")).status_code == 401
+
+    await patient.login("pat@example.test")
+    for _ in range(3):
+        world.clock.advance(timedelta(days=29, hours=23))
+        assert (await patient.get("/api/auth/me")).status_code == 200
+    world.clock.advance(timedelta(hours=3, minutes=1))  # 90 days and a minute in
     assert (await patient.get("/api/auth/me")).status_code == 401
 
 
@@ -118,6 +136,7 @@ async def test_cookie_flags(world: World) -> None:
     assert "HttpOnly" in cookie
     assert "SameSite=lax" in cookie or "SameSite=Lax" in cookie
     assert "Secure" not in cookie  # development and test; production sets it (test_settings)
+    assert f"Max-Age={12 * 3600}" in cookie  # the practitioner's absolute lifetime
 
 
 async def test_invite_sets_password_logs_in_and_works_once(world: World) -> None:
