@@ -45,7 +45,7 @@ from api.outcomes.routes import MyRatingController, OutcomeController
 from api.photos.routes import MyPhotosController, PatientPhotosController, PhotoImagesController
 from api.photos.vault import PhotoVault
 from api.recovery.routes import MyTimelineController, PatientTimelineController
-from api.reports.routes import OutcomesReportController, ReportsController
+from api.reports.routes import MyExportController, OutcomesReportController, ReportsController
 from api.screening.routes import MyScreeningController, PatientScreeningController
 from api.today.routes import MyTodayController
 from api.treatments.routes import MySessionsController, TreatmentsController
@@ -212,6 +212,7 @@ def create_app(
             PatientCheckinsController,
             ReportsController,
             OutcomesReportController,
+            MyExportController,
             MyCheckinsController,
             MyTodayController,
             MyWarningSignsController,

@@ -155,7 +155,7 @@ def observation_resources(checkin: CheckinOut, subject: Reference) -> list[Obser
     return observations
 
 
-def _entry(resource: Resource) -> BundleEntry:
+def entry(resource: Resource) -> BundleEntry:
     assert resource.id is not None
     return BundleEntry(fullUrl=f"urn:uuid:{resource.id}", resource=resource)
 
@@ -172,7 +172,7 @@ def patient_bundle(record: PatientRecord, now: datetime, base_url: str = "") -> 
     resources += [media_resource(photo, subject, base_url) for photo in record.photos]
     resources += [outcome_resource(outcome, subject) for outcome in record.outcomes]
     resources += [rating_resource(rating, subject) for rating in record.ratings]
-    return Bundle(type="collection", timestamp=now, entry=[_entry(r) for r in resources])
+    return Bundle(type="collection", timestamp=now, entry=[entry(r) for r in resources])
 
 
 def bundle_json(record: PatientRecord, now: datetime, base_url: str = "") -> bytes:

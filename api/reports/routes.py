@@ -1,12 +1,12 @@
-"""Downloads of one patient's record for the practitioner: FHIR R4 JSON and CSV."""
+"""Downloads of one patient's record: for the practitioner, and the patient's own copy."""
 
 from __future__ import annotations
 
 from litestar import Controller, Response, get
 from litestar.params import FromPath
 
-from api.core.deps import DB, Actor, AppSettings, Now, parse_id
-from api.identity.middleware import practitioner_only
+from api.core.deps import DB, Actor, AppSettings, Me, Now, parse_id
+from api.identity.middleware import patient_only, practitioner_only
 from api.reports import csv_export, fhir, outcomes, service
 
 
@@ -64,3 +64,26 @@ class OutcomesReportController(Controller):
             media_type=outcomes.CSV_MEDIA_TYPE,
             headers={"Content-Disposition": 'attachment; filename="afterline-outcomes.csv"'},
         )
+
+
+class MyExportController(Controller):
+    """The patient's own copy of everything Afterline holds about them, audited."""
+
+    path = "/api/me"
+    tags = ["reports"]
+    guards = [patient_only]
+
+    @get("/export.fhir.json", media_type=fhir.MEDIA_TYPE)
+    async def fhir_bundle(
+        self, db: DB, me: Me, actor: Actor, now: Now, settings: AppSettings
+    ) -> Response[bytes]:
+        """The record, every check-in revision, alerts, messages, screening and choices as
+        a FHIR R4 collection (photos by URL)."""
+        export = await service.own_fhir(db, me, actor.clinic_id, now, settings.base_url)
+        return _download(export, fhir.MEDIA_TYPE)
+
+    @get("/export.csv", media_type=csv_export.MEDIA_TYPE)
+    async def csv(self, db: DB, me: Me, actor: Actor, now: Now) -> Response[bytes]:
+        """The same as one long CSV: section, item, date, field, value."""
+        export = await service.own_csv_export(db, me, actor.clinic_id, now)
+        return _download(export, csv_export.MEDIA_TYPE)

@@ -19,15 +19,18 @@ from pathlib import Path
 from sqlalchemy import select
 
 from api.audit.service import record as record_audit
+from api.audit.service import record_read
 from api.core.db import Database, DbConnection
 from api.core.errors import FieldError
-from api.core.principal import Principal
+from api.core.principal import Principal, SignedInPatient
 from api.identity.models import Clinic, Patient
 from api.identity.patients import read_as_practitioner
 from api.reports.audit_fhir import audit_bundle
 from api.reports.csv_export import checkins_csv
 from api.reports.fhir import bundle_json
 from api.reports.outcomes import OutcomesReport, outcomes_report
+from api.reports.own_copy import OwnCopy, load_own_copy, own_csv
+from api.reports.own_fhir import own_bundle_json
 from api.reports.record import PatientRecord, load_record
 
 FHIR_SUFFIX = ".fhir.json"
@@ -62,12 +65,16 @@ async def render_fhir(record: PatientRecord, now: datetime, base_url: str = "") 
     `python -m bench --heavy`). One spawned helper, started on first use, renders them
     in turn; the record and the bundle cross as pickles.
     """
+    return await asyncio.get_running_loop().run_in_executor(
+        _fhir_renderer(), fhir_export, record, now, base_url
+    )
+
+
+def _fhir_renderer() -> ProcessPoolExecutor:
     global _renderer
     if _renderer is None:
         _renderer = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
-    return await asyncio.get_running_loop().run_in_executor(
-        _renderer, fhir_export, record, now, base_url
-    )
+    return _renderer
 
 
 async def practitioner_fhir(
@@ -83,6 +90,43 @@ async def practitioner_csv(
 ) -> Export:
     record = await read_as_practitioner(db, actor, patient_id, "export.csv", now, load_record)
     return csv_export(record)
+
+
+async def own_copy(
+    db: Database, me: SignedInPatient, clinic_id: uuid.UUID, action: str, now: datetime
+) -> OwnCopy:
+    """Everything about the signed-in patient, audited as their own read (`action`)."""
+    async with db.read() as conn:
+        copy = await load_own_copy(conn, me.patient_id)
+    await record_read(
+        db,
+        actor_id=me.user_id,
+        clinic_id=clinic_id,
+        action=action,
+        at=now,
+        patient_id=me.patient_id,
+    )
+    return copy
+
+
+def _render_own_fhir(copy: OwnCopy, now: datetime, base_url: str) -> Export:
+    return Export(f"{copy.record.patient.id}{FHIR_SUFFIX}", own_bundle_json(copy, now, base_url))
+
+
+async def own_fhir(
+    db: Database, me: SignedInPatient, clinic_id: uuid.UUID, now: datetime, base_url: str
+) -> Export:
+    copy = await own_copy(db, me, clinic_id, "export.own_fhir", now)
+    return await asyncio.get_running_loop().run_in_executor(
+        _fhir_renderer(), _render_own_fhir, copy, now, base_url
+    )
+
+
+async def own_csv_export(
+    db: Database, me: SignedInPatient, clinic_id: uuid.UUID, now: datetime
+) -> Export:
+    copy = await own_copy(db, me, clinic_id, "export.own_csv", now)
+    return Export(f"{copy.record.patient.id}{CSV_SUFFIX}", own_csv(copy))
 
 
 async def clinic_named(conn: DbConnection, clinic_name: str) -> uuid.UUID:

@@ -13,15 +13,17 @@ import { lastSeen } from "./offline/last-seen";
 import { navigation, type ConfirmSignOut, type NavExtras } from "./nav";
 import { registerPwa } from "./pwa";
 import { currentPath, go, loadRouteGroup, match, route, routeGroup } from "./router";
-import { ended, me, signOut, type Me, type Unsent } from "./session";
+import { awaiting, ended, me, signOut, type Me, type Unsent } from "./session";
 import type { Schemas } from "./types";
-import { registerAuthRoutes } from "./views/auth";
+import { registerAuthRoutes, STEP_ROUTES } from "./views/auth";
 import "./style.css";
 
 const app = document.getElementById("app") as HTMLElement;
 
 registerAuthRoutes();
 route("/", async () => h("div"));
+// Account and security: both roles, its code downloaded when it is opened.
+route("/account", async () => (await import("./views/account")).accountScreen());
 routeGroup("patient", () => import("./views/patient").then((m) => m.registerPatientRoutes()));
 routeGroup("practitioner", () => import("./views/practitioner").then((m) => m.registerPractitionerRoutes()));
 
@@ -111,8 +113,14 @@ async function render(): Promise<void> {
     const group = GROUP_OF.find(([pattern]) => pattern.test(path))?.[1];
     if (group && !open) void loadRouteGroup(group).catch(() => undefined);
     user = open ? null : await me();
-    if (!user && !open) return go("/sign-in");
-    if (user && (path === "/" || path === "/sign-in")) return go(HOME[user.role]);
+    if (!user && !open) {
+      // Half-way through signing in (a code, or setting up two-step sign-in): that step.
+      const step = await awaiting();
+      if (!step) return go("/sign-in");
+      if (path !== STEP_ROUTES[step]) return go(STEP_ROUTES[step]);
+    }
+    const steps = Object.values(STEP_ROUTES);
+    if (user && (path === "/" || path === "/sign-in" || steps.includes(path))) return go(HOME[user.role]);
     if (user) {
       extras = navExtras(user);
       await loadRouteGroup(user.role);

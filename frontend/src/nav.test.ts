@@ -4,10 +4,10 @@ import { isCurrent, navModel } from "./nav";
 const labels = (links: { label: string }[]): string[] => links.map((link) => link.label);
 
 describe("navModel", () => {
-  it("gives a patient four tabs, and Notifications under More", () => {
+  it("gives a patient four tabs, and Notifications and their account under More", () => {
     const model = navModel("patient", { screeningOpen: false });
     expect(labels(model.tabs)).toEqual(["Today", "History", "My recovery", "Photos"]);
-    expect(labels(model.more)).toEqual(["Notifications"]);
+    expect(labels(model.more)).toEqual(["Notifications", "Account and security"]);
   });
 
   it("lists Health questions under More only while they are unanswered", () => {
@@ -20,7 +20,7 @@ describe("navModel", () => {
     expect(labels(model.tabs)).toEqual(["Patients", "Alerts", "Clinic"]);
     expect(model.tabs[1].count).toEqual({ value: 2, words: "2 open urgent" });
     expect(navModel("practitioner", { urgent: 0 }).tabs[1].count).toBeUndefined();
-    expect(labels(model.more)).toEqual(["Outcomes"]);
+    expect(labels(model.more)).toEqual(["Outcomes", "Account and security"]);
   });
 });
 

@@ -27,6 +27,9 @@ export interface NavExtras {
   urgent?: number;
 }
 
+// Signed-in devices, two-step sign-in and the password: both roles, under More.
+const ACCOUNT: NavLink = { href: "#/account", label: "Account and security" };
+
 /** Which links a role sees, and where: pure, so the rules are unit-tested. */
 export function navModel(role: Role, extras: NavExtras = {}): NavModel {
   if (role === "patient") {
@@ -40,6 +43,7 @@ export function navModel(role: Role, extras: NavExtras = {}): NavModel {
       more: [
         { href: "#/notifications", label: "Notifications" },
         ...(extras.screeningOpen ? [{ href: "#/screening", label: "Health questions" }] : []),
+        ACCOUNT,
       ],
     };
   }
@@ -56,7 +60,7 @@ export function navModel(role: Role, extras: NavExtras = {}): NavModel {
       { href: "#/clinic", label: "Clinic", icon: "clinic" },
     ],
     // The outcomes report is looked at now and then, not every day: under More.
-    more: [{ href: "#/outcomes", label: "Outcomes" }],
+    more: [{ href: "#/outcomes", label: "Outcomes" }, ACCOUNT],
   };
 }
 

@@ -22,21 +22,42 @@ function isMe(user: UserOut): user is Me {
   return user.role === "patient" || user.role === "practitioner";
 }
 
+/**
+ * What a password sign-in still needs before the user is signed in: a code from their
+ * authenticator app (or a recovery code), or setting up two-step sign-in (the clinic requires
+ * it of practitioners). Until then the user is not signed in: nothing is kept on the device
+ * under them, and the server refuses every screen's request.
+ */
+export type Awaiting = "second_factor" | "enrolment";
+
+export function awaitingOf(user: Pick<UserOut, "awaiting">): Awaiting | null {
+  return user.awaiting === "second_factor" || user.awaiting === "enrolment" ? user.awaiting : null;
+}
+
 // Copies other screens keep on the device outside offline/last-seen.ts (Today's last answer).
 const OTHER_DEVICE_COPIES = ["afterline.today"];
 
 let current: Me | null | undefined;
+let pending: Awaiting | null = null;
 
 /**
  * The signed-in user; null when signed out (the server answered 401, or this device is
- * offline and has never seen who is signed in). Other failures (5xx, a role the app has no
- * screens for) are thrown.
+ * offline and has never seen who is signed in) or half-way through signing in (see
+ * `awaiting`). Other failures (5xx, a role the app has no screens for) are thrown.
  */
 export async function me(): Promise<Me | null> {
   if (current !== undefined) return current;
   try {
-    const seen = await lastSeenUser<UserOut>("/api/auth/me");
+    const seen = await lastSeenUser<UserOut>("/api/auth/me", (user) => awaitingOf(user) === null);
     const user = seen.data;
+    const step = awaitingOf(user);
+    if (step) {
+      // Password accepted, the second factor not yet: not signed in, on the device or here.
+      tellServiceWorker(null);
+      pending = step;
+      current = null;
+      return current;
+    }
     // No screens for that role: a failure (the screen says so, with Retry), not signed out.
     if (!isMe(user)) throw new Error(`No screens for the role "${user.role}"`);
     // A copy from this device (offline) is not kept: the server is asked again next time.
@@ -57,6 +78,15 @@ export async function me(): Promise<Me | null> {
 }
 
 /**
+ * What the sign-in in progress on this browser still needs (after `me()` answered null), or
+ * null when none is in progress: a reload resumes it at the right step.
+ */
+export async function awaiting(): Promise<Awaiting | null> {
+  await me();
+  return current === null ? pending : null;
+}
+
+/**
  * Tells the service worker who is signed in, so what it queues for Background Sync carries
  * its owner (offline/signed-in.ts). Once the worker is active: a page it does not control
  * yet still tells it. No worker (development, or none registered): nothing to tell.
@@ -73,6 +103,7 @@ function tellServiceWorker(id: string | null): void {
  */
 export function ended(): void {
   current = undefined;
+  pending = null;
   tellServiceWorker(null);
   forgetLastSeen();
   for (const key of OTHER_DEVICE_COPIES) localStorage.removeItem(key);

@@ -296,6 +296,8 @@ ROUTES = [
         bad_body=lambda: {"acute_illness": "no"},
     ),
     Route("PATCH", "/api/me/preferences", "patient", body=lambda: {"checkin_time": "08:30"}),
+    Route("GET", "/api/me/export.fhir.json", "patient"),
+    Route("GET", "/api/me/export.csv", "patient"),
     # anyone signed in (the image of a photo: its patient and their clinic's practitioners;
     # who else gets a 404 is in tests/api/test_photos.py)
     Route("GET", "/api/photos/{photo}/image", "signed_in"),

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { checkinBody } from "../test-support";
 import type { WarningSign } from "../types";
 import {
+  currentUser,
   queueWithOwner,
   replayCheckinRequest,
   replayOwnedQueue,
@@ -92,6 +93,20 @@ describe("queueWithOwner (the worker queues a failed request)", () => {
     const queue = new FakeQueue();
     await queueWithOwner(queue, async () => null).fetchDidFail({ request: checkinRequest("2026-03-10") });
     expect(queue.entries).toEqual([]);
+  });
+});
+
+describe("currentUser (who the cookie belongs to, asked before a replay)", () => {
+  const answering = (status: number, body: unknown) => async () => new Response(JSON.stringify(body), { status });
+
+  it("is the signed-in user's id, or null after a 401", async () => {
+    expect(await currentUser(ORIGIN, answering(200, { id: ANN, awaiting: null }))).toBe(ANN);
+    expect(await currentUser(ORIGIN, answering(401, { detail: "Not signed in" }))).toBeNull();
+  });
+
+  it("is nobody while a sign-in waits for its second factor or its set-up", async () => {
+    expect(await currentUser(ORIGIN, answering(200, { id: ANN, awaiting: "second_factor" }))).toBeNull();
+    expect(await currentUser(ORIGIN, answering(200, { id: ANN, awaiting: "enrolment" }))).toBeNull();
   });
 });
 

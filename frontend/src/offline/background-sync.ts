@@ -61,7 +61,8 @@ function ownerOf(entry: QueueEntry): string | null {
 }
 
 /**
- * Who the current cookie belongs to: their id, or null when nobody is signed in (401).
+ * Who the current cookie belongs to: their id, or null when nobody is signed in (401, or a
+ * sign-in still waiting for its second factor: nothing is sent under it).
  * Throws when the server cannot say (no answer, a server error): the sync is tried later.
  */
 export async function currentUser(origin: string, fetcher: Fetch = browserFetch): Promise<string | null> {
@@ -70,8 +71,9 @@ export async function currentUser(origin: string, fetcher: Fetch = browserFetch)
   );
   if (response.status === 401) return null;
   if (!response.ok) throw new Error(`Who is signed in? The server answered ${response.status}`);
-  const { id } = (await response.json()) as { id?: unknown };
+  const { id, awaiting } = (await response.json()) as { id?: unknown; awaiting?: unknown };
   if (typeof id !== "string") throw new Error("Who is signed in? The answer had no id");
+  if (awaiting) return null;
   return id;
 }
 

@@ -96,6 +96,18 @@ describe("lastSeenUser", () => {
     expect(storage.keys().some((key) => key.includes(".ann."))).toBe(false);
   });
 
+  it("keeps nothing of a sign-in still waiting for its second factor", async () => {
+    answer = { status: 200, body: ANN };
+    await lastSeenUser("/api/auth/me");
+    const waiting = { ...BEN, awaiting: "second_factor" };
+    answer = { status: 200, body: waiting };
+    const seen = await lastSeenUser<typeof waiting>("/api/auth/me", (user) => !user.awaiting);
+    expect(seen).toEqual({ data: waiting, seenAt: null });
+    expect(storage.length).toBe(0);
+    answer = "offline";
+    await expect(lastSeenUser("/api/auth/me")).rejects.toBeInstanceOf(OfflineError);
+  });
+
   it("offline on a device nobody signed in on, throws the OfflineError", async () => {
     answer = "offline";
     await expect(lastSeenUser("/api/auth/me")).rejects.toBeInstanceOf(OfflineError);

@@ -92,10 +92,20 @@ export async function lastSeen<T>(path: string): Promise<Seen<T>> {
  * The signed-in user (GET /api/auth/me), network first, and the owner of the copies from
  * then on. A different user from the last one on this device: the last one's copies are
  * dropped first. Offline, the last user seen here, or the OfflineError when there is none.
+ *
+ * An answer `signedIn` refuses (a sign-in still waiting for its second factor) is passed on
+ * but never kept: nobody owns the copies then, so offline nobody is taken to be signed in.
  */
-export async function lastSeenUser<T extends { id: string }>(path: string): Promise<Seen<T>> {
+export async function lastSeenUser<T extends { id: string }>(
+  path: string,
+  signedIn: (data: T) => boolean = () => true,
+): Promise<Seen<T>> {
   try {
     const data = await api<T>("GET", path);
+    if (!signedIn(data)) {
+      forgetLastSeen();
+      return { data, seenAt: null };
+    }
     if (data.id !== currentOwner()) {
       forgetLastSeen();
       setLastSeenOwner(data.id);

@@ -174,10 +174,14 @@ function scheduleRetry(result: SyncResult): void {
   retries += 1;
 }
 
-/** Who the session cookie belongs to now: an id, null (nobody), or undefined (no answer). */
+/**
+ * Who the session cookie belongs to now: an id, null (nobody, or a sign-in still waiting for
+ * its second factor), or undefined (no answer).
+ */
 async function signedInNow(): Promise<string | null | undefined> {
   try {
-    return (await api<Schemas["UserOut"]>("GET", "/api/auth/me")).id;
+    const user = await api<Schemas["UserOut"]>("GET", "/api/auth/me");
+    return user.awaiting ? null : user.id;
   } catch (error) {
     return error instanceof ApiError && error.status === 401 ? null : undefined;
   }
