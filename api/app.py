@@ -37,8 +37,10 @@ from api.core.overload import InFlight, OverloadGuard
 from api.core.settings import Settings, load_settings
 from api.identity.auth_routes import AuthController
 from api.identity.middleware import auth_middleware
+from api.identity.passkey_routes import PasskeyController
 from api.identity.routes import ClinicController
 from api.identity.security_routes import SecurityController
+from api.leaving.routes import MyAccountController
 from api.notifications.routes import InboxController, PreferencesController, vapid_public_key
 from api.notifications.vapid import load_vapid, public_key
 from api.outcomes.routes import MyRatingController, OutcomeController
@@ -205,6 +207,7 @@ def create_app(
             vocabulary_words,
             AuthController,
             SecurityController,
+            PasskeyController,
             ClinicController,
             PatientsController,
             AlertsController,
@@ -213,6 +216,7 @@ def create_app(
             ReportsController,
             OutcomesReportController,
             MyExportController,
+            MyAccountController,
             MyCheckinsController,
             MyTodayController,
             MyWarningSignsController,

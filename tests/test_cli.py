@@ -28,13 +28,18 @@ AFTERLINE = str(Path(sys.executable).parent / "afterline")
 
 
 def run(
-    database_url: str, tmp_path: Path, *args: str, stdin: str = ""
+    database_url: str,
+    tmp_path: Path,
+    *args: str,
+    stdin: str = "",
+    extra_env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "AFTERLINE_DATA_DIR": str(tmp_path / "data"),
         "AFTERLINE_ENV": "development",
+        **(extra_env or {}),
     }
     env.pop("AFTERLINE_SECRET_KEY", None)
     return subprocess.run(

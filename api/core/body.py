@@ -42,6 +42,8 @@ def decode_as(raw: bytes, type_: type[T]) -> T:
         raise validation_error(exc) from exc
     except UnicodeDecodeError as exc:
         raise FieldError("body", "is not valid UTF-8 text") from exc
+    except RecursionError as exc:  # msgspec skips an ignored member by parsing it all
+        raise FieldError("body", "is nested too deeply") from exc
     refuse_control_characters(decoded)
     return decoded
 

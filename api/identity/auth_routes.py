@@ -76,19 +76,27 @@ def client_of(request: Request[Any, Any, Any], settings: Settings) -> Client:
     )
 
 
-async def _signed_in(
+async def signed_in(
     request: Request[Any, Any, Any],
     db: Database,
     settings: Settings,
     signed: SignedIn,
     now: datetime,
+    *,
+    with_password: bool = True,
 ) -> Response[UserOut]:
+    """Start the session (awaiting a second factor after a password where one is needed;
+    a passkey is both factors) and set its cookie."""
     # Whoever was signed in on this browser before is signed out, server-side too
     # (a shared clinic tablet must not keep the previous user's session alive).
     if previous := request.cookies.get(SESSION_COOKIE):
         await end_login_session_by_token(db, previous)
     user = signed.user
-    awaiting = await awaiting_after_password(db, user, settings.second_factor_required)
+    awaiting = (
+        await awaiting_after_password(db, user, settings.second_factor_required)
+        if with_password
+        else None
+    )
     token = await start_login_session(
         db,
         user.id,
@@ -136,7 +144,7 @@ class AuthController(Controller):
     ) -> Response[UserOut]:
         client = client_of(request, settings)
         signed = await sign_in(db, data.email, data.password, client, now)
-        return await _signed_in(request, db, settings, signed, now)
+        return await signed_in(request, db, settings, signed, now)
 
     @post(
         "/logout",
@@ -166,4 +174,4 @@ class AuthController(Controller):
     ) -> Response[UserOut]:
         client = client_of(request, settings)
         signed = await redeem_invite(db, data.token, data.password, client, now)
-        return await _signed_in(request, db, settings, signed, now)
+        return await signed_in(request, db, settings, signed, now)

@@ -36,16 +36,32 @@ def check_phone(value: str | None) -> str | None:
     return phone
 
 
+MIN_RETENTION_YEARS = 1
+MAX_RETENTION_YEARS = 100
+
+
 def _out(clinic: Clinic) -> ClinicOut:
     return to_struct(ClinicOut, clinic)
 
 
 async def get_clinic(db: Database, actor: Principal) -> ClinicOut:
     async with db.read() as conn:
-        row = (await conn.execute(select(Clinic).where(Clinic.id == actor.clinic_id))).first()
+        row = (
+            await conn.execute(
+                select(
+                    Clinic.id, Clinic.name, Clinic.timezone, Clinic.phone, Clinic.retention_years
+                ).where(Clinic.id == actor.clinic_id)
+            )
+        ).first()
     if row is None:
         raise NotFoundError()
-    return ClinicOut(id=row.id, name=row.name, timezone=row.timezone, phone=row.phone)
+    return ClinicOut(
+        id=row.id,
+        name=row.name,
+        timezone=row.timezone,
+        phone=row.phone,
+        retention_years=row.retention_years,
+    )
 
 
 async def update_clinic(
@@ -53,6 +69,12 @@ async def update_clinic(
 ) -> ClinicOut:
     timezone = None if data.timezone is msgspec.UNSET else check_timezone(data.timezone)
     phone = msgspec.UNSET if data.phone is msgspec.UNSET else check_phone(data.phone)
+    years = data.retention_years
+    if years is not msgspec.UNSET and not MIN_RETENTION_YEARS <= years <= MAX_RETENTION_YEARS:
+        raise FieldError(
+            "retention_years",
+            f"must be a whole number of years from {MIN_RETENTION_YEARS} to {MAX_RETENTION_YEARS}",
+        )
     async with db.write() as tx:
         clinic = await tx.scalar(select(Clinic).where(Clinic.id == actor.clinic_id))
         if clinic is None:
@@ -61,6 +83,8 @@ async def update_clinic(
             clinic.timezone = timezone
         if phone is not msgspec.UNSET:
             clinic.phone = phone
+        if years is not msgspec.UNSET:
+            clinic.retention_years = years
         record(
             tx,
             actor_id=actor.user_id,
@@ -69,7 +93,9 @@ async def update_clinic(
             at=now,
             detail={
                 "fields": sorted(
-                    f for f in ("timezone", "phone") if getattr(data, f) is not msgspec.UNSET
+                    f
+                    for f in ("timezone", "phone", "retention_years")
+                    if getattr(data, f) is not msgspec.UNSET
                 )
             },
         )

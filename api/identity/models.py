@@ -7,7 +7,17 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, time
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, String, Time, true
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Time,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.models import Base, UUIDPrimaryKey
@@ -20,6 +30,10 @@ class Clinic(UUIDPrimaryKey, Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     # Shown to patients who tick a warning sign that needs the clinic today.
     phone: Mapped[str | None] = mapped_column(String(40))
+    # How long the clinic must keep a patient's record: whole years after their last
+    # treatment session (or, with none, after they were registered). `afterline retention`
+    # erases patients past it. 8 years: the UK's minimum for adults' health records.
+    retention_years: Mapped[int] = mapped_column(default=8, server_default="8")
     created_at: Mapped[datetime]
 
 
@@ -131,3 +145,31 @@ class LoginFailure(UUIDPrimaryKey, Base):
     # The device id when the attempt came from a known device of that account (device cookie).
     device: Mapped[str | None] = mapped_column(String(32))
     failed_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Passkey(UUIDPrimaryKey, Base):
+    """A WebAuthn credential: signs in with no password, and counts as both factors."""
+
+    __tablename__ = "passkey"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    credential_id: Mapped[bytes] = mapped_column(LargeBinary(), unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary())
+    sign_count: Mapped[int] = mapped_column(BigInteger())
+    # What the owner calls it ("Safari on iPhone" by default: where it was made).
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+
+
+class PasskeyChallenge(UUIDPrimaryKey, Base):
+    """A challenge handed to a browser for one registration or sign-in; used once."""
+
+    __tablename__ = "passkey_challenge"
+
+    challenge: Mapped[bytes] = mapped_column(LargeBinary(), unique=True)
+    # The user registering a passkey; None for a sign-in (the passkey names its user).
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime] = mapped_column(index=True)

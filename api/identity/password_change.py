@@ -22,6 +22,19 @@ from api.identity.login_sessions import end_sessions_except
 from api.identity.models import User
 
 
+async def confirm_password(
+    db: Database, actor: Principal, password: str, ip: str, now: datetime, field: str
+) -> None:
+    """Check the signed-in user's own password before something that cannot be undone, or
+    refuse naming `field`; counted like a sign-in."""
+    attempt = await reserve_attempt(db, Attempt(actor.email, ip), now)
+    async with db.read() as conn:
+        old_hash = await conn.scalar(select(User.password_hash).where(User.id == actor.user_id))
+    if old_hash is None or not await verify_password_async(old_hash, password, known_device=True):
+        raise FieldError(field, "is not your current password")
+    await forget_attempt(db, attempt)
+
+
 async def change_password(
     db: Database, actor: Principal, current: str, new: str, ip: str, now: datetime
 ) -> int:
@@ -30,12 +43,7 @@ async def change_password(
         check_new_password(new)
     except FieldError as error:
         raise FieldError("new_password", error.detail.removeprefix("password: ")) from None
-    attempt = await reserve_attempt(db, Attempt(actor.email, ip), now)
-    async with db.read() as conn:
-        old_hash = await conn.scalar(select(User.password_hash).where(User.id == actor.user_id))
-    if old_hash is None or not await verify_password_async(old_hash, current, known_device=True):
-        raise FieldError("current_password", "is not your current password")
-    await forget_attempt(db, attempt)
+    await confirm_password(db, actor, current, ip, now, "current_password")
     new_hash = await hash_password_async(new)
     async with db.write() as tx:
         await tx.execute(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 import msgspec
 
@@ -65,6 +66,7 @@ class ClinicOut(msgspec.Struct):
     name: str
     timezone: str
     phone: str | None
+    retention_years: int
 
 
 class ClinicUpdate(Strict):
@@ -72,6 +74,8 @@ class ClinicUpdate(Strict):
     # null clears it; patients who tick a warning sign are then told to call the clinic
     # without a number.
     phone: str | msgspec.UnsetType | None = msgspec.UNSET
+    # Whole years a patient's record is kept after their last session (1 to 100).
+    retention_years: int | msgspec.UnsetType = msgspec.UNSET
 
 
 class CodeIn(Strict):
@@ -89,3 +93,43 @@ class EndedOut(msgspec.Struct):
     """How many other sessions were signed out."""
 
     ended: int
+
+
+class PasskeyResponse(msgspec.Struct, forbid_unknown_fields=False):
+    """The authenticator's answer, base64url strings as `PublicKeyCredential.toJSON()` sends
+    them: `attestationObject` when registering; `authenticatorData`, `signature` and
+    `userHandle` when signing in. Extra members a browser adds are ignored."""
+
+    client_data_json: str = msgspec.field(name="clientDataJSON")
+    attestation_object: str | None = msgspec.field(default=None, name="attestationObject")
+    authenticator_data: str | None = msgspec.field(default=None, name="authenticatorData")
+    signature: str | None = None
+    user_handle: str | None = msgspec.field(default=None, name="userHandle")
+    transports: list[str] | None = None
+
+
+class PasskeyCredential(msgspec.Struct, forbid_unknown_fields=False):
+    id: str
+    raw_id: str = msgspec.field(name="rawId")
+    response: PasskeyResponse
+    type: str = "public-key"
+    authenticator_attachment: str | None = msgspec.field(
+        default=None, name="authenticatorAttachment"
+    )
+
+    def as_json(self) -> dict[str, Any]:
+        """What `webauthn` parses (client extension results are not used, so none)."""
+        answer: dict[str, Any] = msgspec.to_builtins(self)
+        answer["clientExtensionResults"] = {}
+        return answer
+
+
+class PasskeyIn(Strict):
+    """A browser's new passkey (`PublicKeyCredential.toJSON()`), and what to call it."""
+
+    credential: PasskeyCredential
+    name: str | None = None
+
+
+class PasskeySignInIn(Strict):
+    credential: PasskeyCredential

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from decimal import Decimal
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from fhir.resources.R4B.basic import Basic

@@ -35,6 +35,18 @@ from tests.conftest import (
 )
 
 ENDPOINT = "https://fcm.googleapis.com/fcm/send/hostile:stage"
+# A passkey response's shape, answering no challenge the server made.
+PASSKEY_RESPONSE = {
+    "id": "AAAA",
+    "rawId": "AAAA",
+    "type": "public-key",
+    "response": {
+        "clientDataJSON": "eyJjaGFsbGVuZ2UiOiJBQUFBIn0",
+        "attestationObject": "AAAA",
+        "authenticatorData": "AAAA",
+        "signature": "AAAA",
+    },
+}
 
 
 @dataclass
@@ -82,6 +94,8 @@ def url(route: Route, ids: Ids, day: str = TODAY.isoformat(), query: str = "") -
         alert=ids.alert,
         photo=ids.photo,
         notification=str(uuid.UUID(int=7)),
+        login_session=str(uuid.UUID(int=8)),
+        passkey=str(uuid.UUID(int=9)),
         day=day,
     )
     return path + query
@@ -150,7 +164,24 @@ BODIES: dict[str, Body] = {
         "channels": {"push": True, "email": False},
     },
     "PUT /api/me/push-subscription": lambda _: push_subscription_body(ENDPOINT),
+    # The same password again: accepted (and the stage's own session survives it).
+    "POST /api/auth/password": lambda _: {
+        "current_password": PASSWORD,
+        "new_password": PASSWORD,
+    },
 }
+# Bodies of routes whose acceptance needs a secret the stage does not hold (a one-time code,
+# a passkey's signature) or would end the stage (closing the patient's account): each is
+# well-formed, reaches its service and is refused there with a 4xx; the fuzz starts from it.
+REFUSED: dict[str, Body] = {
+    "POST /api/auth/second-factor/confirm": lambda _: {"code": "123456"},
+    "POST /api/auth/second-factor/verify": lambda _: {"code": "123456"},
+    "POST /api/auth/second-factor/off": lambda _: {"code": "123456"},
+    "POST /api/auth/passkeys": lambda _: {"credential": PASSKEY_RESPONSE, "name": "Phone"},
+    "POST /api/auth/passkeys/sign-in": lambda _: {"credential": PASSKEY_RESPONSE},
+    "POST /api/me/close-account": lambda _: {"password": "not the password"},
+}
+STARTING_BODIES: dict[str, Body] = {**BODIES, **REFUSED}
 # Good values for the query parameters, so that some examples are hostile in one place only.
 GOOD_QUERY = {
     "from": "2026-03-01",

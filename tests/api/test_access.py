@@ -119,6 +119,7 @@ class Route:
             photo=ids.photo,
             notification=ids.patient,
             login_session=ids.patient,
+            passkey=ids.patient,
             day=day.isoformat(),
         )
 
@@ -298,6 +299,9 @@ ROUTES = [
     Route("PATCH", "/api/me/preferences", "patient", body=lambda: {"checkin_time": "08:30"}),
     Route("GET", "/api/me/export.fhir.json", "patient"),
     Route("GET", "/api/me/export.csv", "patient"),
+    Route("GET", "/api/me/leaving", "patient"),
+    # With a wrong password, so the cast stays signed in: closing is in test_leaving.py.
+    Route("POST", "/api/me/close-account", "patient", ok=422, body=lambda: {"password": "no"}),
     # anyone signed in (the image of a photo: its patient and their clinic's practitioners;
     # who else gets a 404 is in tests/api/test_photos.py)
     Route("GET", "/api/photos/{photo}/image", "signed_in"),
@@ -313,6 +317,10 @@ ROUTES = [
     Route("POST", "/api/auth/second-factor/confirm", "signed_in"),
     Route("POST", "/api/auth/second-factor/verify", "signed_in"),
     Route("POST", "/api/auth/second-factor/off", "signed_in", ok=204),
+    Route("GET", "/api/auth/passkeys", "signed_in"),
+    Route("POST", "/api/auth/passkeys/registration-options", "signed_in"),
+    Route("POST", "/api/auth/passkeys", "signed_in", ok=201),
+    Route("DELETE", "/api/auth/passkeys/{passkey}", "signed_in", ok=204),
     Route("GET", "/api/me/notifications", "signed_in"),
     Route("POST", "/api/me/notifications/{notification}/read", "signed_in"),
     Route("PUT", "/api/me/push-subscription", "signed_in", body=lambda: push_subscription_body()),
@@ -323,6 +331,8 @@ PUBLIC = {
     ("GET", "/api/health"),
     ("POST", "/api/auth/login"),
     ("POST", "/api/auth/accept-invite"),
+    ("POST", "/api/auth/passkeys/sign-in-options"),
+    ("POST", "/api/auth/passkeys/sign-in"),
     ("GET", "/api/push/vapid-public-key"),
     ("GET", "/api/vocabulary"),
 }

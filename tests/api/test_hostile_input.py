@@ -34,7 +34,17 @@ from litestar import Litestar
 from api.app import create_app
 from api.core.clock import FrozenClock
 from api.core.db import Database
-from tests.api.hostile_stage import BODIES, CHECKIN_DAY, GOOD_QUERY, Stage, build_stage, send, url
+from tests.api.hostile_stage import (
+    BODIES,
+    CHECKIN_DAY,
+    GOOD_QUERY,
+    REFUSED,
+    STARTING_BODIES,
+    Stage,
+    build_stage,
+    send,
+    url,
+)
 from tests.api.hostile_values import (
     CONTENT_TYPES,
     DATE_TEXTS,
@@ -90,7 +100,7 @@ QUERIES: dict[tuple[str, str], list[str]] = {
     ("GET", "/api/photos/{}/image"): ["size"],
 }
 # Whatever takes a body (`test_every_route_that_reads_a_body_is_fuzzed`), a query or a day.
-FUZZED = [t for t in ALL if t.route.id in BODIES or t.queries or "{day}" in t.route.path]
+FUZZED = [t for t in ALL if t.route.id in STARTING_BODIES or t.queries or "{day}" in t.route.path]
 BAD_IDS = [Ids.raw(v) for v in ("not-a-uuid", "%00", "%FF", "0" * 5000, str(uuid.uuid4()))]
 
 
@@ -124,7 +134,7 @@ class Case:
 
 def sweep_cases(target: Target, stage: Stage) -> list[Case]:
     route, day = target.route, CHECKIN_DAY.isoformat()
-    valid = BODIES[route.id](stage) if route.id in BODIES else None
+    valid = STARTING_BODIES[route.id](stage) if route.id in STARTING_BODIES else None
     cases = []
     if valid is not None:
         for where, body in sweep(valid):
@@ -181,7 +191,7 @@ def test_hostile_input_never_gets_a_5xx(template_url: str, tmp_path: Path, targe
         assert problems == []
 
         # 2. The fuzz.
-        valid = BODIES[route.id](stage) if route.id in BODIES else None
+        valid = STARTING_BODIES[route.id](stage) if route.id in STARTING_BODIES else None
         requests = st.tuples(
             path_days if "{day}" in route.path else st.just(CHECKIN_DAY.isoformat()),
             st.sampled_from([stage.ids] * 3 + BAD_IDS) if route.takes_id else st.just(stage.ids),
@@ -234,8 +244,15 @@ def test_every_route_that_reads_a_body_is_fuzzed(template_url: str, tmp_path: Pa
             response = runner.run(send(client, route.method, url(route, stage.ids), body, JSON))
             if response.status_code >= 300:
                 refused[route_id] = response.text
-    assert readers - set(BODIES) == set(), "add a valid body for the new route to BODIES"
-    assert set(BODIES) - readers == set(), "BODIES lists a route that reads no body"
+        for route_id, make in REFUSED.items():
+            target = next(t for t in ALL if t.route.id == route_id)
+            client, route = stage.client(target.caller), target.route
+            body = dump(make(stage))
+            response = runner.run(send(client, route.method, url(route, stage.ids), body, JSON))
+            if response.status_code not in {409, 422}:
+                refused[route_id] = f"not refused by its service: {response.text}"
+    assert readers - set(STARTING_BODIES) == set(), "add a body for the new route to BODIES"
+    assert set(STARTING_BODIES) - readers == set(), "BODIES lists a route that reads no body"
     assert refused == {}
 
 

@@ -16,6 +16,8 @@ NO_BODY = {
     ("post", "/api/me/notifications/{notification_id}/read"),
     ("post", "/api/auth/sessions/end-others"),
     ("post", "/api/auth/second-factor/setup"),
+    ("post", "/api/auth/passkeys/registration-options"),
+    ("post", "/api/auth/passkeys/sign-in-options"),
 }
 
 
@@ -60,7 +62,7 @@ async def test_every_write_declares_its_body_and_refuses_unknown_fields(
         name = next(ref for ref in refs if ref).rsplit("/", 1)[-1]
         assert schemas[name]["additionalProperties"] is False, name
         bodies += 1
-    assert bodies == 19  # login, invite, password, three second-factor codes, …
+    assert bodies == 22  # …, password, second-factor codes, passkeys, closing an account
     assert sorted(uploads) == ["/api/me/photos", "/api/patients/{patient_id}/photos"]
 
 

@@ -75,6 +75,7 @@ async def test_csv_copy_lists_every_field_of_every_item(world: World) -> None:
     response, patient_id, _ = await own(world, "export.csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert list(rows[0]) == ["section", "item", "date", "field", "value"]
+    assert {r["item"] for r in rows if r["section"] == "patient"} == {patient_id}
     sections = {row["section"] for row in rows}
     assert {"patient", "choices", "session", "checkin", "checkin_revision", "alert"} <= sections
     assert "screening" in sections

@@ -410,8 +410,9 @@ async def test_adherence_counts_finished_days_and_today_only_once_done(world: Wo
     assert row["adherence_7d"] == round(6 / 7, 3) == 0.857
     assert row["last_checkin_on"] == "2026-03-10"
 
-    # Late evening in London, still 03-10: unchanged.
+    # Late evening in London, still 03-10: unchanged (the doctor signs in again after 4 hours).
     world.clock.advance(timedelta(hours=11, minutes=30))
+    await doctor.login("dr@clinic-a.test")
     assert (await listing(doctor))["pat@example.test"]["adherence_7d"] == 0.857
     # Past midnight, 03-11 is not done yet, so the window is 03-05 .. 03-10 with 03-06 missed.
     world.clock.advance(timedelta(hours=1))
@@ -518,6 +519,7 @@ async def test_adherence_uses_each_patients_own_local_today(world: World) -> Non
 
     for instant in (evening, next_morning):  # UTC's date is 03-10, then 03-11
         world.clock.set(instant)
+        await doctor.login("dr@clinic-a.test")  # 10 hours on: signed in again
         rows = await listing(doctor)
         assert rows["chatham@example.test"]["adherence_7d"] == 1.0, instant
         assert rows["chatham@example.test"]["last_checkin_on"] == "2026-03-10"

@@ -1,5 +1,7 @@
-"""Second factor and visible sessions: TOTP on the user, one-time recovery codes, and each
-login session's absolute end, browser and what it still awaits.
+"""Second factor, passkeys, visible sessions and retention: TOTP on the user, one-time
+recovery codes, passkeys and their one-time challenges, each login session's absolute end,
+browser and what it still awaits, and each clinic's retention period (8 years unless the
+clinic sets another).
 
 Sessions signed in before this upgrade have no absolute end to give them, so the upgrade
 signs everyone out once (their rows are deleted); everyone signs in again.
@@ -41,6 +43,49 @@ def upgrade() -> None:
     with op.batch_alter_table("recovery_code", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_recovery_code_user_id"), ["user_id"], unique=False)
 
+    op.create_table(
+        "passkey",
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("credential_id", sa.LargeBinary(), nullable=False),
+        sa.Column("public_key", sa.LargeBinary(), nullable=False),
+        sa.Column("sign_count", sa.BigInteger(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("created_at", DateTimeUTC(timezone=True), nullable=False),
+        sa.Column("last_used_at", DateTimeUTC(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user.id"], name=op.f("fk_passkey_user_id_user"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_passkey")),
+        sa.UniqueConstraint("credential_id", name=op.f("uq_passkey_credential_id")),
+    )
+    with op.batch_alter_table("passkey", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_passkey_user_id"), ["user_id"], unique=False)
+    op.create_table(
+        "passkey_challenge",
+        sa.Column("challenge", sa.LargeBinary(), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=True),
+        sa.Column("expires_at", DateTimeUTC(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user.id"],
+            name=op.f("fk_passkey_challenge_user_id_user"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_passkey_challenge")),
+        sa.UniqueConstraint("challenge", name=op.f("uq_passkey_challenge_challenge")),
+    )
+    with op.batch_alter_table("passkey_challenge", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_passkey_challenge_expires_at"), ["expires_at"], unique=False
+        )
+
+    with op.batch_alter_table("clinic", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("retention_years", sa.Integer(), server_default="8", nullable=False)
+        )
+
     op.execute("DELETE FROM auth_session")
     with op.batch_alter_table("auth_session", schema=None) as batch_op:
         batch_op.add_column(sa.Column("ends_at", DateTimeUTC(timezone=True), nullable=False))
@@ -68,3 +113,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_recovery_code_user_id"))
 
     op.drop_table("recovery_code")
+    op.drop_table("passkey_challenge")
+    op.drop_table("passkey")
+    with op.batch_alter_table("clinic", schema=None) as batch_op:
+        batch_op.drop_column("retention_years")

@@ -9,15 +9,9 @@ from pathlib import Path
 
 import click
 
+from api.cli.common import settings_now
 from api.core.migrate import PROJECT_ROOT
 from api.core.settings import load_settings
-
-
-def settings_now() -> datetime:
-    """Now, by the clock the server would read (`AFTERLINE_CLOCK_OFFSET` outside production)."""
-    from api.core.clock import clock_shifted
-
-    return clock_shifted(load_settings().clock_offset).now()
 
 
 @click.group()
@@ -104,49 +98,6 @@ def seed_demo_command(if_empty: bool) -> None:
     asyncio.run(run())
 
 
-@main.command("export")
-@click.option("--clinic", "clinic_name", required=True, help="The clinic's name, exactly")
-@click.option(
-    "--out",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, writable=True, path_type=Path),
-    help="Directory for the files; created if missing",
-)
-def export_command(clinic_name: str, out_dir: Path) -> None:
-    """Write <patient-id>.fhir.json and <patient-id>.csv for every patient of a clinic."""
-    from rich.console import Console
-    from rich.progress import Progress
-
-    from api.core.db import Database
-    from api.core.errors import AppError
-    from api.reports.service import clinic_patient_ids, export_patient_files
-
-    async def run() -> int:
-        settings = load_settings()
-        db = Database.from_url(settings.database_url)
-        try:
-            patient_ids = await clinic_patient_ids(db, clinic_name)
-            await asyncio.to_thread(out_dir.mkdir, parents=True, exist_ok=True)
-            # The bar goes to stderr, so stdout carries only the summary line.
-            with Progress(console=Console(stderr=True), transient=True) as progress:
-                task = progress.add_task("Exporting", total=len(patient_ids))
-                for patient_id in patient_ids:
-                    await export_patient_files(
-                        db, patient_id, out_dir, settings_now(), settings.base_url
-                    )
-                    progress.advance(task)
-            return len(patient_ids)
-        finally:
-            await db.dispose()
-
-    try:
-        count = asyncio.run(run())
-    except AppError as exc:
-        raise click.ClickException(exc.detail) from exc
-    click.echo(f"exported {count} patient(s) of {clinic_name!r} to {out_dir}")
-
-
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -226,87 +177,6 @@ def worker() -> None:
 
 
 @main.group()
-def audit() -> None:
-    """The audit trail: check that nothing in it was changed, export it."""
-
-
-@audit.command("verify")
-def audit_verify() -> None:
-    """Walk every clinic's hash chain and report the first broken link of each (exit 1)."""
-    from sqlalchemy import select
-
-    from api.audit.chain import SYSTEM, verify_all
-    from api.core.db import Database
-    from api.identity.models import Clinic
-
-    async def run() -> tuple[list[str], bool]:
-        db = Database.from_url(load_settings().database_url)
-        try:
-            async with db.read() as conn:
-                rows = await conn.execute(select(Clinic.id, Clinic.name))
-                names = {row.id: row.name for row in rows}
-                results = await verify_all(conn)
-        finally:
-            await db.dispose()
-        lines = []
-        for clinic_id, count, broken in results:
-            name = "no clinic" if clinic_id == SYSTEM else names.get(clinic_id, str(clinic_id))
-            if broken is None:
-                lines.append(f"{name}: intact, {count} event(s)")
-            else:
-                at = f" (id {broken.event_id})" if broken.event_id else ""
-                lines.append(f"{name}: BROKEN at event {broken.seq}{at}: {broken.problem}")
-        return lines, all(broken is None for _, _, broken in results)
-
-    lines, intact = asyncio.run(run())
-    for line in lines:
-        click.echo(line)
-    if not intact:
-        sys.exit(1)
-
-
-@audit.command("export")
-@click.option("--clinic", "clinic_name", required=True, help="The clinic's name, exactly")
-@click.option(
-    "--since",
-    required=True,
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="The first day (UTC) to include, e.g. 2026-01-01",
-)
-@click.option(
-    "--out",
-    "out_file",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    default=None,
-    help="Write here instead of standard output",
-)
-def audit_export(clinic_name: str, since: datetime, out_file: Path | None) -> None:
-    """The clinic's audit events since a day as FHIR AuditEvents (a Bundle, with the chain
-    head), for shipping to another system."""
-    from datetime import UTC
-
-    from api.core.db import Database
-    from api.core.errors import AppError
-    from api.reports.service import clinic_audit_export
-
-    async def run() -> bytes:
-        db = Database.from_url(load_settings().database_url)
-        try:
-            return await clinic_audit_export(db, clinic_name, since.replace(tzinfo=UTC))
-        finally:
-            await db.dispose()
-
-    try:
-        exported = asyncio.run(run())
-    except AppError as exc:
-        raise click.ClickException(exc.detail) from exc
-    if out_file is None:
-        click.echo(exported.decode())
-    else:
-        out_file.write_bytes(exported)
-
-
-@main.group()
 def jobs() -> None:
     """Run the tick jobs by hand."""
 
@@ -321,7 +191,7 @@ def jobs() -> None:
 )
 def jobs_tick(at: str | None) -> None:
     """Run every tick job once, in order, then exit."""
-    from datetime import UTC, datetime
+    from datetime import UTC
 
     from api.core.clock import FrozenClock
     from api.core.db import Database
@@ -417,6 +287,13 @@ def openapi(out: Path | None) -> None:
         out.write_text(text)
 
 
+from api.cli.records import audit, export_command, retention  # noqa: E402
+
+main.add_command(export_command)
+main.add_command(audit)
+main.add_command(retention)
+
+
 def _configure_logging() -> None:
     import logging
 
@@ -432,7 +309,3 @@ def _redacted(url: str) -> str:
         return url
     scheme, rest = url.split("://", 1)
     return f"{scheme}://***@{rest.split('@', 1)[1]}"
-
-
-if __name__ == "__main__":
-    main()
