@@ -14,6 +14,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -413,6 +414,17 @@ async def fresh_world(template_url: str, directory: Path) -> AsyncIterator[World
 
 @pytest.fixture
 async def world(app: Litestar, db: Database, clock: FrozenClock) -> AsyncIterator[World]:
+    built = World(app, db, clock)
+    yield built
+    await built.close()
+
+
+@pytest.fixture
+async def strict_world(
+    settings: Settings, clock: FrozenClock, db: Database
+) -> AsyncIterator[World]:
+    """A `World` where practitioners must have a second factor, as in production."""
+    app = create_app(settings=replace(settings, second_factor_required=True), clock=clock, db=db)
     built = World(app, db, clock)
     yield built
     await built.close()

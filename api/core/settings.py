@@ -101,7 +101,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         db_path = database_url.split(":///", 1)[-1]
         if db_path:
             Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    base_url = env_vars.get("AFTERLINE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    base_url = env_vars.get("AFTERLINE_BASE_URL", "http://localhost:8000").rstrip("/")
     return Settings(
         database_url=database_url,
         data_dir=data_dir,

@@ -247,7 +247,7 @@ async def _seed_patient(
             checkin_time=checkin_time,
         ),
         now,
-        "http://127.0.0.1:8000",
+        "http://localhost:8000",
     )
     user = await accept_invite(db, created.invite_token, PATIENT_PASSWORD, "seed-demo", now)
     if profile.name not in NOT_SCREENED:

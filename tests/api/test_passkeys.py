@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from api.app import create_app
@@ -131,16 +129,6 @@ async def test_malformed_credentials_name_the_field(world: World) -> None:
         answer = await client.post("/api/auth/passkeys/sign-in", json=body)
         assert answer.status_code == 422, answer.text
         assert "credential" in answer.text
-
-
-@pytest.fixture
-async def strict_world(
-    settings: Settings, clock: FrozenClock, db: Database
-) -> AsyncIterator[World]:
-    app = create_app(settings=replace(settings, second_factor_required=True), clock=clock, db=db)
-    built = World(app, db, clock)
-    yield built
-    await built.close()
 
 
 async def test_a_passkey_satisfies_the_practitioners_enrolment(strict_world: World) -> None:

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import pyotp
-import pytest
 from sqlalchemy import select
 
-from api.app import create_app
-from api.core.clock import FrozenClock
-from api.core.db import Database
-from api.core.settings import Settings
 from api.identity.models import RecoveryCode
 from tests.conftest import ApiClient, World
 
@@ -186,17 +179,6 @@ async def test_confirming_with_a_wrong_code_leaves_it_off(world: World) -> None:
     assert (await doctor.get("/api/auth/second-factor")).json()["totp"] is False
     missing = await doctor.post("/api/auth/second-factor/confirm", json={})
     assert missing.status_code == 422
-
-
-@pytest.fixture
-async def strict_world(
-    settings: Settings, clock: FrozenClock, db: Database
-) -> AsyncIterator[World]:
-    """A clinic where practitioners must have a second factor (as in production)."""
-    app = create_app(settings=replace(settings, second_factor_required=True), clock=clock, db=db)
-    built = World(app, db, clock)
-    yield built
-    await built.close()
 
 
 async def test_a_practitioner_without_one_must_enrol_first(strict_world: World) -> None:

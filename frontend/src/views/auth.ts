@@ -144,7 +144,7 @@ async function codeStep(): Promise<HTMLElement> {
     h(
       "p",
       { class: "note start-again" },
-      "Not you, or no code to hand? ",
+      "Not you? ",
       h("button", { type: "button", class: "link", onclick: () => void startAgain() }, "Sign in as someone else"),
     ),
   );

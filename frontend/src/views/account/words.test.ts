@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   ago,
   deviceLine,
-  deviceName,
   endedSentence,
+  passwordChangedSentence,
   fieldMessage,
   groupedSecret,
   recoveryCodesText,
@@ -57,11 +57,6 @@ describe("shortDay", () => {
 });
 
 describe("a signed-in device in words", () => {
-  it("names this device as such", () => {
-    expect(deviceName(session({ current: true }))).toBe("Safari on iPhone — this device");
-    expect(deviceName(session({ browser: "Chrome on Windows" }))).toBe("Chrome on Windows");
-  });
-
   it("says when it signed in and when it was last used", () => {
     expect(deviceLine(session({}), NOW, "Europe/London")).toBe("Signed in 1 Dec, last active 2 hours ago");
     expect(deviceLine(session({ current: true }), NOW, "Europe/London")).toBe("Signed in 1 Dec, in use now");
@@ -71,6 +66,14 @@ describe("a signed-in device in words", () => {
     expect(endedSentence(0)).toBe("You were not signed in on any other device.");
     expect(endedSentence(1)).toBe("Signed out on 1 other device.");
     expect(endedSentence(3)).toBe("Signed out on 3 other devices.");
+  });
+
+  it("says the other devices were signed out after a new password", () => {
+    expect(passwordChangedSentence(2)).toBe(
+      "Your password has been changed. We signed you out on 2 other devices: sign in there with your new password.",
+    );
+    expect(passwordChangedSentence(1)).toMatch(/on 1 other device:/);
+    expect(passwordChangedSentence(0)).toBe("Your password has been changed. You were not signed in on any other device.");
   });
 });
 

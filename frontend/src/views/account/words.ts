@@ -34,11 +34,6 @@ export function shortDay(when: Date, now: Date, timeZone?: string): string {
   });
 }
 
-/** "Safari on iPhone — this device" or "Chrome on Windows". */
-export function deviceName(session: Pick<LoginSession, "browser" | "current">): string {
-  return session.current ? `${session.browser} — this device` : session.browser;
-}
-
 /** "Signed in 3 Dec, last active 2 hours ago"; the device in use: "Signed in 3 Dec, in use now". */
 export function deviceLine(session: LoginSession, now: Date, timeZone?: string): string {
   const signedIn = `Signed in ${shortDay(new Date(session.created_at), now, timeZone)}`;
@@ -46,10 +41,19 @@ export function deviceLine(session: LoginSession, now: Date, timeZone?: string):
   return `${signedIn}, last active ${ago(new Date(session.last_seen_at), now)}`;
 }
 
-/** The other devices first ended by "Sign out everywhere else": "Signed out on 2 other devices." */
+/** What "Sign out everywhere else" did: "Signed out on 2 other devices." */
 export function endedSentence(ended: number): string {
   if (ended === 0) return "You were not signed in on any other device.";
   return `Signed out on ${count(ended, "other device", "other devices")}.`;
+}
+
+/** After a new password: what happened to the other devices. */
+export function passwordChangedSentence(ended: number): string {
+  const others =
+    ended === 0
+      ? "You were not signed in on any other device."
+      : `We signed you out on ${count(ended, "other device", "other devices")}: sign in there with your new password.`;
+  return `Your password has been changed. ${others}`;
 }
 
 /** The key for typing into an authenticator app by hand, in groups of four: "JBSW Y3DP EHPK 3PXP". */
@@ -76,11 +80,13 @@ export function recoveryCodesText(codes: string[], email: string, issued: Date):
 // reads as a sentence.
 const SUBJECTS: Record<string, string> = {
   code: "That code",
+  "off-code": "That code",
   current_password: "That password",
   new_password: "The new password",
 };
 const MISSING: Record<string, string> = {
   code: "Enter the code.",
+  "off-code": "Enter the code.",
   current_password: "Enter your current password.",
   new_password: "Enter a new password.",
 };
