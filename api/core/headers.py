@@ -8,7 +8,8 @@ The CSP is what the built PWA needs and no more: its scripts and styles are file
 `/assets` (no inline `<script>`, no `style=""` attribute: the `h()` helper never writes one,
 and Chart.js sizes its canvas through `element.style`, which CSP does not govern), it talks
 only to its own origin, its service worker is `/sw.js` and its manifest and icons are its
-own.
+own. Images may also be `data:` URIs: the QR code for an authenticator app comes as an SVG
+`data:` URI, shown in an `<img>` (an image document runs no script and loads nothing).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ PWA_CSP = "; ".join(
         "default-src 'none'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self'",
+        "img-src 'self' data:",
         "connect-src 'self'",
         "manifest-src 'self'",
         "worker-src 'self'",

@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import msgspec
 from litestar import Controller, Response, get
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
 
 from api.core.deps import DB, Actor, AppSettings, Me, Now, parse_id
 from api.identity.middleware import patient_only, practitioner_only
 from api.reports import csv_export, fhir, outcomes, service
+
+
+class FhirBundle(msgspec.Struct, forbid_unknown_fields=False):
+    """A FHIR R4 `Bundle` (http://hl7.org/fhir/R4/bundle.html): its members are FHIR's."""
+
+    resourceType: str
+    type: str
+    entry: list[dict[str, Any]] = []
+
+
+# What the FHIR downloads' JSON is (the handlers send bytes rendered by fhir.resources).
+FHIR_BUNDLE = ResponseSpec(
+    FhirBundle,
+    media_type=fhir.MEDIA_TYPE,
+    generate_examples=False,
+    description="A FHIR R4 Bundle of type collection, as a file to save",
+)
 
 
 def _download(export: service.Export, media_type: str) -> Response[bytes]:
@@ -24,7 +45,7 @@ class ReportsController(Controller):
     tags = ["reports"]
     guards = [practitioner_only]
 
-    @get("/export.fhir.json", media_type=fhir.MEDIA_TYPE)
+    @get("/export.fhir.json", media_type=fhir.MEDIA_TYPE, responses={200: FHIR_BUNDLE})
     async def fhir_bundle(
         self, patient_id: FromPath[str], db: DB, actor: Actor, now: Now, settings: AppSettings
     ) -> Response[bytes]:
@@ -73,7 +94,7 @@ class MyExportController(Controller):
     tags = ["reports"]
     guards = [patient_only]
 
-    @get("/export.fhir.json", media_type=fhir.MEDIA_TYPE)
+    @get("/export.fhir.json", media_type=fhir.MEDIA_TYPE, responses={200: FHIR_BUNDLE})
     async def fhir_bundle(
         self, db: DB, me: Me, actor: Actor, now: Now, settings: AppSettings
     ) -> Response[bytes]:

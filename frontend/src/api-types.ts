@@ -1221,6 +1221,14 @@ export interface components {
             /** @description The field at fault (422), else null or absent */
             field?: string | null;
         };
+        /** FhirBundle */
+        FhirBundle: {
+            entry?: {
+                [key: string]: unknown;
+            }[];
+            resourceType: string;
+            type: string;
+        };
         /** Grade */
         Grade: {
             meaning: string;
@@ -3602,13 +3610,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Request fulfilled, document follows */
+            /** @description A FHIR R4 Bundle of type collection, as a file to save */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/fhir+json": string;
+                    "application/fhir+json": components["schemas"]["FhirBundle"];
                 };
             };
             /** @description Not signed in, or the login session has ended */
@@ -5186,13 +5194,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Request fulfilled, document follows */
+            /** @description A FHIR R4 Bundle of type collection, as a file to save */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/fhir+json": string;
+                    "application/fhir+json": components["schemas"]["FhirBundle"];
                 };
             };
             /** @description Not signed in, or the login session has ended */

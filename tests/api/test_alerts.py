@@ -513,7 +513,8 @@ async def clinic(doctor: ApiClient) -> dict[str, Any]:
 async def test_clinic_phone_is_set_normalised_and_cleared(world: World) -> None:
     doctor = await world.practitioner()
     start = await clinic(doctor)
-    assert set(start) == {"id", "name", "timezone", "phone"}
+    assert set(start) == {"id", "name", "timezone", "phone", "retention_years"}
+    assert start["retention_years"] == 8
     assert (start["name"], start["timezone"], start["phone"]) == ("Clinic A", "Europe/London", None)
 
     for sent, stored in (

@@ -534,6 +534,7 @@ async def test_a_deactivated_patient_is_not_sent_the_prompt(
     clock.set(T)
     assert await fan_out_prompts_job(jobs, T) == 1
 
+    await doctor.login("dr@clinic-a.test")  # hours on: signed in again
     response = await doctor.patch(f"/api/patients/{patient_id}", json={"active": False})
     assert response.status_code == 200, response.text
 

@@ -161,6 +161,7 @@ async def test_another_patients_notification_is_the_same_404_as_an_unknown_id(
     alices = await inbox(alice)
     assert len(alices) == 2
 
+    await doctor.login("dr@clinic-a.test")  # the prompts came hours later: signed in again
     stolen = await bob.post(f"/api/me/notifications/{alices[0]['id']}/read")
     unknown = await bob.post(f"/api/me/notifications/{uuid.uuid4()}/read")
     malformed = await bob.post("/api/me/notifications/not-a-uuid/read")

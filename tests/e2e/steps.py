@@ -36,7 +36,7 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.goto("/#/sign-in")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def fill_checkin(page: Page, answers: dict[str, str] = CHECKIN) -> None:
@@ -85,3 +85,11 @@ def sign_out(page: Page) -> None:
     nav.get_by_role("button", name="More").click()
     nav.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+
+def open_account(page: Page) -> None:
+    """From any signed-in screen: More, then Account and security."""
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("button", name="More").click()
+    nav.get_by_role("link", name="Account and security").click()
+    expect(page.get_by_role("heading", name="Account and security", level=1)).to_be_visible()

@@ -243,3 +243,23 @@ def png_size(data: bytes) -> tuple[int, int]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     assert data[12:16] == b"IHDR", "PNG without IHDR first"
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+# The two sizes every new screen is looked at: a phone and a desktop.
+LOOK_SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
+
+
+def screens(page: Page, name: str) -> None:
+    """The screen as it is now at 390x844 and at 1280x800: a screenshot of each, nothing
+    wider than the screen, and no axe violations; then back to the page's own size."""
+    own = page.viewport_size
+    assert own is not None
+    for size, (width, height) in LOOK_SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}x{height}"
+        screenshot(page, f"{name}-{size}")
+    page.set_viewport_size(own)
+    assert_accessible(page, name)
