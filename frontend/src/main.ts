@@ -24,10 +24,12 @@ registerAuthRoutes();
 route("/", async () => h("div"));
 // Account and security: both roles, its code downloaded when it is opened.
 route("/account", async () => (await import("./views/account")).accountScreen());
+// After a patient closes their account: signed out, so public.
+route("/account-closed", async () => (await import("./views/account/leaving")).closedScreen());
 routeGroup("patient", () => import("./views/patient").then((m) => m.registerPatientRoutes()));
 routeGroup("practitioner", () => import("./views/practitioner").then((m) => m.registerPractitionerRoutes()));
 
-const PUBLIC = [/^\/sign-in$/, /^\/invite\//];
+const PUBLIC = [/^\/sign-in$/, /^\/invite\//, /^\/account-closed$/];
 const HOME = { patient: "/today", practitioner: "/patients" } as const;
 // Whose screens a route is: fetched while "who is signed in" is still being asked, so a
 // deep link or a reload waits for one round trip less.

@@ -76,7 +76,7 @@ def test_a_patient_downloads_their_data_then_closes_their_account(
     leaving.get_by_role("button", name="Close my account…").click()
 
     close.click()
-    expect(leaving.get_by_text("Enter your password.")).to_be_visible()
+    expect(leaving.get_by_text("Enter your password.", exact=True)).to_be_visible()
 
     allow_console_error(page, r"status of 422")  # the wrong password
     password.fill("not my password at all")

@@ -1,7 +1,8 @@
 import "fake-indexeddb/auto";
 import { openDB } from "idb";
 import { describe, expect, it } from "vitest";
-import { adoptLegacyQueues, LEGACY, openOutbox } from "./outbox";
+import { adoptLegacyQueues, forgetOwner, LEGACY, openOutbox } from "./outbox";
+import { NoticeBoard, refusedReport } from "./notices";
 import { CheckinQueue, ReportQueue } from "./queue";
 
 const checkin = (date: string, pain: number) => ({
@@ -55,3 +56,28 @@ describe("adoptLegacyQueues", () => {
     expect(await new CheckinQueue(outbox).count("ben-id")).toBe(0);
   });
 });
+
+describe("forgetOwner", () => {
+  it("deletes everything one user kept on the device, and nobody else's", async () => {
+    const outbox = openOutbox("outbox-forget");
+    const checkins = new CheckinQueue(outbox);
+    const reports = new ReportQueue(outbox);
+    const notices = new NoticeBoard(outbox);
+    const signs = { ...report, warning_signs: ["leg_swelling_with_pain" as const] };
+    for (const owner of ["ann-id", "ben-id"]) {
+      await checkins.put(owner, checkin("2026-03-10", 7));
+      await checkins.put(owner, checkin("2026-03-11", 5));
+      await reports.put(owner, signs);
+      await notices.add(owner, refusedReport(report.recorded_at, "it was refused"));
+    }
+    expect(await forgetOwner("ann-id", outbox)).toBe(4);
+    expect(await checkins.count("ann-id")).toBe(0);
+    expect(await reports.count("ann-id")).toBe(0);
+    expect(await notices.all("ann-id")).toEqual([]);
+    expect(await checkins.count("ben-id")).toBe(2);
+    expect(await reports.count("ben-id")).toBe(1);
+    expect(await notices.all("ben-id")).toHaveLength(1);
+    expect(await forgetOwner("ann-id", outbox)).toBe(0);
+  });
+});
+

@@ -74,3 +74,20 @@ export async function adoptLegacyQueues(owner: string | null, outbox: Promise<ID
   }
   return adopted;
 }
+
+/**
+ * Deletes everything kept under `owner` (their unsent check-ins and reports, their notices):
+ * an account closed for good has no one left to send them for. Returns how many were removed.
+ */
+export async function forgetOwner(owner: string, outbox: Promise<IDBPDatabase>): Promise<number> {
+  const db = await outbox;
+  const tx = db.transaction([CHECKINS, REPORTS, NOTICES], "readwrite");
+  let removed = 0;
+  for (const store of [CHECKINS, REPORTS, NOTICES]) {
+    const keys = await tx.objectStore(store).index(BY_OWNER).getAllKeys(owner);
+    await Promise.all(keys.map((key) => tx.objectStore(store).delete(key)));
+    removed += keys.length;
+  }
+  await tx.done;
+  return removed;
+}

@@ -4,9 +4,11 @@
 // on) a code from the authenticator app or a recovery code. A practitioner whose clinic
 // requires two-step sign-in and has not set it up goes from the password to setting it up
 // (views/account/enrolment.ts). Until the last step the user is not signed in (session.ts);
-// a reload resumes at the step they were on.
+// a reload resumes at the step they were on. A passkey signs in alone, no email or password
+// (it counts as both steps).
 import { api, ApiError } from "../api";
 import { h, showError } from "../dom";
+import { passkeyProblem, passkeysSupported } from "../passkey-words";
 import { go, route } from "../router";
 import { awaitingOf, ended, type Awaiting } from "../session";
 import type { Schemas } from "../types";
@@ -56,7 +58,46 @@ async function signIn(): Promise<HTMLElement> {
       failure(form, error);
     }
   });
-  return h("main", { class: "screen narrow" }, h("h1", { tabindex: -1 }, "Sign in"), form);
+  return h("main", { class: "screen narrow" }, h("h1", { tabindex: -1 }, "Sign in"), form, passkeySignIn());
+}
+
+/**
+ * "Sign in with a passkey": the browser offers the passkeys it holds for Afterline, and the
+ * chosen one says who is signing in. Not offered where the browser cannot use passkeys.
+ */
+function passkeySignIn(): HTMLElement | null {
+  if (!passkeysSupported()) return null;
+  const button = h("button", { type: "button", class: "secondary passkey-button" }, "Sign in with a passkey");
+  const said = h("p", { class: "note said", role: "status" });
+  const problem = h("p", { class: "field-error", role: "alert" });
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    said.textContent = "";
+    problem.textContent = "";
+    try {
+      // The WebAuthn library comes when it is needed, not with the sign-in page.
+      const user = await (await import("../passkeys")).signInWithPasskey();
+      ended(); // nothing of an earlier user stays on the device
+      const step = awaitingOf(user);
+      go(step ? STEP_ROUTES[step] : "/");
+    } catch (error) {
+      const { kind, message } = passkeyProblem(error, "sign-in");
+      if (kind === "cancelled") said.textContent = message;
+      else problem.textContent = message;
+      if (kind === "unavailable") button.hidden = true;
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h(
+    "div",
+    { class: "passkey-sign-in" },
+    h("p", { class: "or" }, h("span", {}, "or")),
+    button,
+    h("p", { class: "hint" }, "With your fingerprint, face or screen lock, if you have added a passkey to your account."),
+    said,
+    problem,
+  );
 }
 
 /** Signs out of the sign-in in progress, back to the password. */

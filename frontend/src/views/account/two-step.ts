@@ -8,11 +8,10 @@ import { h } from "../../dom";
 import type { Schemas } from "../../types";
 import { clearProblems, showProblems } from "../patient/form-errors";
 import { CODE_ATTRS, failureSentence, field, sectionHeading, showFailure } from "./common";
-import { qrImage } from "./qr";
 import { groupedSecret, recoveryCodesText, typedCode } from "./words";
 
 type Status = Schemas["SecondFactorOut"];
-type Enrolment = { secret: string; otpauth_uri: string; qr_svg: string };
+type Enrolment = Schemas["EnrolmentOut"];
 
 export interface SetUpOptions {
   email: string;
@@ -22,6 +21,8 @@ export interface SetUpOptions {
   done: () => void;
   /** The level of the flow's own headings (h2 on its own screen, h3 inside a section). */
   level: "h2" | "h3";
+  /** Focus moves to the first step once it is shown (false: a screen that opens on the steps). */
+  focusFirst?: boolean;
 }
 
 /** Focus on a heading that just appeared, without scrolling past what is above it. */
@@ -70,7 +71,8 @@ function confirmForm(options: SetUpOptions, turnOn: (code: string) => Promise<vo
 /** Step 1 and 2: add the account to the app, then enter the code it shows. */
 function scanStep(enrolment: Enrolment, options: SetUpOptions, turnOn: (code: string) => Promise<void>): HTMLElement {
   const heading = options.level;
-  const qr = qrImage(enrolment.qr_svg, "QR code for adding Afterline to your authenticator app");
+  // An SVG `data:` URI, shown as an image: an image document runs no script and loads nothing.
+  const qr = h("img", { class: "qr", src: enrolment.qr_svg, alt: "QR code for adding Afterline to your authenticator app" });
   return h(
     "ol",
     { class: "set-up-steps" },
@@ -87,7 +89,7 @@ function scanStep(enrolment: Enrolment, options: SetUpOptions, turnOn: (code: st
       h(
         "div",
         { class: "scan-box" },
-        qr ? h("div", { class: "qr-frame" }, qr) : null,
+        h("div", { class: "qr-frame" }, qr),
         h(
           "div",
           { class: "by-hand" },
@@ -172,7 +174,7 @@ export async function setUp(box: HTMLElement, options: SetUpOptions): Promise<vo
   };
   box.replaceChildren(scanStep(enrolment, options, turnOn));
   const first = box.querySelector<HTMLElement>(options.level);
-  if (first) focusOn(first);
+  if (first && options.focusFirst !== false) focusOn(first);
 }
 
 /** The account screen's section: the status, and the way to turn it on or off. */

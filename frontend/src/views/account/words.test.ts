@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
   ago,
+  closingSentences,
   deviceLine,
   endedSentence,
   passwordChangedSentence,
   fieldMessage,
   groupedSecret,
+  passkeyLine,
   recoveryCodesText,
   shortDay,
-  svgOfDataUri,
   typedCode,
   type LoginSession,
 } from "./words";
@@ -133,16 +134,41 @@ describe("typedCode", () => {
   });
 });
 
-describe("svgOfDataUri", () => {
-  it("reads URL-encoded and base64 SVG data URIs", () => {
-    const svg = "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><path d='M0 0h1'/></svg>";
-    expect(svgOfDataUri(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`)).toBe(svg);
-    expect(svgOfDataUri(`data:image/svg+xml;base64,${btoa(svg)}`)).toBe(svg);
+describe("a passkey in words", () => {
+  const passkey = { id: "p1", name: "Chrome on Linux", created_at: "2026-12-01T09:15:00Z", last_used_at: null };
+
+  it("says when it was added, and that it has not signed anyone in yet", () => {
+    expect(passkeyLine(passkey, NOW, "Europe/London")).toBe("Added 1 Dec, not used to sign in yet");
   });
 
-  it("refuses anything else", () => {
-    expect(svgOfDataUri("data:image/png;base64,AAAA")).toBeNull();
-    expect(svgOfDataUri("https://example.org/qr.svg")).toBeNull();
-    expect(svgOfDataUri("data:image/svg+xml,%E0%A4%A")).toBeNull();
+  it("says when it last signed in", () => {
+    expect(passkeyLine({ ...passkey, last_used_at: minutes(125).toISOString() }, NOW, "Europe/London")).toBe(
+      "Added 1 Dec, last used 2 hours ago",
+    );
+    expect(passkeyLine({ ...passkey, created_at: "2025-06-02T10:00:00Z", last_used_at: minutes(0).toISOString() }, NOW, "Europe/London")).toBe(
+      "Added 2 Jun 2025, last used just now",
+    );
   });
 });
+
+describe("closing an account in words", () => {
+  const terms = { clinic_name: "Harbour Vein Clinic", clinic_phone: "01632 960 123", retention_years: 8 };
+
+  it("says how long the clinic keeps the record, and how to come back", () => {
+    const said = closingSentences(terms);
+    expect(said.record).toBe(
+      "Harbour Vein Clinic keeps your clinical record for 8 years after your last treatment, " +
+        "as health records law requires; after that it is erased.",
+    );
+    expect(said.back).toBe("If you change your mind, Harbour Vein Clinic can invite you back (call 01632 960 123).");
+    expect(said.does).toHaveLength(3);
+  });
+
+  it("says one year, and leaves out a phone number the clinic has not given", () => {
+    const said = closingSentences({ ...terms, clinic_phone: null, retention_years: 1 });
+    expect(said.record).toContain("for 1 year after");
+    expect(said.back).toBe("If you change your mind, Harbour Vein Clinic can invite you back.");
+    expect(closingSentences({ ...terms, clinic_phone: "  " }).back).not.toContain("call");
+  });
+});
+

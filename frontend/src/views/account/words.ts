@@ -41,6 +41,16 @@ export function deviceLine(session: LoginSession, now: Date, timeZone?: string):
   return `${signedIn}, last active ${ago(new Date(session.last_seen_at), now)}`;
 }
 
+/** GET /api/auth/passkeys: one passkey. */
+export type PasskeyRow = Schemas["PasskeyOut"];
+
+/** "Added 3 Dec, last used 2 hours ago"; one never used to sign in: "Added 3 Dec, not used to sign in yet". */
+export function passkeyLine(passkey: PasskeyRow, now: Date, timeZone?: string): string {
+  const added = `Added ${shortDay(new Date(passkey.created_at), now, timeZone)}`;
+  if (!passkey.last_used_at) return `${added}, not used to sign in yet`;
+  return `${added}, last used ${ago(new Date(passkey.last_used_at), now)}`;
+}
+
 /** What "Sign out everywhere else" did: "Signed out on 2 other devices." */
 export function endedSentence(ended: number): string {
   if (ended === 0) return "You were not signed in on any other device.";
@@ -83,12 +93,14 @@ const SUBJECTS: Record<string, string> = {
   "off-code": "That code",
   current_password: "That password",
   new_password: "The new password",
+  password: "That password",
 };
 const MISSING: Record<string, string> = {
   code: "Enter the code.",
   "off-code": "Enter the code.",
   current_password: "Enter your current password.",
   new_password: "Enter a new password.",
+  password: "Enter your password.",
 };
 
 /**
@@ -109,18 +121,31 @@ export function typedCode(value: string): string {
   return value.replace(/\s+/g, "");
 }
 
-/**
- * The SVG inside a `data:image/svg+xml` URI (URL-encoded or base64), or null when it is not
- * one. The page's content security policy allows no `data:` images, so the QR code is drawn
- * as inline SVG (views/account/qr.ts) rather than as an <img>.
- */
-export function svgOfDataUri(uri: string): string | null {
-  const match = /^data:image\/svg\+xml(;[^,]*)?,(.*)$/s.exec(uri);
-  if (!match) return null;
-  const params = match[1] ?? "";
-  try {
-    return params.split(";").includes("base64") ? atob(match[2]) : decodeURIComponent(match[2]);
-  } catch {
-    return null;
-  }
+/** GET /api/me/leaving: what happens to the record when the patient leaves. */
+export type Leaving = Schemas["LeavingOut"];
+
+export interface ClosingSentences {
+  /** What closing the account does, one line each. */
+  does: string[];
+  /** What happens to the clinical record, in the clinic's terms. */
+  record: string;
+  /** Coming back: the clinic invites them again (its phone number when it has one). */
+  back: string;
+}
+
+/** What closing an account means, in the clinic's terms, for before and after. */
+export function closingSentences(terms: Leaving): ClosingSentences {
+  const years = count(terms.retention_years, "year", "years");
+  const phone = terms.clinic_phone?.trim();
+  return {
+    does: [
+      "signs you out on every device",
+      "stops every reminder and message from Afterline",
+      "removes your password, two-step sign-in and notifications, so nobody can sign in as you",
+    ],
+    record:
+      `${terms.clinic_name} keeps your clinical record for ${years} after your last treatment, ` +
+      "as health records law requires; after that it is erased.",
+    back: `If you change your mind, ${terms.clinic_name} can invite you back${phone ? ` (call ${phone})` : ""}.`,
+  };
 }

@@ -38,7 +38,7 @@ export async function captureView(params: Record<string, string>): Promise<HTMLE
 
   const error = h("p", { class: "field-error", id: "capture-error", role: "alert", "data-error-for": "file" });
   const video = h("video", { class: "live", autoplay: true, muted: true, playsinline: true, hidden: true });
-  // The chosen picture is drawn on a canvas: the app's CSP (img-src 'self') refuses blob:
+  // The chosen picture is drawn on a canvas: the app's CSP (img-src 'self' data:) refuses blob:
   // URLs, and a canvas keeps the file in memory only.
   const chosen = h("canvas", { class: "chosen", role: "img", "aria-label": "The photo you chose", hidden: true });
   const overlay = previous
