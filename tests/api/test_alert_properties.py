@@ -80,6 +80,8 @@ async def _apply(run: Run, doctor: Any, client: Any, operation: tuple[Any, ...])
         assert response.status_code in (200, 201), response.text
         run.sent.append(Sent(date.fromisoformat(response.json()["local_date"]), operation[1]))
     elif kind == "acknowledge":
+        # Hours may have passed (a practitioner's session ends after 4 idle): sign in again.
+        await doctor.login("dr@clinic-a.test")
         for alert in (await doctor.get("/api/alerts")).json():
             response = await doctor.post(f"/api/alerts/{alert['id']}/acknowledge")
             assert response.status_code == 200, response.text
