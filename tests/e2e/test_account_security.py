@@ -27,13 +27,11 @@ from tests.e2e.support import (
     ConsoleWatch,
     Server,
     allow_console_error,
-    assert_accessible,
     on_the_tests_clock,
-    screenshot,
+    screens,
 )
 from tests.serving import server_env
 
-SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
 RECOVERY_CODE = re.compile(r"^[a-z2-9]{4}(-[a-z2-9]{4}){3}$")
 NEW_PASSWORD = "a brand new patient passphrase"
 
@@ -46,22 +44,6 @@ def wrong_code(secret: str) -> str:
     """Six digits the server accepts at no step near now (it allows one step either side)."""
     near = {code_at(secret, CLOCK.now() + timedelta(seconds=s)) for s in range(-90, 91, 30)}
     return next(c for c in ("000000", "111111", "222222", "333333") if c not in near)
-
-
-def screens(page: Page, name: str) -> None:
-    """The screen as it is now at 390x844 and at 1280x800: a screenshot of each, nothing
-    wider than the screen, and no axe violations; then back to the page's own size."""
-    own = page.viewport_size
-    assert own is not None
-    for size, (width, height) in SIZES.items():
-        page.set_viewport_size({"width": width, "height": height})
-        overflow = page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}x{height}"
-        screenshot(page, f"{name}-{size}")
-    page.set_viewport_size(own)
-    assert_accessible(page, name)
 
 
 def open_account(page: Page) -> None:
